@@ -1,0 +1,49 @@
+# Credentials are matched to a connected app by its base URL: the entry with
+# the longest `url` prefix wins. Secrets never reach resource state.
+provider "scim" {
+  credentials = [
+    {
+      url          = "https://api.slack.com/scim/v2"
+      bearer_token = var.slack_scim_token
+    },
+    {
+      url = "https://hr.example.com/scim/v2"
+      oauth2 = {
+        token_url     = "https://hr.example.com/oauth/token"
+        client_id     = "terraform"
+        client_secret = var.hr_client_secret
+        scopes        = ["scim"]
+      }
+    },
+    {
+      url = "https://wiki.example.com/scim"
+      basic = {
+        username = "provisioning"
+        password = var.wiki_password
+      }
+    },
+  ]
+
+  request_timeout     = "30s"
+  max_retries         = 4
+  requests_per_second = 10
+  max_concurrency     = 4
+}
+
+# In CI the same list can come from the environment instead:
+#   export SCIM_CREDENTIALS='[{"url": "https://api.slack.com/scim/v2", "bearer_token": "xoxp-..."}]'
+
+variable "slack_scim_token" {
+  type      = string
+  sensitive = true
+}
+
+variable "hr_client_secret" {
+  type      = string
+  sensitive = true
+}
+
+variable "wiki_password" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,231 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openscim/terraform-provider-scim/internal/mapping"
+	"github.com/openscim/terraform-provider-scim/internal/scim"
+)
+
+var (
+	_ resource.Resource                   = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithConfigure      = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*attributeMappingResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*attributeMappingResource)(nil)
+)
+
+// NewAttributeMappingResource is the constructor the provider registers.
+func NewAttributeMappingResource() resource.Resource { return &attributeMappingResource{} }
+
+type attributeMappingResource struct {
+	clients *clientFactory
+}
+
+type attributeMappingModel struct {
+	ID                types.String `tfsdk:"id"`
+	ConnectedAppID    types.String `tfsdk:"connected_app_id"`
+	Rules             types.List   `tfsdk:"rules"`
+	ManagedAttributes types.List   `tfsdk:"managed_attributes"`
+}
+
+func (r *attributeMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_attribute_mapping"
+}
+
+func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "How a person's source profile (a flat map such as `email`, `given_name`, `department`) becomes one app's " +
+			"SCIM attributes: rules from a SCIM attribute path to a profile field, a constant or a template, with transforms.\n\n" +
+			"The rules are checked at plan time against the app's `/Schemas`: each path must exist, be writable and take a value of " +
+			"the right type, and `userName` must be mapped; every error names the rule. A refresh reports a mapping that no longer " +
+			"fits the app's schema. The mapping lives only in Terraform: pass its `rules` to `scim_provisioned_user.attribute_mapping`, " +
+			"so a changed rule shows up in the plan as an update of every affected account.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier of the mapping in Terraform state.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"connected_app_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The `id` of the `scim_connected_app` whose schema the rules are checked against.",
+				Validators:          []validator.String{connectedAppIDValidator()},
+			},
+			"rules": schema.ListNestedAttribute{
+				Required:            true,
+				MarkdownDescription: "The rules, one per SCIM attribute path. `userName` must be among the targets.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: ruleAttributes()},
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+			},
+			"managed_attributes": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The SCIM attribute paths the rules manage, canonical and sorted. Only these are read and compared on accounts.",
+			},
+		},
+	}
+}
+
+func (r *attributeMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *attributeMappingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m attributeMappingModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rules, ok, diags := rulesFromList(ctx, m.Rules)
+	resp.Diagnostics.Append(diags...)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(issueDiagnostics("rules", mapping.ValidateRules(rules), summaryInvalidMapping)...)
+}
+
+// ModifyPlan checks the rules against the app's schema at plan time, when
+// the app's id (its base URL) is known, and plans managed_attributes.
+func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.clients == nil {
+		return
+	}
+	var plan attributeMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rules, ok, diags := rulesFromList(ctx, plan.Rules)
+	resp.Diagnostics.Append(diags...)
+	if !ok {
+		plan.ManagedAttributes = types.ListUnknown(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	plan.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if plan.ConnectedAppID.IsUnknown() {
+		return
+	}
+	d, diags := r.discover(ctx, plan.ConnectedAppID.ValueString(), true)
+	resp.Diagnostics.Append(diags...)
+	if d == nil {
+		return
+	}
+	resp.Diagnostics.Append(issueDiagnostics("rules", mapping.CheckSchema(rules, d), summaryInvalidMapping)...)
+	resp.Diagnostics.Append(issueDiagnostics("rules", mapping.SchemaWarnings(rules, d), summaryInvalidMapping)...)
+}
+
+func (r *attributeMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan attributeMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.check(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	buf := make([]byte, 8)
+	_, _ = rand.Read(buf)
+	plan.ID = types.StringValue("mapping-" + hex.EncodeToString(buf))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read reports, as warnings, rules that no longer fit the app's schema; the
+// mapping itself lives only in state, so nothing else can change.
+func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state attributeMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rules, ok, diags := rulesFromList(ctx, state.Rules)
+	resp.Diagnostics.Append(diags...)
+	if !ok || state.ConnectedAppID.IsNull() {
+		return
+	}
+	state.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
+	d, diags := r.discover(ctx, state.ConnectedAppID.ValueString(), true)
+	resp.Diagnostics.Append(diags...)
+	if d != nil {
+		for _, err := range mapping.CheckSchema(rules, d) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("rules"), summaryMappingNoLongerFits,
+				fmt.Sprintf("The app at %s no longer accepts this mapping: %v\n\nAccounts provisioned with it will fail to update until the rule is fixed.",
+					state.ConnectedAppID.ValueString(), err))
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *attributeMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan attributeMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.check(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete forgets the mapping; it exists only in Terraform.
+func (r *attributeMappingResource) Delete(_ context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+}
+
+// check validates the rules against the app's schema at apply, for plans
+// where the app was not reachable or not known yet.
+func (r *attributeMappingResource) check(ctx context.Context, m *attributeMappingModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	rules, ok, d := rulesFromList(ctx, m.Rules)
+	diags.Append(d...)
+	if !ok {
+		return diags
+	}
+	m.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
+	disc, d := r.discover(ctx, m.ConnectedAppID.ValueString(), false)
+	diags.Append(d...)
+	if disc == nil {
+		return diags
+	}
+	diags.Append(issueDiagnostics("rules", mapping.CheckSchema(rules, disc), summaryInvalidMapping)...)
+	return diags
+}
+
+// discover fetches the app's schemas. With soft, failure to reach the app is
+// a warning (at plan time the app may not be reachable yet).
+func (r *attributeMappingResource) discover(ctx context.Context, appID string, soft bool) (*scim.Discovery, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ctx = r.clients.withMasking(ctx)
+	client, err := r.clients.Client(appID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
+		return nil, diags
+	}
+	d, err := client.Discover(ctx)
+	if err != nil {
+		if soft {
+			diags.AddWarning("Attribute Mapping Not Checked Against the App",
+				fmt.Sprintf("Could not read the schemas of the app at %s, so the rules were not checked against them now; they will be at apply. %v", appID, err))
+			return nil, diags
+		}
+		diags.Append(appErrorDiagnostic(r.clients, "Reading the app's schemas to check the attribute mapping", appID, err))
+		return nil, diags
+	}
+	return d, diags
+}

@@ -1,0 +1,250 @@
+// Package provider implements the Terraform provider "scim": its
+// configuration, resources and data sources. Everything that speaks HTTP
+// lives in internal/scim; this package turns plans and state into calls to it.
+package provider
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openscim/terraform-provider-scim/internal/validators"
+)
+
+// RegistryAddress is the provider's address in the Terraform registry. The
+// namespace is used everywhere: examples, docs, the demo's dev_overrides.
+const RegistryAddress = "registry.terraform.io/openscim/scim"
+
+// EnvCredentials names the environment variable that holds credentials as a
+// JSON list of the same shape as the `credentials` attribute, for CI systems
+// that inject secrets through the environment.
+const EnvCredentials = "SCIM_CREDENTIALS"
+
+var _ provider.Provider = (*scimProvider)(nil)
+
+type scimProvider struct {
+	version string
+}
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &scimProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	Credentials       []credentialModel `tfsdk:"credentials"`
+	RequestTimeout    types.String      `tfsdk:"request_timeout"`
+	MaxRetries        types.Int64       `tfsdk:"max_retries"`
+	RequestsPerSecond types.Float64     `tfsdk:"requests_per_second"`
+	MaxConcurrency    types.Int64       `tfsdk:"max_concurrency"`
+}
+
+type credentialModel struct {
+	URL         types.String `tfsdk:"url"`
+	BearerToken types.String `tfsdk:"bearer_token"`
+	Basic       *basicModel  `tfsdk:"basic"`
+	OAuth2      *oauth2Model `tfsdk:"oauth2"`
+}
+
+type basicModel struct {
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+}
+
+type oauth2Model struct {
+	TokenURL     types.String `tfsdk:"token_url"`
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	Scopes       []string     `tfsdk:"scopes"`
+}
+
+func (p *scimProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "scim"
+	resp.Version = p.version
+}
+
+func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	authKinds := []path.Expression{
+		path.MatchRelative().AtParent().AtName("bearer_token"),
+		path.MatchRelative().AtParent().AtName("basic"),
+		path.MatchRelative().AtParent().AtName("oauth2"),
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Provisions people's accounts into SaaS apps over SCIM 2.0 (RFC 7643 / RFC 7644).\n\n" +
+			"Credentials live here, never in resource state: each entry is matched to a connected app by its base URL, " +
+			"the longest matching `url` prefix winning, the way the Terraform CLI keys credentials by host. " +
+			"Entries can also come from the `" + EnvCredentials + "` environment variable (a JSON list of objects with the same " +
+			"attribute names); an entry in the configuration wins over one from the environment for the same `url`. " +
+			"Rotating a secret changes no resource and shows no diff.",
+		Attributes: map[string]schema.Attribute{
+			"credentials": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Credentials for SCIM apps, matched to a connected app's `base_url` by the longest `url` prefix " +
+					"(whole path segments only). Exactly one of `bearer_token`, `basic` or `oauth2` per entry. " +
+					"Also settable as JSON in the `" + EnvCredentials + "` environment variable.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"url": schema.StringAttribute{
+							Required:            true,
+							MarkdownDescription: "Base URL prefix these credentials apply to, e.g. `https://api.slack.com/scim/v2`.",
+							Validators:          []validator.String{validators.AbsoluteURL(false)},
+						},
+						"bearer_token": schema.StringAttribute{
+							Optional:            true,
+							Sensitive:           true,
+							MarkdownDescription: "A static bearer token, sent as `Authorization: Bearer <token>`.",
+							Validators: []validator.String{
+								stringvalidator.LengthAtLeast(1),
+								stringvalidator.ExactlyOneOf(authKinds...),
+							},
+						},
+						"basic": schema.SingleNestedAttribute{
+							Optional:            true,
+							MarkdownDescription: "HTTP basic authentication.",
+							Attributes: map[string]schema.Attribute{
+								"username": schema.StringAttribute{
+									Required:            true,
+									MarkdownDescription: "User name.",
+									Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+								},
+								"password": schema.StringAttribute{
+									Required:            true,
+									Sensitive:           true,
+									MarkdownDescription: "Password.",
+								},
+							},
+						},
+						"oauth2": schema.SingleNestedAttribute{
+							Optional:            true,
+							MarkdownDescription: "OAuth 2.0 client credentials grant (RFC 6749 §4.4); the token is fetched when first needed and refreshed before it expires.",
+							Attributes: map[string]schema.Attribute{
+								"token_url": schema.StringAttribute{
+									Required:            true,
+									MarkdownDescription: "The token endpoint.",
+									Validators:          []validator.String{validators.AbsoluteURL(false)},
+								},
+								"client_id": schema.StringAttribute{
+									Required:            true,
+									MarkdownDescription: "Client identifier.",
+									Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+								},
+								"client_secret": schema.StringAttribute{
+									Required:            true,
+									Sensitive:           true,
+									MarkdownDescription: "Client secret.",
+									Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+								},
+								"scopes": schema.ListAttribute{
+									Optional:            true,
+									ElementType:         types.StringType,
+									MarkdownDescription: "Scopes to request.",
+								},
+							},
+						},
+					},
+				},
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration (`30s`, `2m`). Default `" + defaultRequestTimeout.String() + "`.",
+				Validators:          []validator.String{validators.Duration()},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many times a call is retried after a 429, 502, 503, 504 or a connection error " +
+					"(honouring `Retry-After`). Default `4`; `0` disables retries.",
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Client-side rate limit per app, in requests per second. Default `10`; `0` means unlimited.",
+				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+			},
+			"max_concurrency": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Maximum number of requests in flight to one app at a time. Default `4`.",
+				Validators:          []validator.Int64{int64validator.Between(1, 64)},
+			},
+		},
+	}
+}
+
+const (
+	defaultRequestTimeout    = 30 * time.Second
+	defaultMaxRetries        = 4
+	defaultRequestsPerSecond = 10
+	defaultMaxConcurrency    = 4
+)
+
+func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	settings := clientSettings{
+		timeout:           defaultRequestTimeout,
+		maxRetries:        defaultMaxRetries,
+		requestsPerSecond: defaultRequestsPerSecond,
+		maxConcurrency:    defaultMaxConcurrency,
+	}
+	if v := cfg.RequestTimeout; !v.IsNull() && !v.IsUnknown() {
+		d, err := time.ParseDuration(v.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout", err.Error())
+			return
+		}
+		settings.timeout = d
+	}
+	if v := cfg.MaxRetries; !v.IsNull() && !v.IsUnknown() {
+		settings.maxRetries = int(v.ValueInt64())
+	}
+	if v := cfg.RequestsPerSecond; !v.IsNull() && !v.IsUnknown() {
+		settings.requestsPerSecond = v.ValueFloat64()
+	}
+	if v := cfg.MaxConcurrency; !v.IsNull() && !v.IsUnknown() {
+		settings.maxConcurrency = int(v.ValueInt64())
+	}
+
+	creds, diags := credentialsFromConfig(cfg.Credentials)
+	resp.Diagnostics.Append(diags...)
+	envCreds, err := credentialsFromEnv(os.Getenv(EnvCredentials))
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid "+EnvCredentials+" Environment Variable", err.Error())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	clients := newClientFactory(mergeCredentials(creds, envCreds), settings, p.version)
+	resp.ResourceData = clients
+	resp.DataSourceData = clients
+}
+
+func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewConnectedAppResource,
+		NewAttributeMappingResource,
+		NewProvisionedUserResource,
+	}
+}
+
+func (p *scimProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}

@@ -1,0 +1,371 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	cleanhttp "github.com/hashicorp/go-cleanhttp"
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Config configures a Client. Zero values select defaults that suit SaaS
+// SCIM endpoints, which throttle aggressively and occasionally hiccup.
+type Config struct {
+	// BaseURL is the SCIM endpoint root, e.g. https://api.example.com/scim/v2.
+	// A trailing slash is trimmed.
+	BaseURL string
+	// Auth authenticates requests; nil means NoAuth.
+	Auth Authenticator
+	// Timeout bounds one HTTP attempt (not the whole call); default 30s.
+	Timeout time.Duration
+	// MaxRetries is the number of retries after the first attempt; 0 selects
+	// the default of 4, -1 disables retries.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the wait between attempts;
+	// defaults 1s and 30s. RetryWaitMax also caps a server's Retry-After.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// MaxRetryElapsed caps the time one call may spend retrying; the client
+	// gives up early when the next wait would overrun it. Default 2m.
+	MaxRetryElapsed time.Duration
+	// RequestsPerSecond is a client-side rate limit applied to every
+	// attempt; 0 means unlimited.
+	RequestsPerSecond float64
+	// Burst is the rate limiter's burst; default 1 when RequestsPerSecond > 0.
+	Burst int
+	// MaxConcurrency bounds in-flight calls from this client; 0 = unlimited.
+	MaxConcurrency int
+	// UserAgent defaults to "terraform-provider-scim".
+	UserAgent string
+	// Logger receives request logs; nil discards them.
+	Logger Logger
+	// HTTPClient's Transport (proxy, TLS settings) is used underneath
+	// authentication and retries; nil selects a pooled cleanhttp transport.
+	HTTPClient *http.Client
+}
+
+// Defaults applied by New.
+const (
+	DefaultTimeout         = 30 * time.Second
+	DefaultMaxRetries      = 4
+	DefaultRetryWaitMin    = 1 * time.Second
+	DefaultRetryWaitMax    = 30 * time.Second
+	DefaultMaxRetryElapsed = 2 * time.Minute
+	DefaultUserAgent       = "terraform-provider-scim"
+	defaultMaxBody         = 32 << 20
+	acceptHeader           = "application/scim+json, application/json"
+	contentTypeSCIM        = "application/scim+json"
+)
+
+// Client is a SCIM 2.0 client. It is safe for concurrent use; the provider
+// shares one per configured service provider so rate limits and the
+// discovery cache are shared too.
+type Client struct {
+	cfg        Config
+	base       string
+	baseURL    *url.URL
+	maxRetries int
+	http       *http.Client
+	log        Logger
+	sem        chan struct{}
+	secrets    *secretSet
+
+	discMu   sync.Mutex
+	disc     *Discovery
+	discCall *discoveryCall
+}
+
+// New validates cfg and builds a Client. It does not contact the server:
+// Terraform configures providers even for plans that never call the API.
+func New(cfg Config) (*Client, error) {
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	if base == "" {
+		return nil, errors.New("SCIM base URL is empty: set it to the SCIM 2.0 endpoint root, e.g. https://api.example.com/scim/v2")
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("SCIM base URL %q is not a valid URL: %v", cfg.BaseURL, err)
+	}
+	switch {
+	case !u.IsAbs():
+		return nil, fmt.Errorf("SCIM base URL %q must be absolute, starting with https:// (or http://)", cfg.BaseURL)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("SCIM base URL %q must use https or http, not %q", cfg.BaseURL, u.Scheme)
+	case u.Host == "":
+		return nil, fmt.Errorf("SCIM base URL %q has no host", cfg.BaseURL)
+	case u.User != nil:
+		return nil, fmt.Errorf("SCIM base URL must not embed credentials (user:password@host); configure authentication separately")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, fmt.Errorf("SCIM base URL %q must not contain a query string", cfg.BaseURL)
+	case u.Fragment != "" || strings.Contains(base, "#"):
+		return nil, fmt.Errorf("SCIM base URL %q must not contain a fragment (#...)", cfg.BaseURL)
+	}
+	switch {
+	case cfg.Timeout < 0:
+		return nil, fmt.Errorf("timeout must not be negative (got %s)", cfg.Timeout)
+	case cfg.MaxRetries < -1:
+		return nil, fmt.Errorf("max retries must be -1 (no retries), 0 (default %d) or positive (got %d)", DefaultMaxRetries, cfg.MaxRetries)
+	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
+		return nil, errors.New("retry wait bounds must not be negative")
+	case cfg.MaxRetryElapsed < 0:
+		return nil, errors.New("max retry elapsed time must not be negative")
+	case cfg.RequestsPerSecond < 0:
+		return nil, fmt.Errorf("requests per second must not be negative (got %g)", cfg.RequestsPerSecond)
+	case cfg.Burst < 0:
+		return nil, fmt.Errorf("burst must not be negative (got %d)", cfg.Burst)
+	case cfg.MaxConcurrency < 0:
+		return nil, fmt.Errorf("max concurrency must not be negative (got %d)", cfg.MaxConcurrency)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.RetryWaitMin > cfg.RetryWaitMax {
+		return nil, fmt.Errorf("minimum retry wait %s exceeds maximum retry wait %s", cfg.RetryWaitMin, cfg.RetryWaitMax)
+	}
+	if cfg.MaxRetryElapsed == 0 {
+		cfg.MaxRetryElapsed = DefaultMaxRetryElapsed
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Auth == nil {
+		cfg.Auth = NoAuth()
+	}
+	if err := cfg.Auth.validate(); err != nil {
+		return nil, fmt.Errorf("SCIM authentication: %w", err)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger{}
+	}
+	cfg.BaseURL = base
+
+	c := &Client{cfg: cfg, base: base, baseURL: u, log: cfg.Logger, secrets: &secretSet{}}
+	switch {
+	case cfg.MaxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		c.maxRetries = 0
+	default:
+		c.maxRetries = cfg.MaxRetries
+	}
+	if cfg.MaxConcurrency > 0 {
+		c.sem = make(chan struct{}, cfg.MaxConcurrency)
+	}
+
+	var baseRT http.RoundTripper
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+		baseRT = cfg.HTTPClient.Transport
+	} else {
+		baseRT = cleanhttp.DefaultPooledTransport()
+	}
+	var limiter *rate.Limiter
+	if cfg.RequestsPerSecond > 0 {
+		burst := cfg.Burst
+		if burst == 0 {
+			burst = 1
+		}
+		limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst)
+	}
+	tokenClient := &http.Client{
+		Transport: &logTransport{next: baseRT, log: c.log, label: "OAuth2 token", secrets: c.secrets},
+		Timeout:   cfg.Timeout,
+	}
+	logged := &logTransport{next: baseRT, log: c.log, label: "SCIM", secrets: c.secrets}
+	attempt := &attemptTransport{next: logged, limiter: limiter, timeout: cfg.Timeout}
+	c.http = &http.Client{
+		Transport:     cfg.Auth.wrap(attempt, authEnv{tokenClient: tokenClient, secrets: c.secrets}),
+		CheckRedirect: sameHostRedirects,
+	}
+	return c, nil
+}
+
+// sameHostRedirects follows redirects only to the same origin (or its
+// https upgrade), because the auth transport attaches credentials to every
+// hop; a redirect elsewhere is returned to the caller as a 3xx *Error
+// instead of handing the token to another server.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 || !sameOrigin(via[0].URL, req.URL) {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+func sameOrigin(from, to *url.URL) bool {
+	if strings.EqualFold(from.Scheme, to.Scheme) && strings.EqualFold(from.Host, to.Host) {
+		return true
+	}
+	defaultPort := func(p string, def string) bool { return p == "" || p == def }
+	return strings.EqualFold(from.Hostname(), to.Hostname()) &&
+		from.Scheme == "http" && to.Scheme == "https" &&
+		defaultPort(from.Port(), "80") && defaultPort(to.Port(), "443")
+}
+
+// scrub removes known credentials from text headed for an error message.
+func (c *Client) scrub(s string) string { return c.secrets.scrub(s) }
+
+// BaseURL returns the normalised base URL (no trailing slash).
+func (c *Client) BaseURL() string { return c.base }
+
+// url joins a path relative to the base URL with an encoded query.
+func (c *Client) url(path string, query url.Values) string {
+	if path != "" && !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + encodeQuery(query)
+	}
+	return u
+}
+
+// encodeQuery encodes spaces as %20 rather than '+': SCIM filters are full
+// of spaces and several servers decode the query with URI rules, where '+'
+// stays a plus sign and `userName eq "x"` would arrive mangled.
+func encodeQuery(q url.Values) string {
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
+}
+
+// Do is the low-level call everything else is built on. path is relative to
+// the base URL ("/Users/123"); body, when non-nil, is JSON-encoded (pass a
+// json.RawMessage for pre-encoded JSON); ifMatch sets If-Match. A 2xx JSON
+// body is decoded into out when both are present. Non-2xx answers come back
+// as *Error, unusable 2xx answers as *ResponseError, and a POST whose outcome
+// is unknown as *AmbiguousError. The returned response (when there is one,
+// also alongside an *Error) has its body consumed and closed; use it for
+// status and headers.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body any, ifMatch string, out any) (*http.Response, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	u := c.url(path, query)
+	var payload []byte
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("SCIM %s %s: encoding request body: %w", method, u, err)
+		}
+		payload = b
+	}
+
+	if c.sem != nil {
+		select {
+		case c.sem <- struct{}{}:
+			defer func() { <-c.sem }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("SCIM %s %s: waiting for a free connection slot: %w", method, u, ctx.Err())
+		}
+	}
+
+	st := &callState{method: method, url: u, start: time.Now()}
+	var raw any
+	if payload != nil {
+		raw = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callStateKey{}, st), method, u, raw)
+	if err != nil {
+		return nil, fmt.Errorf("SCIM %s %s: building request: %w", method, u, err)
+	}
+	req.Header.Set("Accept", acceptHeader)
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", contentTypeSCIM)
+	}
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+
+	resp, err := c.retryClient(st).Do(req)
+	attempts := st.currentAttempt()
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			_ = resp.Body.Close()
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, fmt.Errorf("SCIM %s %s: %w", method, u, cerr)
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		if st.ambiguous {
+			return nil, &AmbiguousError{Method: method, URL: u, Err: err}
+		}
+		return nil, fmt.Errorf("SCIM %s %s: request failed (%s): %w", method, u, plural(attempts, "attempt"), err)
+	}
+
+	data, rerr := io.ReadAll(io.LimitReader(resp.Body, defaultMaxBody))
+	_ = resp.Body.Close()
+	if rerr != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return resp, fmt.Errorf("SCIM %s %s: %w", method, u, cerr)
+		}
+		rerr = fmt.Errorf("reading HTTP %d response body: %w", resp.StatusCode, rerr)
+		if !idempotent(method) {
+			return resp, &AmbiguousError{Method: method, URL: u, Err: rerr}
+		}
+		return resp, fmt.Errorf("SCIM %s %s: %w", method, u, rerr)
+	}
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := newError(method, u, resp, data)
+		e.Attempts = attempts
+		e.Detail, e.Snippet = c.scrub(e.Detail), c.scrub(e.Snippet)
+		if !idempotent(method) && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
+			// The gateway may have forwarded the POST before failing.
+			return resp, &AmbiguousError{Method: method, URL: u, Err: e}
+		}
+		return resp, e
+	}
+
+	ct := resp.Header.Get("Content-Type")
+	trimmed := bytes.TrimSpace(data)
+	mt, _, _ := mime.ParseMediaType(ct)
+	if mt == "text/html" || mt == "application/xhtml+xml" {
+		// A 2xx HTML page is typically an SSO login or a proxy's
+		// interstitial: the operation did not reach the SCIM server,
+		// whatever the status says.
+		return resp, &ResponseError{Method: method, URL: u, Status: resp.StatusCode, ContentType: ct,
+			Snippet: c.scrub(makeSnippet(data, ct)), Reason: "expected a SCIM JSON body (application/scim+json or application/json)"}
+	}
+	// Other labels (text/plain is common) are tolerated as long as the
+	// body is JSON: the body decides, not the header.
+	if out != nil && len(trimmed) > 0 {
+		if err := json.Unmarshal(trimmed, out); err != nil {
+			return resp, &ResponseError{Method: method, URL: u, Status: resp.StatusCode, ContentType: ct,
+				Snippet: c.scrub(makeSnippet(data, ct)), Reason: "invalid JSON: " + err.Error()}
+		}
+	}
+	return resp, nil
+}
+
+// isJSONMediaType accepts the SCIM and plain JSON media types and any
+// structured "+json" type.
+func isJSONMediaType(mt string) bool {
+	mt = strings.ToLower(mt)
+	return mt == "application/scim+json" || mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,27 @@
+package scim
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// EqFilter builds `attr eq "value"`, the filter used to find an existing
+// account. The value is escaped as a JSON string, which is what RFC 7644
+// §3.4.2.2 specifies for filter literals, so quotes and backslashes in user
+// data cannot change the filter's meaning. Servers differ on case
+// sensitivity (userName is caseExact=false in the RFC but some compare it
+// exactly), so pass the value exactly as it was stored.
+func EqFilter(attr, value string) string {
+	return attr + " eq " + QuoteFilterValue(value)
+}
+
+// QuoteFilterValue returns s as a quoted JSON string literal for use in a
+// SCIM filter. HTML characters are left alone (no \u003c): they need no
+// escaping and some filter parsers do not decode \u escapes.
+func QuoteFilterValue(s string) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // encoding a string cannot fail
+	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}

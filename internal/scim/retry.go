@@ -1,0 +1,290 @@
+package scim
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
+	"time"
+
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// callState follows one Client.Do call through go-retryablehttp's loop. The
+// library's hooks do not share state with each other, so it travels in the
+// request context (for CheckRetry and the transports) and in closures (for
+// Backoff, which gets no context).
+type callState struct {
+	method string
+	url    string
+	start  time.Time
+
+	attempt atomic.Int32 // 1-based number of the attempt in flight
+	wrote   atomic.Bool  // the current attempt wrote request headers to a connection
+
+	nextWait  time.Duration // computed by CheckRetry, returned by Backoff
+	ambiguous bool          // a non-idempotent request failed after being sent
+}
+
+func (s *callState) currentAttempt() int { return int(s.attempt.Load()) }
+
+type callStateKey struct{}
+
+func callStateFrom(ctx context.Context) *callState {
+	s, _ := ctx.Value(callStateKey{}).(*callState)
+	return s
+}
+
+// retryClient builds the go-retryablehttp client for one call. It is cheap
+// (a struct over the shared *http.Client) and being per call lets Backoff see
+// the wait CheckRetry decided on.
+func (c *Client) retryClient(st *callState) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.http,
+		Logger:       nil, // we log through the Logger hook in logTransport
+		RetryWaitMin: c.cfg.RetryWaitMin,
+		RetryWaitMax: c.cfg.RetryWaitMax,
+		RetryMax:     max(c.maxRetries, 0),
+		CheckRetry:   c.checkRetry(st),
+		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration {
+			return st.nextWait
+		},
+		// Hand back the last response or error untouched; Do turns it
+		// into an *Error that keeps status, Retry-After and attempts.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			return resp, err
+		},
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
+			st.attempt.Store(int32(i + 1))
+			st.wrote.Store(false)
+		},
+	}
+}
+
+// checkRetry decides, after each attempt, whether to try again and how long
+// to wait first. Waiting is done by go-retryablehttp with a timer that also
+// watches the context, so every wait is cancellable.
+func (c *Client) checkRetry(st *callState) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if cerr := ctx.Err(); cerr != nil {
+			return false, cerr
+		}
+		if !shouldRetry(st, resp, err) {
+			return false, nil
+		}
+		attempt := st.currentAttempt()
+		if attempt > c.maxRetries {
+			return false, nil
+		}
+		wait := computeBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt-1, resp, time.Now(), rand.Float64)
+		if elapsed := time.Since(st.start); elapsed+wait > c.cfg.MaxRetryElapsed {
+			c.log.Log(ctx, LogDebug, "SCIM not retrying: next wait would exceed the retry time budget", map[string]any{
+				"method": st.method, "url": st.url, "attempt": attempt, "wait": wait, "elapsed": elapsed, "budget": c.cfg.MaxRetryElapsed,
+			})
+			return false, nil
+		}
+		st.nextWait = wait
+		f := map[string]any{"method": st.method, "url": st.url, "attempt": attempt, "wait": wait}
+		if resp != nil {
+			f["status"] = resp.StatusCode
+		}
+		if err != nil {
+			f["error"] = err.Error()
+		}
+		c.log.Log(ctx, LogDebug, "SCIM retrying request", f)
+		return true, nil
+	}
+}
+
+// shouldRetry is the retry policy.
+//
+//   - 429 and 503 mean the server did not process the request, so every
+//     method is retried, POST included.
+//   - 502 and 504 come from a gateway that may have passed the request on:
+//     idempotent methods are retried, POST is not (and is reported as
+//     ambiguous by Do).
+//   - 500 is not retried: for SCIM servers it is almost always a bug
+//     triggered by the payload, and repeating it only delays the error. 501
+//     and other 4xx are final by definition.
+//   - Connection failures are retried, except for a POST whose request was
+//     already written: the server may have created the account, and a second
+//     POST could create a duplicate. A POST that never left (dial error,
+//     DNS failure, connection refused) is safe to retry.
+//   - TLS certificate problems, auth-token failures and similar
+//     configuration errors are never retried.
+func shouldRetry(st *callState, resp *http.Response, err error) bool {
+	if err != nil {
+		if !retryableTransportError(err) {
+			return false
+		}
+		if !idempotent(st.method) && st.wrote.Load() {
+			st.ambiguous = true
+			return false
+		}
+		return true
+	}
+	if resp == nil {
+		return false
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return idempotent(st.method)
+	default:
+		return false
+	}
+}
+
+// idempotent is true for methods whose repetition is harmless. PATCH is not
+// idempotent in general, but the operations this client sends (replace,
+// remove, add of a value already present) converge, so it is treated as
+// such; POST creates accounts and is not.
+func idempotent(method string) bool {
+	return method != http.MethodPost
+}
+
+func retryableTransportError(err error) bool {
+	var ae *AuthError
+	if errors.As(err, &ae) {
+		return false
+	}
+	var te *attemptTimeoutError
+	if errors.As(err, &te) {
+		return true
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verification     *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
+		errors.As(err, &invalid), errors.As(err, &verification), errors.As(err, &recordHeader):
+		return false
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	}
+	return true
+}
+
+// computeBackoff returns the wait before retry number attempt (0-based).
+// Retry-After on 429/503 wins, capped by max so a server asking for an hour
+// cannot stall a Terraform run; otherwise the wait grows exponentially from
+// min with "equal jitter" (half fixed, half random) so that many clients
+// throttled together do not retry in lockstep.
+func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, now time.Time, random func() float64) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+			if d > max {
+				d = max
+			}
+			return d
+		}
+	}
+	ceil := max
+	if attempt < 32 {
+		if c := min << uint(attempt); c > 0 && c < max {
+			ceil = c
+		}
+	}
+	if ceil < min {
+		ceil = min
+	}
+	half := ceil / 2
+	wait := half + time.Duration(random()*float64(ceil-half))
+	if wait < min {
+		wait = min
+	}
+	if wait > max {
+		wait = max
+	}
+	return wait
+}
+
+// attemptTransport does the per-attempt work that go-retryablehttp leaves to
+// the transport: it waits for the rate limiter, bounds the attempt with
+// Config.Timeout (the limiter wait and token fetch are not counted), and
+// records whether the request was written to a connection, which is what
+// separates a safe POST retry from a possibly duplicated account.
+type attemptTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+	timeout time.Duration
+}
+
+// RoundTrip runs one attempt: rate limit, timeout, write tracking.
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if t.limiter != nil {
+		if err := t.limiter.Wait(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// The limiter refuses up front when the wait would overrun
+			// the caller's deadline; report it as that deadline.
+			return nil, fmt.Errorf("client-side rate limit: %v: %w", err, context.DeadlineExceeded)
+		}
+	}
+	if st := callStateFrom(ctx); st != nil {
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteHeaders: func() { st.wrote.Store(true) },
+		})
+	}
+	cancel := context.CancelFunc(func() {})
+	if t.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, t.timeout)
+	}
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		timedOut := ctx.Err() == context.DeadlineExceeded && req.Context().Err() == nil
+		cancel()
+		if timedOut {
+			return nil, &attemptTimeoutError{timeout: t.timeout, err: err}
+		}
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// attemptTimeoutError distinguishes "this attempt took too long" (retryable)
+// from the caller's own deadline (final).
+type attemptTimeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+// Error says which limit was hit, so the operator knows what to raise.
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no response within the per-attempt timeout of %s", e.timeout)
+}
+
+// Timeout marks the error as a timeout for net.Error-style checks.
+func (e *attemptTimeoutError) Timeout() bool { return true }
+
+// Unwrap exposes the transport error the timeout caused.
+func (e *attemptTimeoutError) Unwrap() error { return e.err }
+
+// cancelOnClose keeps the attempt's timeout context alive until the body has
+// been read, as http.Client does for its own Timeout.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+// Close releases the attempt context with the body.
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

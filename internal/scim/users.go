@@ -1,0 +1,377 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const usersPath = "/Users"
+
+func userPath(id string) string { return usersPath + "/" + url.PathEscape(id) }
+
+func errEmptyID(op string) error {
+	// An empty id would address the whole /Users collection; refusing it
+	// protects against a DELETE or PUT on the wrong target.
+	return fmt.Errorf("SCIM %s user: empty user id", op)
+}
+
+// withSchemas returns user with "schemas" filled in when the caller left it
+// out: the core User URN plus every top-level URN-named extension object.
+// Servers reject resources without "schemas", and the provider builds
+// resources attribute by attribute. The caller's map is not modified.
+func withSchemas(user Resource) Resource {
+	if _, ok := lookupFold(user, "schemas"); ok {
+		return user
+	}
+	out := make(Resource, len(user)+1)
+	schemas := []string{SchemaUser}
+	var exts []string
+	for k, v := range user {
+		out[k] = v
+		if strings.HasPrefix(strings.ToLower(k), "urn:") {
+			exts = append(exts, k)
+		}
+	}
+	sort.Strings(exts)
+	out["schemas"] = append(schemas, exts...)
+	return out
+}
+
+// decodeResource turns a raw 2xx body into a Resource; ok is false when the
+// body is empty.
+func decodeResource(raw json.RawMessage) (Resource, bool, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, false, nil
+	}
+	var r Resource
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, false, fmt.Errorf("expected a JSON object: %v", err)
+	}
+	return r, true, nil
+}
+
+func looksLikeList(r Resource) bool {
+	_, a := lookupFold(r, "Resources")
+	_, b := lookupFold(r, "totalResults")
+	return a || b
+}
+
+func (c *Client) responseError(method, path string, resp *http.Response, raw []byte, reason string) *ResponseError {
+	ct := ""
+	status := 0
+	if resp != nil {
+		ct = resp.Header.Get("Content-Type")
+		status = resp.StatusCode
+	}
+	return &ResponseError{Method: method, URL: c.url(path, nil), Status: status, ContentType: ct,
+		Snippet: makeSnippet(raw, "application/json"), Reason: reason}
+}
+
+// idFromLocation takes the last path segment of a Location header, which by
+// RFC 7644 §3.3 is the created resource's URI.
+func idFromLocation(loc string) string {
+	loc = strings.TrimSpace(loc)
+	if loc == "" {
+		return ""
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return ""
+	}
+	p := strings.TrimRight(u.Path, "/")
+	if p == "" {
+		return ""
+	}
+	id := path.Base(p)
+	if id == "." || id == "/" || strings.EqualFold(id, "Users") {
+		return ""
+	}
+	return id
+}
+
+// CreateUser POSTs a user and returns the created resource. The id and
+// meta.location come from the body; servers that answer with an empty body
+// or without an id are read back through the Location header. If no id can
+// be found the account may exist untracked, so the error says to look it up.
+// A connection failure after the POST was sent is an *AmbiguousError and is
+// never retried.
+func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error) {
+	var raw json.RawMessage
+	resp, err := c.Do(ctx, http.MethodPost, usersPath, nil, withSchemas(user), "", &raw)
+	if err != nil {
+		return nil, err
+	}
+	res, _, derr := decodeResource(raw)
+	if derr != nil {
+		return nil, c.responseError(http.MethodPost, usersPath, resp, raw, "the created user is not a JSON object: "+derr.Error())
+	}
+	loc := resp.Header.Get("Location")
+	if res.ID() == "" {
+		id := idFromLocation(loc)
+		if id == "" {
+			return nil, c.responseError(http.MethodPost, usersPath, resp, raw,
+				`the server reported success but sent no user "id" (neither in the body nor in a Location header), so the created account cannot be tracked; look it up by userName before retrying`)
+		}
+		got, err := c.GetUser(ctx, id, nil)
+		if err != nil {
+			return nil, fmt.Errorf("SCIM POST %s created the user (Location %s) but reading it back failed: %w", c.url(usersPath, nil), loc, err)
+		}
+		res = got
+	}
+	if res.Location() == "" && loc != "" {
+		meta := res.Meta()
+		if meta == nil {
+			meta = map[string]any{}
+			res["meta"] = meta
+		}
+		meta["location"] = loc
+	}
+	return res, nil
+}
+
+// GetUser reads one user. attributes, when given, becomes the "attributes"
+// query parameter (RFC 7644 §3.9) so the server returns only what the caller
+// manages.
+func (c *Client) GetUser(ctx context.Context, id string, attributes []string) (Resource, error) {
+	if id == "" {
+		return nil, errEmptyID("GET")
+	}
+	var q url.Values
+	if len(attributes) > 0 {
+		q = url.Values{"attributes": {strings.Join(attributes, ",")}}
+	}
+	var raw json.RawMessage
+	p := userPath(id)
+	resp, err := c.Do(ctx, http.MethodGet, p, q, nil, "", &raw)
+	if err != nil {
+		return nil, err
+	}
+	return c.requireUser(http.MethodGet, p, resp, raw)
+}
+
+// requireUser checks that a body is a single user with an id. Some servers
+// answer GET /Users/{id} with a list (empty for unknown ids), which must not
+// be mistaken for the user.
+func (c *Client) requireUser(method, p string, resp *http.Response, raw json.RawMessage) (Resource, error) {
+	res, ok, err := decodeResource(raw)
+	switch {
+	case err != nil:
+		return nil, c.responseError(method, p, resp, raw, "the user is not a JSON object: "+err.Error())
+	case !ok:
+		return nil, c.responseError(method, p, resp, raw, "empty body where a user was expected")
+	case res.ID() == "" && looksLikeList(res):
+		return nil, c.responseError(method, p, resp, raw, "the server returned a list response where a single user was expected")
+	case res.ID() == "":
+		return nil, c.responseError(method, p, resp, raw, `the user has no "id"`)
+	}
+	return res, nil
+}
+
+// ReplaceUser PUTs the full user (RFC 7644 §3.5.1). ifMatch, when set, makes
+// the replace conditional on the version the caller last saw.
+func (c *Client) ReplaceUser(ctx context.Context, id string, user Resource, ifMatch string) (Resource, error) {
+	if id == "" {
+		return nil, errEmptyID("PUT")
+	}
+	var raw json.RawMessage
+	p := userPath(id)
+	resp, err := c.Do(ctx, http.MethodPut, p, nil, withSchemas(user), ifMatch, &raw)
+	if err != nil {
+		return nil, err
+	}
+	if res, ok, _ := decodeResource(raw); !ok || res.ID() == "" {
+		return c.GetUser(ctx, id, nil)
+	}
+	return c.requireUser(http.MethodPut, p, resp, raw)
+}
+
+// PatchUser sends a PATCH (RFC 7644 §3.5.2). Servers may answer 204 or an
+// empty or partial 200; the user is then read back with GetUser(id,
+// attributes) so the caller always gets the resulting state. Operations are
+// validated first, as a malformed path would otherwise surface as an opaque
+// 400 from the server.
+func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
+	if id == "" {
+		return nil, errEmptyID("PATCH")
+	}
+	if len(ops) == 0 {
+		return nil, errors.New("SCIM PATCH user: no operations (RFC 7644 requires at least one)")
+	}
+	if err := validateOps(ops); err != nil {
+		return nil, fmt.Errorf("SCIM PATCH user %s: %w", id, err)
+	}
+	req := PatchRequest{Schemas: []string{MessagePatchOp}, Operations: ops}
+	var raw json.RawMessage
+	p := userPath(id)
+	resp, err := c.Do(ctx, http.MethodPatch, p, nil, req, ifMatch, &raw)
+	if err != nil {
+		return nil, err
+	}
+	res, ok, derr := decodeResource(raw)
+	if derr != nil {
+		return nil, c.responseError(http.MethodPatch, p, resp, raw, "the patched user is not a JSON object: "+derr.Error())
+	}
+	if resp.StatusCode == http.StatusNoContent || !ok || res.ID() == "" {
+		return c.GetUser(ctx, id, attributes)
+	}
+	return res, nil
+}
+
+// DeleteUser deletes a user. A 404 comes back as an *Error (IsNotFound): the
+// provider decides whether "already gone" is success.
+func (c *Client) DeleteUser(ctx context.Context, id string, ifMatch string) error {
+	if id == "" {
+		return errEmptyID("DELETE")
+	}
+	_, err := c.Do(ctx, http.MethodDelete, userPath(id), nil, nil, ifMatch, nil)
+	return err
+}
+
+// ListOptions selects and pages a user listing (RFC 7644 §3.4.2).
+type ListOptions struct {
+	// Filter is a SCIM filter, e.g. built with EqFilter; "" lists all.
+	Filter string
+	// Attributes limits the returned attributes.
+	Attributes []string
+	// SortBy and SortOrder ("ascending"/"descending") are passed through;
+	// servers without sort support ignore them.
+	SortBy    string
+	SortOrder string
+	// Count is the page size; default 100, capped by the discovered
+	// filter.maxResults when discovery has already run.
+	Count int
+	// Limit stops after this many results overall; 0 means all.
+	Limit int
+}
+
+const (
+	defaultPageSize = 100
+	// maxListPages stops a listing that keeps producing pages: a server
+	// that ignores startIndex and returns ever-changing data would
+	// otherwise page forever.
+	maxListPages = 10000
+)
+
+// ListUsers pages through /Users. It stops when totalResults is reached, a
+// page is empty, Limit is reached, a page brings no new ids (servers that
+// repeat the last page), or after maxListPages pages. startIndex advances by
+// the number of resources actually received, since servers may return fewer
+// than requested. Duplicate ids across pages are dropped. The returned total
+// is the server's totalResults (or the number collected when it sent none).
+func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, int, error) {
+	count := opts.Count
+	if count <= 0 {
+		count = defaultPageSize
+	}
+	if d := c.cachedDiscovery(); d != nil && d.ServiceProviderConfig.Filter.MaxResults > 0 && count > d.ServiceProviderConfig.Filter.MaxResults {
+		count = d.ServiceProviderConfig.Filter.MaxResults
+	}
+	var (
+		out   []Resource
+		seen  = map[string]bool{}
+		total = -1
+		start = 1
+	)
+	for page := 0; page < maxListPages; page++ {
+		want := count
+		if opts.Limit > 0 && opts.Limit-len(out) < want {
+			want = opts.Limit - len(out)
+		}
+		q := url.Values{}
+		if opts.Filter != "" {
+			q.Set("filter", opts.Filter)
+		}
+		if len(opts.Attributes) > 0 {
+			q.Set("attributes", strings.Join(opts.Attributes, ","))
+		}
+		if opts.SortBy != "" {
+			q.Set("sortBy", opts.SortBy)
+		}
+		if opts.SortOrder != "" {
+			q.Set("sortOrder", opts.SortOrder)
+		}
+		q.Set("startIndex", strconv.Itoa(start))
+		q.Set("count", strconv.Itoa(want))
+
+		var raw json.RawMessage
+		resp, err := c.Do(ctx, http.MethodGet, usersPath, q, nil, "", &raw)
+		if err != nil {
+			return nil, 0, err
+		}
+		var lr ListResponse
+		if len(bytes.TrimSpace(raw)) > 0 {
+			if err := json.Unmarshal(raw, &lr); err != nil {
+				return nil, 0, &ResponseError{Method: http.MethodGet, URL: c.url(usersPath, q), Status: resp.StatusCode,
+					ContentType: resp.Header.Get("Content-Type"), Snippet: makeSnippet(raw, "application/json"), Reason: "invalid list response: " + err.Error()}
+			}
+		}
+		if _, hasTotal := lookupFold(rawKeys(raw), "totalResults"); hasTotal {
+			total = lr.TotalResults
+		}
+		if len(lr.Resources) == 0 {
+			break
+		}
+		added := 0
+		for _, r := range lr.Resources {
+			id := r.ID()
+			if id != "" {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+			}
+			out = append(out, r)
+			added++
+			if opts.Limit > 0 && len(out) >= opts.Limit {
+				break
+			}
+		}
+		if added == 0 {
+			break
+		}
+		if opts.Limit > 0 && len(out) >= opts.Limit {
+			break
+		}
+		if total >= 0 && len(out) >= total {
+			break
+		}
+		if total < 0 && len(lr.Resources) < want {
+			// Without totalResults a short page is the only end marker.
+			break
+		}
+		start += len(lr.Resources)
+	}
+	if total < 0 {
+		total = len(out)
+	}
+	return out, total, nil
+}
+
+// rawKeys decodes only the top-level member names of a JSON object.
+func rawKeys(raw json.RawMessage) map[string]any {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &m)
+	out := make(map[string]any, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// FindUsers returns every user whose attr equals value (all pages), the
+// lookup used to adopt an existing account or to resolve an ambiguous
+// create.
+func (c *Client) FindUsers(ctx context.Context, attr, value string, attributes []string) ([]Resource, error) {
+	users, _, err := c.ListUsers(ctx, ListOptions{Filter: EqFilter(attr, value), Attributes: attributes})
+	return users, err
+}

@@ -1,0 +1,215 @@
+package scimtarget
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// listParams are the query parameters of RFC 7644 §3.4.2, from a GET query
+// string or a POST .search body.
+type listParams struct {
+	filter             string
+	startIndex         int
+	count              int
+	hasCount           bool
+	attributes         string
+	excludedAttributes string
+	sortBy             string
+	sortOrder          string
+}
+
+func listParamsFromQuery(q url.Values) (listParams, error) {
+	p := listParams{
+		filter:             q.Get("filter"),
+		attributes:         q.Get("attributes"),
+		excludedAttributes: q.Get("excludedAttributes"),
+		sortBy:             q.Get("sortBy"),
+		sortOrder:          q.Get("sortOrder"),
+		startIndex:         1,
+	}
+	if s := q.Get("startIndex"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return p, badRequest(errInvalidValue, "startIndex must be an integer, got %q", s)
+		}
+		p.startIndex = n
+	}
+	if s := q.Get("count"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return p, badRequest(errInvalidValue, "count must be an integer, got %q", s)
+		}
+		p.count, p.hasCount = n, true
+	}
+	return p, nil
+}
+
+// search implements POST /{endpoint}/.search (RFC 7644 §3.4.3).
+func (c *call) search(rt *resourceType) error {
+	if err := c.checkContentType(); err != nil {
+		return err
+	}
+	in, err := decodeObject(c.body)
+	if err != nil {
+		return err
+	}
+	p := listParams{startIndex: 1}
+	strList := func(v any) (string, error) {
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case []any:
+			var parts []string
+			for _, e := range x {
+				s, ok := e.(string)
+				if !ok {
+					return "", badRequest(errInvalidValue, "attribute lists must contain strings")
+				}
+				parts = append(parts, s)
+			}
+			return strings.Join(parts, ","), nil
+		}
+		return "", badRequest(errInvalidValue, "attribute lists must be arrays of strings")
+	}
+	str := func(k string, v any) (string, error) {
+		s, ok := v.(string)
+		if !ok {
+			return "", badRequest(errInvalidValue, "%s must be a string", k)
+		}
+		return s, nil
+	}
+	num := func(k string, v any) (int, error) {
+		n, ok := v.(json.Number)
+		if !ok {
+			return 0, badRequest(errInvalidValue, "%s must be an integer", k)
+		}
+		i, err := n.Int64()
+		if err != nil {
+			return 0, badRequest(errInvalidValue, "%s must be an integer", k)
+		}
+		return int(i), nil
+	}
+	for k, v := range in {
+		switch strings.ToLower(k) {
+		case "schemas":
+		case "attributes":
+			p.attributes, err = strList(v)
+		case "excludedattributes":
+			p.excludedAttributes, err = strList(v)
+		case "filter":
+			p.filter, err = str(k, v)
+		case "sortby":
+			p.sortBy, err = str(k, v)
+		case "sortorder":
+			p.sortOrder, err = str(k, v)
+		case "startindex":
+			p.startIndex, err = num(k, v)
+		case "count":
+			p.count, err = num(k, v)
+			p.hasCount = true
+		default:
+			err = badRequest(errInvalidSyntax, "unexpected member %q in SearchRequest", k)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return c.list(rt, p)
+}
+
+// list answers a query with a ListResponse (RFC 7644 §3.4.2).
+func (c *call) list(rt *resourceType, p listParams) error {
+	caps := c.cfg.Capabilities
+	var match matcher
+	if strings.TrimSpace(p.filter) != "" {
+		if !caps.Filter {
+			return badRequest(errInvalidFilter, "filtering is not supported (filter.supported is false)")
+		}
+		m, err := compileFilter(rt, c.cfg.Quirks, p.filter)
+		if err != nil {
+			return err
+		}
+		match = m
+	}
+	var sortRef *attrRef
+	descending := false
+	if p.sortBy != "" && caps.Sort {
+		ref, ok := parseAttrPathString(rt, p.sortBy)
+		if !ok || ref.attr == nil || (ref.attr.isComplex() && ref.sub == nil) {
+			return badRequest(errInvalidValue, "cannot sort by %q", p.sortBy)
+		}
+		sortRef = &ref
+		switch strings.ToLower(p.sortOrder) {
+		case "", "ascending":
+		case "descending":
+			descending = true
+		default:
+			return badRequest(errInvalidValue, "sortOrder must be ascending or descending, got %q", p.sortOrder)
+		}
+	}
+
+	c.t.mu.Lock()
+	all := c.t.store.list(rt)
+	docs := make([]map[string]any, 0, len(all))
+	for _, r := range all {
+		docs = append(docs, render(rt, r, c.base, caps.ETag))
+	}
+	c.t.mu.Unlock()
+
+	var matched []map[string]any
+	for _, d := range docs {
+		stripNever(rt, d)
+		if match == nil || match(d) {
+			matched = append(matched, d)
+		}
+	}
+	if sortRef != nil {
+		sortResources(matched, *sortRef, descending)
+	}
+
+	total := len(matched)
+	start := p.startIndex
+	if start < 1 {
+		start = 1 // RFC 7644 §3.4.2.4
+	}
+	count := total
+	if p.hasCount {
+		count = max(p.count, 0)
+	}
+	if caps.FilterMaxResults > 0 && count > caps.FilterMaxResults {
+		count = caps.FilterMaxResults
+	}
+	if c.cfg.Quirks.NoEmptyLastPage && start > total && total > 0 && count > 0 {
+		start = (total-1)/count*count + 1
+	}
+	page := []map[string]any{}
+	if start-1 < total {
+		page = matched[start-1 : min(start-1+count, total)]
+	}
+	include := parseProjection(rt, p.attributes)
+	exclude := parseProjection(rt, p.excludedAttributes)
+	for _, d := range page {
+		applyProjection(rt, d, include, exclude)
+	}
+	writeJSON(c.w, http.StatusOK, c.listResponse(total, start, page))
+	return nil
+}
+
+// listResponse builds a ListResponse; the LowercaseResources quirk changes the
+// spelling of its "Resources" member.
+func (c *call) listResponse(total, start int, items []map[string]any) map[string]any {
+	key := "Resources"
+	if c.cfg.Quirks.LowercaseResources {
+		key = "resources"
+	}
+	return map[string]any{
+		"schemas":      []string{urnListResponse},
+		"totalResults": total,
+		"itemsPerPage": len(items),
+		"startIndex":   start,
+		key:            items,
+	}
+}

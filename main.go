@@ -1,0 +1,34 @@
+// Command terraform-provider-scim serves the SCIM 2.0 provisioning provider
+// to Terraform over the plugin protocol (version 6).
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/openscim/terraform-provider-scim/internal/provider"
+)
+
+// Run "go generate" to format example terraform files and generate the docs for the registry/website.
+
+//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name scim
+
+// version is set by the release build (goreleaser -ldflags).
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: provider.RegistryAddress,
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
