@@ -52,26 +52,41 @@ export SCIM_CREDENTIALS="[{\"url\": \"$base_url\", \"bearer_token\": \"demo-toke
 export TF_VAR_scim_base_url="$base_url"
 tf() { echo "+ terraform $*"; terraform "$@"; }
 
-step "terraform plan: what would be created"
+step "terraform plan: three accounts, with the exact SCIM attributes that will be sent"
 tf plan -input=false -no-color
 
-step "terraform apply"
+step "terraform apply: one POST per account"
 tf apply -input=false -auto-approve -no-color
-
-step "terraform state show scim_connected_app.demo"
-tf state show -no-color scim_connected_app.demo
 
 step "A plan right after apply is empty"
 tf plan -input=false -no-color -detailed-exitcode
 
-if [ -x "$root/tools/demo-people.sh" ]; then
-  # shellcheck source=/dev/null
-  source "$root/tools/demo-people.sh"
-fi
+alice_location="$(terraform output -json accounts | grep -o '"alice":"[^"]*"' | cut -d'"' -f4)"
+alice_id="${alice_location##*/}"
+step "Behind Terraform's back, an admin changes Alice's title to \"Manager\" in the app"
+curl -fsS -X PATCH "$base_url/_control/users/$alice_id" -H 'Content-Type: application/json' \
+  -d '{"path": "title", "value": "Manager"}' >/dev/null
+echo "PATCH $base_url/_control/users/$alice_id title=Manager"
 
-step "terraform destroy"
-tf destroy -input=false -auto-approve -no-color
+step "terraform plan: the drift report shows the change, attribute by attribute"
+set +e
+tf plan -input=false -no-color -detailed-exitcode
+rc=$?
+set -e
+if [ "$rc" -ne 2 ]; then echo "expected the plan to show the drift (exit code 2), got $rc" >&2; exit 1; fi
 
-step "Done. The target received:"
-curl -fsS "$base_url/_control/requests" | head -c 2000 || true
-echo
+step "terraform apply: one PATCH repairs it"
+tf apply -input=false -auto-approve -no-color
+curl -fsS "$base_url/_control/users/$alice_id" | grep -o '"title": *"[^"]*"' || true
+
+step "Bob leaves: active = false deactivates his account in place"
+tf apply -input=false -auto-approve -no-color -var 'leavers=["bob"]'
+curl -fsS "$base_url/_control/users?userName=bob@example.com" | grep -o '"active": *[a-z]*' || true
+
+step "terraform destroy: accounts are deactivated (deprovision = \"deactivate\"), not deleted"
+tf destroy -input=false -auto-approve -no-color -var 'leavers=["bob"]'
+echo "Accounts left in the app:"
+curl -fsS "$base_url/_control/users" | grep -o '"userName": *"[^"]*"\|"active": *[a-z]*' | paste - - || true
+
+step "Done. Requests the app received, by method and path:"
+curl -fsS "$base_url/_control/requests" | grep -o '"[A-Z]* /[^"]*": *[0-9]*' || true

@@ -1,3 +1,5 @@
+# Quickstart: one app, its attribute mapping and three people.
+# `make demo` runs it against the local SCIM target.
 terraform {
   required_providers {
     scim = {
@@ -12,16 +14,54 @@ variable "scim_base_url" {
   default     = "http://127.0.0.1:8484/scim/v2"
 }
 
+variable "leavers" {
+  description = "Keys of people whose accounts are deactivated."
+  type        = set(string)
+  default     = []
+}
+
 # Credentials come from the SCIM_CREDENTIALS environment variable, e.g.
 #   export SCIM_CREDENTIALS='[{"url": "http://127.0.0.1:8484/scim/v2", "bearer_token": "demo-token"}]'
 # or from a `credentials` list here (see examples/provider).
 provider "scim" {}
+
+locals {
+  people = {
+    alice = { email = "alice@example.com", given_name = "Alice", family_name = "Ng", title = "Engineer", department = "R&D" }
+    bob   = { email = "bob@example.com", given_name = "Bob", family_name = "Diaz", title = "Account Executive", department = "Sales" }
+    carol = { email = "Carol@Example.com", given_name = "Carol", family_name = "Ito", department = "Finance" }
+  }
+}
 
 resource "scim_connected_app" "demo" {
   name     = "Demo app (local SCIM target)"
   base_url = var.scim_base_url
 }
 
-output "demo_app_capabilities" {
-  value = scim_connected_app.demo.capabilities
+resource "scim_attribute_mapping" "demo" {
+  connected_app_id = scim_connected_app.demo.id
+  rules = [
+    { target = "userName", source = "email", transform = "lower" },
+    { target = "name.givenName", source = "given_name" },
+    { target = "name.familyName", source = "family_name" },
+    { target = "displayName", template = "{given_name} {family_name}" },
+    { target = "emails[type eq \"work\"].value", source = "email", transform = "lower" },
+    { target = "title", source = "title", if_missing = "omit" },
+    { target = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", source = "department" },
+  ]
+}
+
+resource "scim_provisioned_user" "demo" {
+  for_each          = local.people
+  connected_app_id  = scim_connected_app.demo.id
+  compatibility     = scim_connected_app.demo.compatibility
+  attribute_mapping = scim_attribute_mapping.demo.rules
+  profile           = each.value
+  active            = !contains(var.leavers, each.key)
+  deprovision       = "deactivate"
+}
+
+output "accounts" {
+  description = "Each person's account location in the app."
+  value       = { for k, u in scim_provisioned_user.demo : k => u.location }
 }
