@@ -5,6 +5,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"os"
 	"time"
 
@@ -32,7 +34,10 @@ const RegistryAddress = "registry.terraform.io/openscim/scim"
 // that inject secrets through the environment.
 const EnvCredentials = "SCIM_CREDENTIALS"
 
-var _ provider.Provider = (*scimProvider)(nil)
+var (
+	_ provider.Provider                   = (*scimProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*scimProvider)(nil)
+)
 
 type scimProvider struct {
 	version string
@@ -78,11 +83,6 @@ func (p *scimProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 }
 
 func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	authKinds := []path.Expression{
-		path.MatchRelative().AtParent().AtName("bearer_token"),
-		path.MatchRelative().AtParent().AtName("basic"),
-		path.MatchRelative().AtParent().AtName("oauth2"),
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Provisions people's accounts into SaaS apps over SCIM 2.0 (RFC 7643 / RFC 7644).\n\n" +
 			"Credentials live here, never in resource state: each entry is matched to a connected app by its base URL, " +
@@ -107,10 +107,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							Optional:            true,
 							Sensitive:           true,
 							MarkdownDescription: "A static bearer token, sent as `Authorization: Bearer <token>`.",
-							Validators: []validator.String{
-								stringvalidator.LengthAtLeast(1),
-								stringvalidator.ExactlyOneOf(authKinds...),
-							},
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 						},
 						"basic": schema.SingleNestedAttribute{
 							Optional:            true,
@@ -190,6 +187,39 @@ const (
 	defaultRequestsPerSecond = 10
 	defaultMaxConcurrency    = 4
 )
+
+// ValidateConfig checks that each credentials entry names exactly one kind
+// of authentication, with a message that says which entry and what it has.
+func (p *scimProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for i, c := range cfg.Credentials {
+		var kinds []string
+		unknown := c.BearerToken.IsUnknown()
+		if !c.BearerToken.IsNull() {
+			kinds = append(kinds, "bearer_token")
+		}
+		if c.Basic != nil {
+			kinds = append(kinds, "basic")
+		}
+		if c.OAuth2 != nil {
+			kinds = append(kinds, "oauth2")
+		}
+		if len(kinds) == 1 || (unknown && len(kinds) <= 1) {
+			continue
+		}
+		found := "none of them"
+		if len(kinds) > 1 {
+			found = strings.Join(kinds, " and ")
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("credentials").AtListIndex(i), "Invalid Credentials Entry",
+			fmt.Sprintf("The credentials entry for %s must set exactly one of bearer_token, basic or oauth2; it sets %s.",
+				c.URL.ValueString(), found))
+	}
+}
 
 func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel

@@ -68,3 +68,8 @@ func regexpLiteral(s string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(strings.Join(parts, `\s+`))
 }
+
+// regexpFromPattern compiles a pattern whose spaces also match line breaks.
+func regexpFromPattern(p string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(p, " ", `\s+`))
+}
