@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    scim = {
+      source = "openscim/scim"
+    }
+  }
+}
+
 # Credentials are matched to a connected app by its base URL: the entry with
 # the longest `url` prefix wins. Secrets never reach resource state.
 provider "scim" {

@@ -235,6 +235,48 @@ func ExtractValues(res scim.Resource, paths []string) map[string]string {
 	return out
 }
 
+// serverDerived are the attributes apps commonly fill in themselves when a
+// client leaves them unset: displayName from the name parts, name.formatted
+// from the name components (RFC 7643 §4.1.1 lets the service provider build
+// both).
+var serverDerived = []string{"displayName", "name.formatted"}
+
+// WithoutServerDerived returns actual (as ExtractValues reads it) without
+// the values of attributes the app derives itself (displayName,
+// name.formatted) when sent, the values the client sent or wants, has none
+// for them: such a value is the app's own, not drift, and must not be
+// compared or removed. A value of one of them that sent has is kept, so a
+// change made in the app to a value the client set still shows. actual is
+// not modified.
+func WithoutServerDerived(actual, sent map[string]string) map[string]string {
+	out := make(map[string]string, len(actual))
+	for p, v := range actual {
+		out[p] = v
+	}
+	for _, derived := range serverDerived {
+		if hasPath(sent, derived) {
+			continue
+		}
+		for p := range out {
+			if SamePath(p, derived) {
+				delete(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// hasPath reports whether values has a non-empty value at path, however
+// the key is spelled.
+func hasPath(values map[string]string, path string) bool {
+	for p, v := range values {
+		if v != "" && SamePath(p, path) {
+			return true
+		}
+	}
+	return false
+}
+
 // extract finds the raw value a path designates in a resource, nil if none.
 func extract(res scim.Resource, p scim.Path) any {
 	container := map[string]any(res)

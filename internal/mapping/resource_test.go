@@ -365,3 +365,61 @@ func rulesFor(values map[string]string) []Rule {
 	}
 	return rules
 }
+
+func TestWithoutServerDerived(t *testing.T) {
+	actual := map[string]string{
+		"userName":       "erin@example.com",
+		"displayName":    "Oko",
+		"name.formatted": "Erin Oko",
+		"title":          "Counsel",
+	}
+	tests := []struct {
+		name   string
+		actual map[string]string
+		sent   map[string]string
+		want   map[string]string
+	}{
+		{
+			name:   "derived values the client did not send are the app's own",
+			actual: actual,
+			sent:   map[string]string{"userName": "erin@example.com"},
+			want:   map[string]string{"userName": "erin@example.com", "title": "Counsel"},
+		},
+		{
+			name:   "a value the client sent is kept, so a change in the app shows",
+			actual: actual,
+			sent:   map[string]string{"displayName": "Erin Oko", "Name.Formatted": "Erin Oko"},
+			want:   actual,
+		},
+		{
+			name:   "an empty sent value means unset",
+			actual: map[string]string{"displayName": "Oko"},
+			sent:   map[string]string{"displayName": ""},
+			want:   map[string]string{},
+		},
+		{
+			name:   "paths match whatever their spelling",
+			actual: map[string]string{"DISPLAYNAME": "Oko", "urn:ietf:params:scim:schemas:core:2.0:User:name.formatted": "Oko"},
+			sent:   nil,
+			want:   map[string]string{},
+		},
+		{
+			name:   "other attributes are never dropped",
+			actual: map[string]string{"title": "Counsel", "nickName": "E"},
+			sent:   nil,
+			want:   map[string]string{"title": "Counsel", "nickName": "E"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(tt.actual)
+			got := WithoutServerDerived(tt.actual, tt.sent)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			if len(tt.actual) != before {
+				t.Errorf("actual was modified")
+			}
+		})
+	}
+}

@@ -94,7 +94,7 @@ func TestMergeCredentialsConfigurationWins(t *testing.T) {
 func TestCredentialsFromEnv(t *testing.T) {
 	tests := []struct {
 		name, raw, err string
-		want            int
+		want           int
 	}{
 		{name: "empty", raw: "  ", want: 0},
 		{name: "bearer", raw: `[{"url": "https://a.example.com/scim/v2", "bearer_token": "s3cr3t-env"}]`, want: 1},

@@ -6,8 +6,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
