@@ -80,6 +80,21 @@ func ValuesEqual(path, desired, actual string, s Schemas) bool {
 // attribute, are errors: the app would reject them. Operations are sorted by
 // path. Equal inputs give no operations.
 func Diff(actual, desired map[string]string, s Schemas) ([]scim.PatchOp, error) {
+	return diff(actual, desired, s, ValuesEqual)
+}
+
+// DiffExact is Diff for actual values that are Terraform's own record of
+// the account (state) rather than what the app returned just now: a refresh
+// already kept the recorded spelling of every value the app holds in an
+// equal form (ValuesEqual), so any textual difference left is a change the
+// configuration asks for, and is sent, a change of case included (a new
+// "upper" transform on a caseExact=false attribute such as title). Diff
+// would take such a change for the app's normalisation and drop it.
+func DiffExact(actual, desired map[string]string, s Schemas) ([]scim.PatchOp, error) {
+	return diff(actual, desired, s, func(_, desired, actual string, _ Schemas) bool { return desired == actual })
+}
+
+func diff(actual, desired map[string]string, s Schemas, equal func(path, desired, actual string, s Schemas) bool) ([]scim.PatchOp, error) {
 	act, errA := indexValues(actual)
 	des, errD := indexValues(desired)
 	if err := errors.Join(errA, errD); err != nil {
@@ -119,7 +134,7 @@ func Diff(actual, desired map[string]string, s Schemas) ([]scim.PatchOp, error) 
 		d, inDesired := des[key]
 		switch {
 		case inActual && inDesired:
-			if ValuesEqual(d.path.String(), d.value, a.value, s) {
+			if equal(d.path.String(), d.value, a.value, s) {
 				continue
 			}
 			if immutable(d.path, s) {

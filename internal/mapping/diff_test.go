@@ -186,6 +186,63 @@ func TestDiff(t *testing.T) {
 	}
 }
 
+// DiffExact sends every textual change, so a change of case the
+// configuration asks for reaches the app; otherwise it is Diff.
+func TestDiffExact(t *testing.T) {
+	tests := []struct {
+		name            string
+		actual, desired map[string]string
+		want            []scim.PatchOp
+		err             string
+	}{
+		{name: "case-only change of a caseExact=false attribute is sent",
+			actual:  map[string]string{"userName": "a@x", "title": "Engineer"},
+			desired: map[string]string{"userName": "a@x", "title": "ENGINEER"},
+			want:    []scim.PatchOp{{Op: "replace", Path: "title", Value: "ENGINEER"}}},
+		{name: "case-only change of userName is sent",
+			actual:  map[string]string{"userName": "Alice@Example.com"},
+			desired: map[string]string{"userName": "alice@example.com"},
+			want:    []scim.PatchOp{{Op: "replace", Path: "userName", Value: "alice@example.com"}}},
+		{name: "case-only change in a filtered element is a replace in place",
+			actual:  map[string]string{`emails[type eq "work"].value`: "A@X"},
+			desired: map[string]string{`emails[type eq "work"].value`: "a@x"},
+			want:    []scim.PatchOp{{Op: "replace", Path: `emails[type eq "work"].value`, Value: "a@x"}}},
+		{name: "equal text is no change",
+			actual:  map[string]string{"userName": "a@x", custom + ":seniority": "7"},
+			desired: map[string]string{"userName": "a@x", custom + ":seniority": "7"}},
+		{name: "paths still compare canonically",
+			actual:  map[string]string{"Title": "T"},
+			desired: map[string]string{"title": "T"}},
+		{name: "added and removed as Diff",
+			actual:  map[string]string{"userName": "a@x", "nickName": "Al"},
+			desired: map[string]string{"userName": "a@x", custom + ":seniority": "7"},
+			want: []scim.PatchOp{
+				{Op: "remove", Path: "nickName"},
+				{Op: "add", Path: custom + ":seniority", Value: int64(7)},
+			}},
+		{name: "immutable attributes still refuse changes",
+			actual: map[string]string{custom + ":badge": "b1"}, desired: map[string]string{custom + ":badge": "B1"},
+			err: "is immutable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DiffExact(tt.actual, tt.desired, rfcSchemas)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error = %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if len(got) != len(tt.want) || (len(got) > 0 && !reflect.DeepEqual(got, tt.want)) {
+				t.Errorf("DiffExact =\n%s\nwant\n%s", opsJSON(got), opsJSON(tt.want))
+			}
+		})
+	}
+}
+
 func opsJSON(ops []scim.PatchOp) string {
 	b, _ := json.MarshalIndent(ops, "", "  ")
 	return string(b)

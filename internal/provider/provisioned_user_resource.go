@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -255,6 +256,25 @@ type userCall struct {
 	appID    string
 }
 
+// readBack reads the managed attributes from an account the app returned,
+// as they compare with sent (the values Terraform last sent, or wants now):
+// values the app derives itself (displayName, name.formatted) are left out
+// unless sent has them, so they are neither drift nor removed; with
+// carryUnreadable, attributes the app never returns (password) take their
+// value from sent, since nothing can be compared for them.
+func (c *userCall) readBack(res scim.Resource, sent map[string]string, carryUnreadable bool) map[string]string {
+	paths := mapping.ManagedPaths(c.rules)
+	got := mapping.WithoutServerDerived(mapping.ExtractValues(res, paths), sent)
+	if carryUnreadable {
+		for _, p := range mapping.UnreadablePaths(paths, c.settings.discovery) {
+			if v, ok := sent[p]; ok {
+				got[p] = v
+			}
+		}
+	}
+	return got
+}
+
 func (r *provisionedUserResource) prepare(ctx context.Context, m *provisionedUserModel) (context.Context, *userCall, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	ctx = r.clients.withMasking(ctx)
@@ -281,9 +301,10 @@ func (r *provisionedUserResource) prepare(ctx context.Context, m *provisionedUse
 }
 
 // ModifyPlan computes the SCIM attributes that will be sent, so they are in
-// the plan. Values the app holds that compare equal to the desired ones
-// (userName case-insensitively) keep the app's spelling, so they plan no
-// change.
+// the plan. The prior state needs no matching here: a refresh already kept
+// Terraform's spelling of every value the app holds in an equal form
+// (userName case-insensitively), so a value that differs from the state is
+// a change the configuration asks for, a change of case included.
 func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.clients == nil {
 		return
@@ -315,14 +336,6 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 			resp.Diagnostics.Append(issueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
 			return
 		}
-		if state != nil {
-			prior, _ := stringMap(ctx, state.Attributes)
-			for p, v := range values {
-				if old, ok := prior[p]; ok && old != v && mapping.ValuesEqual(p, v, old, call.settings.discovery) {
-					values[p] = old
-				}
-			}
-		}
 		plan.Attributes = mapValue(values)
 		plan.UserName = types.StringValue(values[userNameKey(values)])
 	}
@@ -345,6 +358,49 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if state != nil && rulesKnown && profileKnown && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(keepEquivalentInputs(ctx, req, resp, plan, *state, rules)...)
+	}
+}
+
+// keepEquivalentInputs plans no change for an account that a change of the
+// mapping or the profile does not affect (a new rule whose source this
+// person lacks, a new transform of a value they do not have): when the plan
+// differs from the state only in those inputs, it keeps their prior values,
+// which Terraform accepts as equivalent to the configuration. So only the
+// affected accounts show updates. A refresh reads the paths of the rules in
+// state, so the prior rules are kept only when they manage no path the new
+// ones drop: such a path would be read, and removed, although no rule
+// manages it any more.
+func keepEquivalentInputs(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state provisionedUserModel, rules []mapping.Rule) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.AttributeMapping.Equal(state.AttributeMapping) && plan.Profile.Equal(state.Profile) {
+		return diags
+	}
+	prior, ok, d := rulesFromList(ctx, state.AttributeMapping)
+	diags.Append(d...)
+	if !ok || !managesAll(rules, mapping.ManagedPaths(prior)) {
+		return diags
+	}
+	unchanged := plan
+	unchanged.AttributeMapping = state.AttributeMapping
+	unchanged.Profile = state.Profile
+	diags.Append(resp.Plan.Set(ctx, &unchanged)...)
+	if !resp.Plan.Raw.Equal(req.State.Raw) {
+		diags.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+	return diags
+}
+
+// managesAll reports whether rules target every one of paths.
+func managesAll(rules []mapping.Rule, paths []string) bool {
+	managed := mapping.ManagedPaths(rules)
+	for _, p := range paths {
+		if !slices.ContainsFunc(managed, func(m string) bool { return mapping.SamePath(m, p) }) {
+			return false
+		}
+	}
+	return true
 }
 
 func userNameKey(values map[string]string) string {
@@ -434,7 +490,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	desiredActive := plan.Active.ValueBool()
 	plan.ID = types.StringValue(existing.ID())
 	plan.Location = types.StringValue(userLocation(call.appID, existing.ID()))
-	actual := mapping.ExtractValues(existing, mapping.ManagedPaths(call.rules))
+	actual := call.readBack(existing, values, false)
 	plan.Attributes = mapValue(actual)
 	plan.Active = types.BoolValue(activeOf(existing, true))
 	plan.Version = types.StringValue(existing.Version())
@@ -442,7 +498,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	updated, diags := r.apply(ctx, call, &plan, actual, values, desiredActive)
+	updated, diags := r.apply(ctx, call, &plan, actual, values, desiredActive, mapping.Diff)
 	resp.Diagnostics.Append(diags...)
 	if updated != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, updated)...)
@@ -456,7 +512,7 @@ func (r *provisionedUserResource) saveCreated(ctx context.Context, call *userCal
 	plan.UserName = types.StringValue(values[userNameKey(values)])
 	plan.Version = types.StringValue(created.Version())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	if differ := differences(values, mapping.ExtractValues(created, mapping.ManagedPaths(call.rules)), call); len(differ) > 0 {
+	if differ := differences(values, call.readBack(created, values, true), call); len(differ) > 0 {
 		resp.Diagnostics.AddWarning("SCIM App Changed Values on Create",
 			fmt.Sprintf("The app at %s created the account %s but holds other values than were sent:\n  %s\n"+
 				"The next plan will show them as drift.", call.appID, created.ID(), strings.Join(differ, "\n  ")))
@@ -588,14 +644,8 @@ func (r *provisionedUserResource) refreshFrom(ctx context.Context, call *userCal
 		}
 		return
 	}
-	paths := mapping.ManagedPaths(call.rules)
-	actual := mapping.ExtractValues(res, paths)
 	prior, _ := stringMap(ctx, m.Attributes)
-	for _, p := range mapping.UnreadablePaths(paths, call.settings.discovery) {
-		if v, ok := prior[p]; ok {
-			actual[p] = v
-		}
-	}
+	actual := call.readBack(res, prior, true)
 	for p, v := range actual {
 		if old, ok := prior[p]; ok && old != v && mapping.ValuesEqual(p, old, v, call.settings.discovery) {
 			actual[p] = old
@@ -625,6 +675,10 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 	plan.ID = state.ID
 	plan.Location = types.StringValue(userLocation(call.appID, state.ID.ValueString()))
 
+	// The state is Terraform's record of the account, refreshed with its own
+	// spelling kept for values the app holds in an equal form: every
+	// difference from the plan is to be sent.
+	diff := mapping.DiffExact
 	actual, known := stringMap(ctx, state.Attributes)
 	current := state
 	if !known || state.Attributes.IsNull() {
@@ -634,12 +688,13 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 			resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Reading the account %s before updating it", state.ID.ValueString()), call.appID, err))
 			return
 		}
-		actual = mapping.ExtractValues(res, mapping.ManagedPaths(call.rules))
+		actual = call.readBack(res, desired, false)
+		diff = mapping.Diff
 		current.Version = types.StringValue(res.Version())
 		current.Active = types.BoolValue(activeOf(res, true))
 	}
 	plan.Version = current.Version
-	updated, diags := r.apply(ctx, call, &current, actual, desired, plan.Active.ValueBool())
+	updated, diags := r.apply(ctx, call, &current, actual, desired, plan.Active.ValueBool(), diff)
 	resp.Diagnostics.Append(diags...)
 	if updated == nil {
 		return
@@ -657,12 +712,15 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 // nothing when they agree, else one PATCH of the changed paths (or one PUT
 // of the merged account where the app has no PATCH). It returns the model to
 // save: desired values when the app kept them, what the app holds otherwise
-// (with an error), or nil when nothing is known to have changed.
-func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *provisionedUserModel, actual, desired map[string]string, active bool) (*provisionedUserModel, diag.Diagnostics) {
+// (with an error), or nil when nothing is known to have changed. diff is
+// mapping.Diff when actual is what the app returned just now, and
+// mapping.DiffExact when it is Terraform's own record (state).
+func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *provisionedUserModel, actual, desired map[string]string, active bool,
+	diff func(actual, desired map[string]string, s mapping.Schemas) ([]scim.PatchOp, error)) (*provisionedUserModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	id := m.ID.ValueString()
 	doing := fmt.Sprintf("Updating the account %s", userLocation(call.appID, id))
-	ops, err := mapping.Diff(actual, desired, call.settings.discovery)
+	ops, err := diff(actual, desired, call.settings.discovery)
 	if err != nil {
 		diags.AddError("Cannot Plan the SCIM Update", fmt.Sprintf("%s: %v", doing, err))
 		return nil, diags
@@ -696,12 +754,7 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 		}
 		return nil, diags
 	}
-	got := mapping.ExtractValues(res, mapping.ManagedPaths(call.rules))
-	for _, p := range mapping.UnreadablePaths(mapping.ManagedPaths(call.rules), call.settings.discovery) {
-		if v, ok := desired[p]; ok {
-			got[p] = v
-		}
-	}
+	got := call.readBack(res, desired, true)
 	out.Version = types.StringValue(res.Version())
 	out.Active = types.BoolValue(activeOf(res, active))
 	if differ := differences(desired, got, call); len(differ) > 0 || out.Active.ValueBool() != active {
