@@ -12,7 +12,9 @@ import (
 	"github.com/openscim/terraform-provider-scim/internal/provider"
 )
 
-// Run "go generate" to format example terraform files and generate the docs for the registry/website.
+// Run "go generate" (make generate) to format the examples and generate docs/ from the schemas, examples/ and templates/.
+
+//go:generate terraform fmt -recursive ./examples/
 
 //go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name scim
 
