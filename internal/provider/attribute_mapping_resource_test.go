@@ -33,7 +33,7 @@ func TestAccAttributeMapping_changePlansMinimalUpdates(t *testing.T) {
 	cfg := peopleConfig{baseURL: baseURL, people: fourPeople()}
 	changed := cfg
 	changed.extraRules = "    { target = \"nickName\", source = \"given_name\" },\n"
-	changedConfig := replaceRule(changed.String(), titleRule, `{ target = "title", source = "title", transform = "upper" }`)
+	changedConfig := replaceOnce(changed.String(), titleRule, `{ target = "title", source = "title", transform = "upper" }`)
 	alice, bob, carol, erin := "scim_provisioned_user.alice", "scim_provisioned_user.bob", "scim_provisioned_user.carol", "scim_provisioned_user.erin"
 
 	resource.Test(t, resource.TestCase{
@@ -120,7 +120,7 @@ func TestAccAttributeMapping_changePlansMinimalUpdates(t *testing.T) {
 func TestAccAttributeMapping_removedRuleRemovesAttribute(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	withoutDepartment := replaceRule(cfg.String(), "    "+departmentRule+",\n", "")
+	withoutDepartment := replaceOnce(cfg.String(), "    "+departmentRule+",\n", "")
 	alice := "scim_provisioned_user.alice"
 	department := field(enterpriseURN, "department")
 
@@ -166,5 +166,38 @@ func TestAccAttributeMapping_removedRuleRemovesAttribute(t *testing.T) {
 				),
 			},
 		},
+	})
+}
+
+// A rule the app's schema cannot take is an error at plan time that names
+// the rule; nothing reaches the app.
+func TestAccAttributeMapping_planTimeErrorsNameTheRule(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	alice := map[string]map[string]string{"alice": threePeople()["alice"]}
+	withRule := func(rule string) string {
+		return peopleConfig{baseURL: baseURL, people: alice, extraRules: "    " + rule + ",\n"}.String()
+	}
+	// The extra rule comes after the 7 base rules.
+	steps := []struct{ config, want string }{
+		{withRule(`{ target = "titel", source = "title" }`),
+			`Attribute Mapping Does Not Fit the App's Schema .* rule 8 (target "titel"): the app's schema does not describe titel: .* did you mean "title"?`},
+		{withRule(`{ target = "groups[type eq \"direct\"].value", value = "g1" }`),
+			`rule 8 (target "groups[type eq \"direct\"].value"): groups[type eq "direct"].value is readOnly in the app's schema`},
+		{withRule(`{ target = "id", value = "x" }`),
+			`Invalid Attribute Mapping Rule .* rule 8 (target "id"): id is set by the app, not by a mapping rule`},
+		{withRule(`{ target = "emails[type eq \"work\"].primary", value = "maybe" }`),
+			`rule 8 (target "emails[type eq \"work\"].primary"): value "maybe" does not fit: the app's schema types this attribute as boolean; use "true" or "false"`},
+		{replaceOnce(withRule(`{ target = "nickName", source = "given_name" }`), `    { target = "userName", source = "email", transform = "lower" },`+"\n", ""),
+			`Invalid Attribute Mapping .* no rule maps userName, which every SCIM account needs`},
+	}
+	var testSteps []resource.TestStep
+	for _, s := range steps {
+		testSteps = append(testSteps, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: regexpParts(s.want)})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return expectNoWrites(target) },
+		Steps:                    testSteps,
 	})
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -16,11 +17,13 @@ import (
 // scim_attribute_mapping. They read what the local target received, so a
 // test checks the wire, not only Terraform's state.
 
-// replaceRule swaps one rule line of a peopleConfig for another, so a step
-// can change the base mapping (the extraRules field only adds rules).
-func replaceRule(config, old, new string) string {
+// replaceOnce swaps one part of a generated configuration for another, so
+// a step can change what peopleConfig does not vary: a base rule, the
+// provider block. It panics when old is absent, so a test cannot silently
+// run the unchanged configuration.
+func replaceOnce(config, old, new string) string {
 	if !strings.Contains(config, old) {
-		panic(fmt.Sprintf("replaceRule: the configuration has no rule %s", old))
+		panic(fmt.Sprintf("replaceOnce: the configuration has no %s", old))
 	}
 	return strings.Replace(config, old, new, 1)
 }
@@ -53,8 +56,11 @@ func describeOps(ops []scim.PatchOp) []string {
 	for _, op := range ops {
 		s := op.Op + " " + op.Path
 		if op.Value != nil {
-			v, _ := json.Marshal(op.Value)
-			s += " " + string(v)
+			var v strings.Builder
+			enc := json.NewEncoder(&v)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(op.Value)
+			s += " " + strings.TrimSpace(v.String())
 		}
 		out = append(out, s)
 	}
@@ -112,4 +118,14 @@ func userID(target *scimtarget.Target, userName string) string {
 // checkTarget adapts a check of the target to a TestCheckFunc.
 func checkTarget(f func() error) func(*terraform.State) error {
 	return func(*terraform.State) error { return f() }
+}
+
+// regexpParts is regexpLiteral for several literal parts separated by
+// " .* ", which match anything in between (line breaks included), in order.
+func regexpParts(s string) *regexp.Regexp {
+	var parts []string
+	for _, p := range strings.Split(s, " .* ") {
+		parts = append(parts, regexpLiteral(p).String())
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }

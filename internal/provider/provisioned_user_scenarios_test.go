@@ -1,0 +1,671 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
+)
+
+// Scenarios of scim_provisioned_user beyond the lifecycle test: deprovision
+// modes, import, adoption, credentials, the app's address, and apps that
+// lack PATCH, filtered PATCH paths or a PATCH body, or enforce ETags.
+
+func alicePeople() map[string]map[string]string {
+	return map[string]map[string]string{"alice": threePeople()["alice"]}
+}
+
+func userArg(arg string) func(string) string { return func(string) string { return "  " + arg } }
+
+// expectAllInactive is the destroy check of the default deprovision mode:
+// every account is kept, deactivated.
+func expectAllInactive(target *scimtarget.Target, want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		users := target.Users()
+		if len(users) != want {
+			return fmt.Errorf("after destroy the target has %d accounts, want %d", len(users), want)
+		}
+		for _, u := range users {
+			if u["active"] != false {
+				return fmt.Errorf("account %v is still active after destroy", u["userName"])
+			}
+		}
+		if n := target.Count("DELETE", "/Users/*"); n != 0 {
+			return fmt.Errorf("destroy sent %d DELETEs, want none", n)
+		}
+		return nil
+	}
+}
+
+func TestAccProvisionedUser_deprovisionDelete(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	cfg := peopleConfig{baseURL: baseURL, people: alicePeople(), userArgs: userArg(`deprovision = "delete"`)}
+	var id string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := target.GetUser(id); ok {
+				return fmt.Errorf("account %s is still on the target after destroy with deprovision = delete", id)
+			}
+			if n := len(target.Users()); n != 0 {
+				return fmt.Errorf("after destroy the target has %d accounts, want none", n)
+			}
+			w := writeRequests(target)
+			if len(w) != 1 || w[0].Method != "DELETE" || w[0].Path != "/Users/"+id || w[0].Status != 204 {
+				return fmt.Errorf("destroy sent %s, want exactly DELETE /Users/%s answered 204", describeRequests(w), id)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg.String(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("scim_provisioned_user.alice", tfjsonpath.New("deprovision"), knownvalue.StringExact("delete")),
+			},
+			Check: checkTarget(func() error {
+				if id = userID(target, "alice@example.com"); id == "" {
+					return fmt.Errorf("alice was not created")
+				}
+				target.ResetRequests()
+				return nil
+			}),
+		}},
+	})
+}
+
+func TestAccProvisionedUser_deprovisionAbandon(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	cfg := peopleConfig{baseURL: baseURL, people: alicePeople(), userArgs: userArg(`deprovision = "abandon"`)}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := expectNoWrites(target); err != nil {
+				return fmt.Errorf("destroy with deprovision = abandon: %w", err)
+			}
+			return expectTargetAttr(target, "alice@example.com", field("active"), true)
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg.String(),
+			Check: checkTarget(func() error {
+				target.ResetRequests()
+				return expectTargetAttr(target, "alice@example.com", field("active"), true)
+			}),
+		}},
+	})
+}
+
+// Import by location gives the state a create gives, but for what only
+// the configuration knows; a malformed ID gets the expected format.
+func TestAccProvisionedUser_importVerify(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 3),
+		Steps: []resource.TestStep{
+			{Config: cfg.String()},
+			{
+				ResourceName:            "scim_provisioned_user.bob",
+				ImportState:             true,
+				ImportStateIdFunc:       importLocation(target, baseURL, "bob@example.com"),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"attribute_mapping", "profile", "compatibility", "attributes"},
+			},
+			{
+				ResourceName:  "scim_provisioned_user.bob",
+				ImportState:   true,
+				ImportStateId: "bob@example.com",
+				ExpectError: regexpParts("Invalid Import ID .* A provisioned user is imported by its SCIM location, `<base_url>/Users/<id>`, " +
+					`.* got "bob@example.com".`),
+			},
+			{
+				ResourceName:  "scim_provisioned_user.bob",
+				ImportState:   true,
+				ImportStateId: baseURL + "/Users/",
+				ExpectError:   regexpParts("Invalid Import ID .* `<base_url>/Users/<id>`"),
+			},
+		},
+	})
+}
+
+// An account created in the app, imported, is brought to the mapped
+// attributes by the next apply: one PATCH, no POST.
+func TestAccProvisionedUser_importOutOfBandAccount(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	id, err := target.AddUser(map[string]any{
+		"userName": "dave@example.com",
+		"name":     map[string]any{"givenName": "David", "familyName": "Park"},
+		"title":    "Intern",
+		"nickName": "Davey",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := map[string]map[string]string{"dave": {"email": "dave@example.com", "given_name": "Dave", "family_name": "Park", "title": "Engineer", "department": "R&D"}}
+	withoutUsers := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{}}.String()
+	cfg := peopleConfig{baseURL: baseURL, people: dave}
+	addr := "scim_provisioned_user.dave"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 1),
+		Steps: []resource.TestStep{
+			{Config: withoutUsers},
+			{
+				Config:             cfg.String(),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      baseURL + "/Users/" + id,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					for _, s := range states {
+						if s.ID == id && s.Attributes["user_name"] == "dave@example.com" && s.Attributes["active"] == "true" {
+							target.ResetRequests()
+							return nil
+						}
+					}
+					return fmt.Errorf("the import holds no account %s with user_name dave@example.com", id)
+				},
+			},
+			{
+				Config: cfg.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("attributes"), knownvalue.MapExact(map[string]knownvalue.Check{
+							"userName":                     knownvalue.StringExact("dave@example.com"),
+							"name.givenName":               knownvalue.StringExact("Dave"),
+							"name.familyName":              knownvalue.StringExact("Park"),
+							"displayName":                  knownvalue.StringExact("Dave Park"),
+							`emails[type eq "work"].value`: knownvalue.StringExact("dave@example.com"),
+							"title":                        knownvalue.StringExact("Engineer"),
+							enterpriseURN + ":department":  knownvalue.StringExact("R&D"),
+						})),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTarget(func() error {
+						if n := target.Count("POST", "/Users"); n != 0 {
+							return fmt.Errorf("target received %d POSTs, want none", n)
+						}
+						return expectOnlyPatch(target, 1, `"path":"title"`)
+					}),
+					checkTarget(func() error { return expectTargetAttr(target, "dave@example.com", field("title"), "Engineer") }),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "dave@example.com", field("name", "givenName"), "Dave")
+					}),
+					checkTarget(func() error { return expectTargetAttr(target, "dave@example.com", workEmail, "dave@example.com") }),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "dave@example.com", field(enterpriseURN, "department"), "R&D")
+					}),
+					// Not managed: left as the app has it.
+					checkTarget(func() error { return expectTargetAttr(target, "dave@example.com", field("nickName"), "Davey") }),
+				),
+			},
+		},
+	})
+}
+
+// adoptConfig is one person, Dave, with adopt_existing set.
+func adoptConfig(baseURL string, extraArgs ...string) peopleConfig {
+	args := append([]string{"adopt_existing = true"}, extraArgs...)
+	return peopleConfig{
+		baseURL: baseURL,
+		people: map[string]map[string]string{"dave": {
+			"email": "dave@example.com", "given_name": "Dave", "family_name": "Park", "title": "Engineer",
+			"department": "R&D", "employee_id": "E-100",
+		}},
+		userArgs: func(string) string { return "  " + strings.Join(args, "\n  ") },
+	}
+}
+
+// An existing account is linked, never duplicated, and brought to the
+// mapped attributes with one PATCH.
+func TestAccProvisionedUser_adoptExisting(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	// userName differs in case: the target's filter compares it case-insensitively.
+	id, err := target.AddUser(map[string]any{
+		"userName": "Dave@Example.com",
+		"name":     map[string]any{"givenName": "David", "familyName": "Park"},
+		"title":    "Intern",
+		"active":   true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "scim_provisioned_user.dave"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 1),
+		Steps: []resource.TestStep{{
+			PreConfig: target.ResetRequests,
+			Config:    adoptConfig(baseURL).String(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("location"), knownvalue.StringExact(baseURL+"/Users/"+id)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("user_name"), knownvalue.StringExact("dave@example.com")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkTarget(func() error {
+					if n := len(target.Users()); n != 1 {
+						return fmt.Errorf("target has %d accounts, want the one adopted", n)
+					}
+					return expectPatches(target, map[string][]string{"dave@example.com": {
+						`add ` + enterpriseURN + `:department "R&D"`,
+						`replace displayName "Dave Park"`, // the app derived "David Park"
+						`add emails [{"type":"work","value":"dave@example.com"}]`,
+						`replace name.givenName "Dave"`,
+						`replace title "Engineer"`,
+					}})
+				}),
+				checkTarget(func() error { return expectTargetAttr(target, "dave@example.com", field("title"), "Engineer") }),
+			),
+		}},
+	})
+}
+
+// Two accounts match: nothing is linked or created, and the error lists both.
+func TestAccProvisionedUser_adoptAmbiguous(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	var ids []string
+	for _, userName := range []string{"dave.park@example.com", "dpark@example.com"} {
+		id, err := target.AddUser(map[string]any{"userName": userName, "externalId": "E-100"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	cfg := adoptConfig(baseURL, `adopt_by = "externalId"`)
+	cfg.extraRules = "    { target = \"externalId\", source = \"employee_id\" },\n"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(target.Users()); n != 2 {
+				return fmt.Errorf("target has %d accounts, want the 2 it had", n)
+			}
+			return expectNoWrites(target)
+		},
+		Steps: []resource.TestStep{{
+			PreConfig: target.ResetRequests,
+			Config:    cfg.String(),
+			ExpectError: regexpParts(`More Than One Account to Adopt .* Looking up externalId "E-100" .* found 2 accounts: ` +
+				`.* ` + baseURL + "/Users/" + ids[0] + ` (userName "dave.park@example.com", active true) ` +
+				`.* ` + baseURL + "/Users/" + ids[1] + ` (userName "dpark@example.com", active true) ` +
+				`.* Nothing was linked or created.`),
+		}},
+	})
+}
+
+// Without adopt_existing, an account that exists already is an error that
+// says how to adopt it, and no duplicate is created.
+func TestAccProvisionedUser_existingWithoutAdopt(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	id, err := target.AddUser(map[string]any{"userName": "Dave@Example.com", "active": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := adoptConfig(baseURL)
+	cfg.userArgs = nil
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			users := target.Users()
+			if len(users) != 1 || users[0]["id"] != id {
+				return fmt.Errorf("target has %d accounts, want only the existing %s", len(users), id)
+			}
+			return expectTargetAttr(target, "dave@example.com", field("active"), true)
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg.String(),
+			ExpectError: regexpParts(`SCIM Account Already Exists .* HTTP 409 ` +
+				`.* ` + baseURL + "/Users/" + id + ` (userName "Dave@Example.com" ` +
+				".* Nothing was created. To manage the existing account, set `adopt_existing = true`"),
+		}},
+	})
+}
+
+// Credentials live in the provider configuration only: rotating the token
+// changes nothing and sends nothing.
+func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
+	const rotated = "rotated-token-9f3e21"
+	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.BearerTokens = []string{testToken, rotated} })
+	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
+	rotatedCfg := cfg
+	rotatedCfg.token = rotated
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 3),
+		Steps: []resource.TestStep{
+			{Config: cfg.String()},
+			{
+				PreConfig: target.ResetRequests,
+				Config:    rotatedCfg.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkTarget(func() error {
+					if target.Count("GET", "/Users/*") == 0 {
+						return fmt.Errorf("the refresh read no account: the step did not exercise the rotated token")
+					}
+					return expectNoWrites(target)
+				}),
+			},
+		},
+	})
+}
+
+// The same app at a new address: the app, the mapping and every account
+// update in place; nothing is created, deleted or written.
+func TestAccProvisionedUser_baseURLChangeUpdatesInPlace(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	localhostURL := strings.Replace(baseURL, "127.0.0.1", "localhost", 1)
+	bothURLs := fmt.Sprintf(`
+provider "scim" {
+  credentials = [
+    { url = %q, bearer_token = %q },
+    { url = %q, bearer_token = %q },
+  ]
+  max_retries         = 2
+  requests_per_second = 0
+}
+`, baseURL, testToken, localhostURL, testToken)
+	config := func(url string) string {
+		return replaceOnce(peopleConfig{baseURL: url, people: threePeople()}.String(), providerConfig(url, testToken), bothURLs)
+	}
+	var aliceID string
+	update := func(addr string) plancheck.PlanCheck {
+		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 3),
+		Steps: []resource.TestStep{
+			{
+				Config: config(baseURL),
+				Check: checkTarget(func() error {
+					aliceID = userID(target, "alice@example.com")
+					target.ResetRequests()
+					return nil
+				}),
+			},
+			{
+				Config: config(localhostURL),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						update("scim_connected_app.app"),
+						update("scim_attribute_mapping.app"),
+						update("scim_provisioned_user.alice"),
+						update("scim_provisioned_user.bob"),
+						update("scim_provisioned_user.carol"),
+						plancheck.ExpectKnownValue("scim_provisioned_user.alice", tfjsonpath.New("connected_app_id"), knownvalue.StringExact(localhostURL)),
+						plancheck.ExpectKnownValue("scim_provisioned_user.alice", tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("scim_provisioned_user.alice", tfjsonpath.New("location"), knownvalue.StringFunc(func(v string) error {
+						if want := localhostURL + "/Users/" + aliceID; v != want {
+							return fmt.Errorf("location %s, want %s", v, want)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue("scim_connected_app.app", tfjsonpath.New("id"), knownvalue.StringExact(localhostURL)),
+				},
+				Check: checkTarget(func() error {
+					if n := len(target.Users()); n != 3 {
+						return fmt.Errorf("target has %d accounts, want the same 3", n)
+					}
+					if userID(target, "alice@example.com") != aliceID {
+						return fmt.Errorf("alice's account changed id")
+					}
+					return expectNoWrites(target)
+				}),
+			},
+		},
+	})
+}
+
+// noPatchUpdate checks that an update of an app without PATCH (per its
+// discovery or per compatibility) is a GET and a PUT of the whole account
+// that keeps what Terraform does not manage.
+func noPatchUpdate(t *testing.T, target *scimtarget.Target, baseURL, appArgs string) {
+	cfg := peopleConfig{baseURL: baseURL, people: alicePeople(), appArgs: appArgs}
+	promoted := cfg
+	promoted.people = alicePeople()
+	promoted.people["alice"]["title"] = "Staff Engineer"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if n := target.Count("PATCH", ""); n != 0 {
+				return fmt.Errorf("target received %d PATCHes, want none", n)
+			}
+			return expectAllInactive(target, 1)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg.String()},
+			{
+				PreConfig: func() {
+					if err := target.SetUserAttribute(userID(target, "alice@example.com"), "nickName", "Ali"); err != nil {
+						t.Fatal(err)
+					}
+					target.ResetRequests()
+				},
+				Config: promoted.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("scim_provisioned_user.alice", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("scim_provisioned_user.alice", tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Staff Engineer")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTarget(func() error {
+						w := writeRequests(target)
+						if len(w) != 1 || w[0].Method != "PUT" || w[0].Status != 200 {
+							return fmt.Errorf("want exactly one PUT answered 200, got %s", describeRequests(w))
+						}
+						var sent map[string]any
+						if err := json.Unmarshal(w[0].Body, &sent); err != nil {
+							return err
+						}
+						if sent["nickName"] != "Ali" || sent["title"] != "Staff Engineer" {
+							return fmt.Errorf("the PUT did not carry the whole account: %s", w[0].Body)
+						}
+						return nil
+					}),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "alice@example.com", field("title"), "Staff Engineer")
+					}),
+					checkTarget(func() error { return expectTargetAttr(target, "alice@example.com", field("nickName"), "Ali") }),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "alice@example.com", field(enterpriseURN, "department"), "R&D")
+					}),
+				),
+			},
+		},
+	})
+}
+
+func TestAccProvisionedUser_appWithoutPatchUsesPut(t *testing.T) {
+	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) {
+		o.Capabilities = scimtarget.DefaultCapabilities()
+		o.Capabilities.Patch = false
+	})
+	noPatchUpdate(t, target, baseURL, "")
+}
+
+func TestAccProvisionedUser_compatibilityPatchFalseUsesPut(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	noPatchUpdate(t, target, baseURL, "  compatibility = { patch = false }")
+}
+
+// An app that rejects filtered PATCH paths gets the whole multi-valued
+// attribute instead.
+func TestAccProvisionedUser_noFilteredPatchPaths(t *testing.T) {
+	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.Quirks.NoFilteredPatchPaths = true })
+	cfg := peopleConfig{baseURL: baseURL, people: alicePeople(), appArgs: "  compatibility = { filtered_patch_paths = false }"}
+	renamed := cfg
+	renamed.people = alicePeople()
+	renamed.people["alice"]["email"] = "alice.ng@example.com"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 1),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg.String(),
+				Check:  checkTarget(func() error { target.ResetRequests(); return nil }),
+			},
+			{
+				Config: renamed.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue("scim_provisioned_user.alice", tfjsonpath.New("attributes").AtMapKey(`emails[type eq "work"].value`),
+							knownvalue.StringExact("alice.ng@example.com")),
+					},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTarget(func() error {
+						return expectPatches(target, map[string][]string{"alice.ng@example.com": {
+							`replace emails [{"type":"work","value":"alice.ng@example.com"}]`,
+							`replace userName "alice.ng@example.com"`,
+						}})
+					}),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "alice.ng@example.com", workEmail, "alice.ng@example.com")
+					}),
+				),
+			},
+		},
+	})
+}
+
+// A PATCH answered 204 without a body still ends with the account's state,
+// read back with a GET.
+func TestAccProvisionedUser_patchReturnsNoContent(t *testing.T) {
+	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.Quirks.PatchReturnsNoContent = true })
+	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
+	promoted := cfg
+	promoted.people = alicePeople()
+	promoted.people["alice"]["title"] = "Staff Engineer"
+	addr := "scim_provisioned_user.alice"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 1),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg.String(),
+				Check:  checkTarget(func() error { target.ResetRequests(); return nil }),
+			},
+			{
+				Config: promoted.String(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Staff Engineer")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.StringFunc(func(v string) error {
+						u, _ := target.FindUserByUserName("alice@example.com")
+						if want := fmt.Sprint(field("meta", "version")(u)); v != want {
+							return fmt.Errorf("version %q, want the account's %q after the PATCH", v, want)
+						}
+						return nil
+					})),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTarget(func() error {
+						reqs := target.Requests()
+						for i, r := range reqs {
+							if r.Method == "PATCH" {
+								if r.Status != 204 {
+									return fmt.Errorf("PATCH answered %d, want 204", r.Status)
+								}
+								if i+1 == len(reqs) || reqs[i+1].Method != "GET" || reqs[i+1].Path != r.Path {
+									return fmt.Errorf("the 204 PATCH was not followed by a GET of the account")
+								}
+							}
+						}
+						return expectOnlyPatch(target, 1, `"path":"title"`)
+					}),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "alice@example.com", field("title"), "Staff Engineer")
+					}),
+				),
+			},
+		},
+	})
+}
+
+// An app that enforces ETags gets If-Match with the version Terraform read
+// last, and accepts the update.
+func TestAccProvisionedUser_etagIfMatch(t *testing.T) {
+	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.EnforceETags = true })
+	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
+	promoted := cfg
+	promoted.people = alicePeople()
+	promoted.people["alice"]["title"] = "Staff Engineer"
+	var version string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             expectAllInactive(target, 1),
+		Steps: []resource.TestStep{
+			{Config: cfg.String()},
+			{
+				// An edit in the app Terraform does not manage moves the
+				// version on: the refresh must pick up the new one.
+				PreConfig: func() {
+					id := userID(target, "alice@example.com")
+					if err := target.SetUserAttribute(id, "nickName", "Ali"); err != nil {
+						t.Fatal(err)
+					}
+					u, _ := target.GetUser(id)
+					version = fmt.Sprint(field("meta", "version")(u))
+					target.ResetRequests()
+				},
+				Config: promoted.String(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTarget(func() error {
+						if err := expectOnlyPatch(target, 1, `"path":"title"`); err != nil {
+							return err
+						}
+						w := writeRequests(target)[0]
+						if got := w.Header.Get("If-Match"); got != version || got == "" {
+							return fmt.Errorf("PATCH If-Match %q, want the current version %q", got, version)
+						}
+						if w.Status != 200 {
+							return fmt.Errorf("PATCH answered %d, want 200", w.Status)
+						}
+						return nil
+					}),
+					checkTarget(func() error {
+						return expectTargetAttr(target, "alice@example.com", field("title"), "Staff Engineer")
+					}),
+				),
+			},
+		},
+	})
+}
