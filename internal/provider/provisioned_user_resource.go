@@ -340,12 +340,9 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.UserName = types.StringValue(values[userNameKey(values)])
 	}
 
-	switch {
-	case state == nil:
-		plan.Location = types.StringUnknown()
-		plan.Version = types.StringUnknown()
-	default:
-		plan.Location = types.StringUnknown()
+	plan.Location = types.StringUnknown()
+	plan.Version = types.StringUnknown()
+	if state != nil {
 		if !plan.ConnectedAppID.IsUnknown() && !state.ID.IsNull() {
 			if appID, err := normalizeBaseURL(plan.ConnectedAppID.ValueString()); err == nil {
 				plan.Location = types.StringValue(userLocation(appID, state.ID.ValueString()))
@@ -353,8 +350,6 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		if plan.Attributes.Equal(state.Attributes) && plan.Active.Equal(state.Active) {
 			plan.Version = state.Version
-		} else {
-			plan.Version = types.StringUnknown()
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
