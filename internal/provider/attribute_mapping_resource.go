@@ -56,7 +56,7 @@ func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRe
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Identifier of the mapping in Terraform state.",
+				MarkdownDescription: "A random identifier of the mapping in Terraform state. The mapping exists only in Terraform, so it cannot be imported.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"connected_app_id": schema.StringAttribute{

@@ -63,14 +63,6 @@ var capabilitiesAttrTypes = map[string]attr.Type{
 	"authentication_schemes": types.ListType{ElemType: types.StringType},
 }
 
-// compatibilityAttrTypes is the object type of the optional `compatibility`.
-var compatibilityAttrTypes = map[string]attr.Type{
-	"patch":                types.BoolType,
-	"put":                  types.BoolType,
-	"filtered_patch_paths": types.BoolType,
-	"etag":                 types.BoolType,
-}
-
 func (r *connectedAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_connected_app"
 }
@@ -108,26 +100,8 @@ func (r *connectedAppResource) Schema(_ context.Context, _ resource.SchemaReques
 			"compatibility": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Overrides for apps whose discovery documents are wrong or that have known quirks. " +
-					"Unset fields follow what discovery says.",
-				Attributes: map[string]schema.Attribute{
-					"patch": schema.BoolAttribute{
-						Optional:            true,
-						MarkdownDescription: "Whether to use PATCH for updates, whatever `/ServiceProviderConfig` says. With `false`, updates use PUT.",
-					},
-					"put": schema.BoolAttribute{
-						Optional:            true,
-						MarkdownDescription: "Set `false` for an app that has no PUT.",
-					},
-					"filtered_patch_paths": schema.BoolAttribute{
-						Optional: true,
-						MarkdownDescription: "Set `false` for an app that rejects PATCH paths with value filters " +
-							"(`emails[type eq \"work\"].value`); the whole multi-valued attribute is then replaced.",
-					},
-					"etag": schema.BoolAttribute{
-						Optional:            true,
-						MarkdownDescription: "Whether to send `If-Match` with updates, whatever `/ServiceProviderConfig` says.",
-					},
-				},
+					"Unset fields follow what discovery says. Pass it to each account's `compatibility`.",
+				Attributes: compatibilitySchemaAttributes(),
 			},
 			"capabilities": schema.SingleNestedAttribute{
 				Computed:            true,

@@ -164,7 +164,8 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "How many times a call is retried after a 429, 502, 503, 504 or a connection error " +
-					"(honouring `Retry-After`). Default `4`; `0` disables retries.",
+					"(honouring `Retry-After`, waiting at most 30 seconds at a time and at most 2 minutes per call in all). " +
+					"Default `4`; `0` disables retries. A create whose outcome is unknown is never retried blindly: the account is looked up first.",
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"requests_per_second": schema.Float64Attribute{

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -55,26 +57,36 @@ type provisionedUserResource struct {
 }
 
 type provisionedUserModel struct {
-	ID               types.String `tfsdk:"id"`
-	Location         types.String `tfsdk:"location"`
-	ConnectedAppID   types.String `tfsdk:"connected_app_id"`
-	Compatibility    types.Object `tfsdk:"compatibility"`
-	AttributeMapping types.List   `tfsdk:"attribute_mapping"`
-	Profile          types.Map    `tfsdk:"profile"`
-	Active           types.Bool   `tfsdk:"active"`
-	Deprovision      types.String `tfsdk:"deprovision"`
-	AdoptExisting    types.Bool   `tfsdk:"adopt_existing"`
-	AdoptBy          types.String `tfsdk:"adopt_by"`
-	UserName         types.String `tfsdk:"user_name"`
-	Attributes       types.Map    `tfsdk:"attributes"`
-	Version          types.String `tfsdk:"version"`
+	ID               types.String   `tfsdk:"id"`
+	Location         types.String   `tfsdk:"location"`
+	ConnectedAppID   types.String   `tfsdk:"connected_app_id"`
+	Compatibility    types.Object   `tfsdk:"compatibility"`
+	AttributeMapping types.List     `tfsdk:"attribute_mapping"`
+	Profile          types.Map      `tfsdk:"profile"`
+	Active           types.Bool     `tfsdk:"active"`
+	Deprovision      types.String   `tfsdk:"deprovision"`
+	AdoptExisting    types.Bool     `tfsdk:"adopt_existing"`
+	AdoptBy          types.String   `tfsdk:"adopt_by"`
+	UserName         types.String   `tfsdk:"user_name"`
+	Attributes       types.Map      `tfsdk:"attributes"`
+	Version          types.String   `tfsdk:"version"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
+
+// Default time limits of whole operations, retries included; settable per
+// resource with the `timeouts` attribute.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
 
 func (r *provisionedUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_provisioned_user"
 }
 
-func (r *provisionedUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One account in one app for one person.\n\n" +
 			"The SCIM attributes that will be sent are computed at plan time from `attribute_mapping` and `profile` and shown in " +
@@ -128,7 +140,8 @@ func (r *provisionedUserResource) Schema(_ context.Context, _ resource.SchemaReq
 				Computed: true,
 				Default:  stringdefault.StaticString(deprovisionDeactivate),
 				MarkdownDescription: fmt.Sprintf("What destroying this resource does to the account: %s. `%s` (the default) sets "+
-					"`active = false` and keeps the account; `%s` deletes it; `%s` leaves it as it is and forgets it.",
+					"`active = false` and keeps the account; `%s` deletes it; `%s` leaves it as it is and forgets it. "+
+					"Destroy uses the value in state, so apply a change of mode before removing the resource.",
 					codeList(deprovisionModes), deprovisionDeactivate, deprovisionDelete, deprovisionAbandon),
 				Validators: []validator.String{stringvalidator.OneOf(deprovisionModes...)},
 			},
@@ -138,7 +151,8 @@ func (r *provisionedUserResource) Schema(_ context.Context, _ resource.SchemaReq
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "Link an account that already exists instead of creating one: on create, look it up by `adopt_by`; " +
 					"exactly one match is linked and brought to the desired attributes, several matches are an error that lists them, " +
-					"none creates the account. Without it, an existing account is a clear error and never a duplicate.",
+					"none creates the account. The plan shows such an account as created, since the lookup happens at apply. " +
+					"Without it, an existing account is an error when the app answers 409, and never a duplicate.",
 			},
 			"adopt_by": schema.StringAttribute{
 				Optional: true,
@@ -159,6 +173,7 @@ func (r *provisionedUserResource) Schema(_ context.Context, _ resource.SchemaReq
 					"(`userName`, `name.givenName`, `emails[type eq \"work\"].value`, ...). Planned from the mapping and the profile; " +
 					"refreshed from the app, so a change made in the app shows up here as drift.",
 			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 			"version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The account's `meta.version` (ETag) as last seen, when the app has ETags.",
@@ -167,12 +182,28 @@ func (r *provisionedUserResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
+// compatibilitySchemaAttributes is the schema of `compatibility`, shared by
+// scim_connected_app and scim_provisioned_user so one can be passed to the
+// other and their docs say the same.
 func compatibilitySchemaAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"patch":                schema.BoolAttribute{Optional: true, MarkdownDescription: "Use PATCH for updates (`false`: PUT)."},
-		"put":                  schema.BoolAttribute{Optional: true, MarkdownDescription: "`false` for an app with no PUT."},
-		"filtered_patch_paths": schema.BoolAttribute{Optional: true, MarkdownDescription: "`false` for an app that rejects value-filtered PATCH paths."},
-		"etag":                 schema.BoolAttribute{Optional: true, MarkdownDescription: "Send `If-Match` with updates."},
+		"patch": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Whether to use PATCH for updates, whatever `/ServiceProviderConfig` says. With `false`, updates read the account and PUT it back whole.",
+		},
+		"put": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Set `false` for an app that has no PUT.",
+		},
+		"filtered_patch_paths": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Set `false` for an app that rejects PATCH paths with value filters " +
+				"(`emails[type eq \"work\"].value`); the whole multi-valued attribute is then replaced.",
+		},
+		"etag": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Whether to send `If-Match` with updates, whatever `/ServiceProviderConfig` says.",
+		},
 	}
 }
 
@@ -415,6 +446,10 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	ctx, call, diags := r.prepare(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -600,6 +635,10 @@ func (r *provisionedUserResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	ctx, call, diags := r.prepare(ctx, &state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -657,6 +696,10 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	ctx, call, diags := r.prepare(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -740,7 +783,8 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 		case scim.IsPreconditionFailed(err):
 			diags.AddError("SCIM Account Changed Since It Was Read",
 				fmt.Sprintf("%s failed: the app refused the change because the account changed after Terraform last read it "+
-					"(HTTP 412, If-Match %s). Nothing was overwritten. Run `terraform plan` to see what changed in the app, then apply again.", doing, ifMatch))
+					"(HTTP 412, If-Match %s). Nothing was overwritten.\n\n%s\n\nRun `terraform plan` to review the account as it is now, then apply again.",
+					doing, ifMatch, r.describeChangeUnderneath(ctx, call, id, actual, m.Active)))
 		case scim.IsNotFound(err):
 			diags.AddError("SCIM Account No Longer Exists",
 				fmt.Sprintf("%s failed: the app has no such account any more (HTTP 404). Run `terraform apply` again: the refresh will plan to create it.", doing))
@@ -768,6 +812,52 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 	out.UserName = types.StringValue(desired[userNameKey(desired)])
 	out.Active = types.BoolValue(active)
 	return &out, diags
+}
+
+// describeChangeUnderneath reads the account again after a 412 and says
+// which managed values differ from what Terraform last knew (before), so the
+// conflict diagnostic shows what changed underneath.
+func (r *provisionedUserResource) describeChangeUnderneath(ctx context.Context, call *userCall, id string, before map[string]string, activeBefore types.Bool) string {
+	res, err := call.client.GetUser(ctx, id, mapping.ReadAttributes(call.rules))
+	if err != nil {
+		return fmt.Sprintf("Reading the account again to show what changed failed: %v", err)
+	}
+	now := call.readBack(res, before, true)
+	var lines []string
+	for _, p := range sortedKeys(before, now) {
+		was, hadBefore := before[p]
+		is, hasNow := now[p]
+		switch {
+		case hadBefore && !hasNow:
+			lines = append(lines, fmt.Sprintf("%s: was %q, now unset", p, was))
+		case !hadBefore && hasNow:
+			lines = append(lines, fmt.Sprintf("%s: was unset, now %q", p, is))
+		case !mapping.ValuesEqual(p, was, is, call.settings.discovery):
+			lines = append(lines, fmt.Sprintf("%s: was %q, now %q", p, was, is))
+		}
+	}
+	if activeNow := activeOf(res, activeBefore.ValueBool()); !activeBefore.IsNull() && activeNow != activeBefore.ValueBool() {
+		lines = append(lines, fmt.Sprintf("active: was %v, now %v", activeBefore.ValueBool(), activeNow))
+	}
+	if len(lines) == 0 {
+		return fmt.Sprintf("The account is now at version %s; none of the attributes Terraform manages changed (something else about the account did).", res.Version())
+	}
+	return fmt.Sprintf("Changed in the app since Terraform last read it (now version %s):\n  %s", res.Version(), strings.Join(lines, "\n  "))
+}
+
+func sortedKeys(maps ...map[string]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range maps {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // send makes the update call the app supports.
@@ -810,8 +900,17 @@ func (r *provisionedUserResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	limit, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	mode := state.Deprovision.ValueString()
 	if mode == deprovisionAbandon {
+		return
+	}
+	if mode == deprovisionDeactivate && !state.Active.IsNull() && !state.Active.ValueBool() {
+		// Already inactive as of the refresh before this destroy: nothing
+		// to send.
 		return
 	}
 	ctx, call, diags := r.prepare(ctx, &state)

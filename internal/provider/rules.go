@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -24,15 +23,6 @@ type ruleModel struct {
 	Template  types.String `tfsdk:"template"`
 	Transform types.String `tfsdk:"transform"`
 	IfMissing types.String `tfsdk:"if_missing"`
-}
-
-var ruleAttrTypes = map[string]attr.Type{
-	"target":     types.StringType,
-	"source":     types.StringType,
-	"value":      types.StringType,
-	"template":   types.StringType,
-	"transform":  types.StringType,
-	"if_missing": types.StringType,
 }
 
 // ruleAttributes is the schema of one rule. Field descriptions come from the
