@@ -154,7 +154,8 @@ func (r *connectedAppResource) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	if err := validators.CheckURL(m.BaseURL.ValueString(), !m.AllowInsecureHTTP.ValueBool()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Insecure Base URL", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Insecure Base URL",
+			err.Error()+". To accept the risk on a network you trust, set allow_insecure_http = true.")
 	}
 }
 

@@ -131,8 +131,8 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							Attributes: map[string]schema.Attribute{
 								"token_url": schema.StringAttribute{
 									Required:            true,
-									MarkdownDescription: "The token endpoint.",
-									Validators:          []validator.String{validators.AbsoluteURL(false)},
+									MarkdownDescription: "The token endpoint. Must be https (the client secret is sent to it), except for loopback addresses.",
+									Validators:          []validator.String{validators.AbsoluteURL(true)},
 								},
 								"client_id": schema.StringAttribute{
 									Required:            true,

@@ -57,7 +57,7 @@ func CheckURL(raw string, requireHTTPS bool) error {
 		return fmt.Errorf("%q must not have a query string or fragment", raw)
 	}
 	if requireHTTPS && u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("%q uses plain http to a non-loopback host; the provider sends credentials to this URL, so it must use https (plain http is allowed only for 127.0.0.1, ::1 and localhost, or with allow_insecure_http = true)", raw)
+		return fmt.Errorf("%q uses plain http to a non-loopback host; the provider sends credentials to this URL, so it must use https (plain http is allowed only for 127.0.0.1, ::1 and localhost)", raw)
 	}
 	return nil
 }
