@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -265,7 +266,7 @@ func TestExtractValuesScalars(t *testing.T) {
 		{"float integer", float64(7), "7", true},
 		{"float fraction", 0.25, "0.25", true},
 		{"large float without exponent", 1e21, "1000000000000000000000", true},
-		{"negative zero", -0.0, "0", true},
+		{"negative zero", math.Copysign(0, -1), "0", true},
 		{"int64", int64(42), "42", true},
 		{"int", 42, "42", true},
 		{"json.Number integer", json.Number("007"), "7", true},

@@ -288,7 +288,9 @@ func TestControlHTTP(t *testing.T) {
 	// Delete and reset.
 	c.do("DELETE", "/_control/users/"+id, nil).must(t, http.StatusNoContent)
 	c.do("DELETE", "/_control/users/"+id, nil).must(t, http.StatusNotFound)
-	tg.AddUser(map[string]any{"userName": "x"})
+	if _, err := tg.AddUser(map[string]any{"userName": "x"}); err != nil {
+		t.Fatal(err)
+	}
 	tg.InjectFault(Fault{Status: 500})
 	c.do("POST", "/_control/reset", nil).must(t, http.StatusNoContent)
 	if len(tg.Users()) != 0 || len(tg.Faults()) != 0 || len(tg.Requests()) != 0 || tg.EnforceETags() ||

@@ -174,7 +174,7 @@ func (c *call) route() error {
 	}
 	first := segs[0]
 	discovery := discoveryEndpoints[first]
-	if !c.authenticated && !(discovery && c.cfg.PublicDiscovery) {
+	if !c.authenticated && (!discovery || !c.cfg.PublicDiscovery) {
 		if err := c.authenticate(); err != nil {
 			return err
 		}

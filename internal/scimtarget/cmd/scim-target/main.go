@@ -164,7 +164,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "scim-target: loaded %d users from %s\n", n, *seed)
 	}
 
-	var handler http.Handler = target.Handler()
+	handler := target.Handler()
 	if !*quiet {
 		handler = logRequests(handler, log.New(stderr, "", log.LstdFlags|log.Lmicroseconds))
 	}
