@@ -59,7 +59,7 @@ func msgOverlappingFilters(filter string, other int, otherTarget string) string 
 }
 
 func msgFilterNotEq(p scim.Path) string {
-	return fmt.Sprintf("the filter [%s] cannot be written: a mapped element must be created so that the filter selects it, which needs eq comparisons joined by and, e.g. %s[type eq \"work\"]", p.Filter, topName(p))
+	return fmt.Sprintf("the filter [%s] cannot be written: a mapped element must be created so that the filter selects it, which needs eq comparisons joined by and, each sub-attribute compared with one value, e.g. %s[type eq \"work\"]", p.Filter, topName(p))
 }
 
 func msgFilterNull(p scim.Path, key string) string {

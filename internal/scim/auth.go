@@ -148,6 +148,11 @@ func (a *oauth2Auth) validate() error {
 func (a *oauth2Auth) wrap(next http.RoundTripper, env authEnv) http.RoundTripper {
 	cfg := a.cfg // each client gets its own auth-style cache and token
 	env.secrets.addStatic(cfg.ClientSecret)
+	// The token request may carry the client credentials in a basic
+	// Authorization header, id and secret form-encoded first (RFC 6749
+	// §2.3.1); scrub that header value like basicAuth's.
+	env.secrets.addStatic(base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cfg.ClientID) + ":" + url.QueryEscape(cfg.ClientSecret))))
+	env.secrets.addStatic(base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret)))
 	return &oauth2Transport{next: next, cache: &tokenCache{cfg: &cfg, client: env.tokenClient, secrets: env.secrets, lock: make(chan struct{}, 1)}}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -269,5 +270,23 @@ func TestOAuth2WrongSecretNotRetried(t *testing.T) {
 	// oauth2 auto-detects the auth style: header first, then form.
 	if n := srv.tokenRequests.Load(); n > 2 {
 		t.Errorf("token endpoint called %d times; token errors must not be retried", n)
+	}
+}
+
+// The client credentials' basic header to the token endpoint is scrubbed
+// wherever it turns up, like a basic-auth header to the SCIM API: header
+// redaction is the first line of defence, this the second.
+func TestOAuth2BasicHeaderScrubbed(t *testing.T) {
+	const id, secret = "client a", "s3cr3t+/="
+	c := newTestClient(t, "https://scim.example.com/scim/v2", func(c *Config) {
+		c.Auth = OAuth2ClientCredentials("https://scim.example.com/oauth/token", id, secret, nil, nil)
+	})
+	for _, v := range []string{
+		base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))),
+		base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
+	} {
+		if got := c.scrub("Authorization: Basic " + v); strings.Contains(got, v) {
+			t.Errorf("scrub kept %q: %s", v, got)
+		}
 	}
 }

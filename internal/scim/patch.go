@@ -205,7 +205,7 @@ func ExpandFilteredOps(ops []PatchOp, current Resource) ([]PatchOp, error) {
 		}
 		pairs, ok := p.FilterEquals()
 		if !ok {
-			return nil, fmt.Errorf("PATCH operation %d (%s %s): only filters of eq comparisons joined by \"and\" can be expanded for this service provider", n, name, op.Path)
+			return nil, fmt.Errorf("PATCH operation %d (%s %s): only filters of eq comparisons joined by \"and\", each sub-attribute compared with one value, can be expanded for this service provider", n, name, op.Path)
 		}
 		s, err := get(p)
 		if err != nil {

@@ -3,6 +3,7 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
@@ -32,9 +33,16 @@ func ParsePath(s string) (Path, error) {
 	if raw == "" {
 		return Path{}, fmt.Errorf("empty SCIM attribute path")
 	}
-	p, err := filter.ParsePath([]byte(raw))
+	// Numbers are taken as written (json.Number) and converted by
+	// exactNumbers: the parser's own conversion goes through float64, so
+	// `[n eq 9007199254740993]` would silently become ...992 and an integer
+	// beyond 64 bits an arbitrary one.
+	p, err := filter.ParsePathNumber([]byte(raw))
 	if err != nil {
 		return Path{}, fmt.Errorf("%q is not a valid SCIM attribute path (expected forms: userName, name.givenName, emails[type eq \"work\"].value, or a schema URN followed by :attribute): %v", s, err)
+	}
+	if err := exactNumbers(p.ValueExpression); err != nil {
+		return Path{}, fmt.Errorf("%q is not a valid SCIM attribute path: %v", s, err)
 	}
 	out := Path{
 		Schema:    p.AttributePath.URI(),
@@ -90,7 +98,10 @@ func (p Path) IsFiltered() bool { return p.Filter != "" }
 // conjunction of `eq` comparisons on sub-attributes (`type eq "work"`,
 // `type eq "work" and primary eq true`). Those are the filters a client can
 // materialise: the element it creates carries the pairs, so the filter selects
-// it afterwards. ok is false for any other filter, or when there is none.
+// it afterwards. ok is false for any other filter, for one that compares a
+// sub-attribute with two different values (no element satisfies it), or when
+// there is none. A sub-attribute compared twice with the same value appears
+// once, spelled as first written.
 func (p Path) FilterEquals() (pairs map[string]any, ok bool) {
 	if p.expr == nil {
 		return nil, false
@@ -108,7 +119,15 @@ func collectEquals(e filter.Expression, into map[string]any) bool {
 		if x.Operator != filter.EQ || x.AttributePath.URIPrefix != nil || x.AttributePath.SubAttribute != nil {
 			return false
 		}
-		into[x.AttributePath.AttributeName] = filterLiteral(x.CompareValue)
+		name, v := x.AttributePath.AttributeName, filterLiteral(x.CompareValue)
+		// Sub-attribute names are case-insensitive: `type eq "work" and
+		// Type eq "home"` compares one sub-attribute with two values, which
+		// no element satisfies, so no element can be created for it; the
+		// same value twice is one pair.
+		if prev, seen := lookupFold(into, name); seen {
+			return valuesEqualFold(prev, v)
+		}
+		into[name] = v
 		return true
 	case *filter.LogicalExpression:
 		if x.Operator != filter.AND {
@@ -184,6 +203,10 @@ func renderFilter(e filter.Expression) string {
 		s := x.AttributePath.String() + " " + string(x.Operator)
 		switch v := x.CompareValue.(type) {
 		case nil:
+			// The parser holds both `pr` and a `null` literal as nil.
+			if x.Operator != filter.PR {
+				s += " null"
+			}
 		case string:
 			s += ` "` + v + `"`
 		default:
@@ -205,5 +228,47 @@ func renderFilter(e filter.Expression) string {
 		return x.AttributePath.String() + "[" + renderFilter(x.ValueFilter) + "]"
 	default:
 		return fmt.Sprint(e)
+	}
+}
+
+// exactNumbers replaces the json.Number literals of a filter with int (a
+// whole number without fraction or exponent, RFC 7643 §2.3.4) or float64,
+// and rejects numbers these cannot hold exactly enough: integers beyond 64
+// bits, and decimals beyond float64's range.
+func exactNumbers(e filter.Expression) error {
+	switch x := e.(type) {
+	case nil:
+		return nil
+	case *filter.AttributeExpression:
+		n, ok := x.CompareValue.(json.Number)
+		if !ok {
+			return nil
+		}
+		text := n.String()
+		if !strings.ContainsAny(text, ".eE") {
+			i, err := strconv.ParseInt(text, 10, 64)
+			if err != nil || int64(int(i)) != i {
+				return fmt.Errorf("the integer %s in the filter is out of range (64-bit integers only)", text)
+			}
+			x.CompareValue = int(i)
+			return nil
+		}
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return fmt.Errorf("the number %s in the filter is out of range", text)
+		}
+		x.CompareValue = f
+		return nil
+	case *filter.LogicalExpression:
+		if err := exactNumbers(x.Left); err != nil {
+			return err
+		}
+		return exactNumbers(x.Right)
+	case *filter.NotExpression:
+		return exactNumbers(x.Expression)
+	case *filter.ValuePath:
+		return exactNumbers(x.ValueFilter)
+	default:
+		return nil
 	}
 }

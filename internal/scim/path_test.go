@@ -26,11 +26,19 @@ func TestParsePath(t *testing.T) {
 		{in: `emails[type eq "w\"x"].value`, want: Path{Attribute: "emails", SubAttribute: "value", Filter: `type eq "w\"x"`}, str: `emails[type eq "w\"x"].value`},
 		{in: `members[value eq "1" or value eq "2"]`, want: Path{Attribute: "members", Filter: `value eq "1" or value eq "2"`}, str: `members[value eq "1" or value eq "2"]`},
 		{in: `emails[not (type eq "work")]`, want: Path{Attribute: "emails", Filter: `not(type eq "work")`}, str: `emails[not(type eq "work")]`},
+		// Found by FuzzParsePath: a null literal printed as nothing.
+		{in: `x[y eq null]`, want: Path{Attribute: "x", Filter: `y eq null`}, str: `x[y eq null]`},
+		{in: `emails[type pr].value`, want: Path{Attribute: "emails", SubAttribute: "value", Filter: `type pr`}, str: `emails[type pr].value`},
+		// Numbers are kept exactly (the parser's float64 detour rounded them).
+		{in: `x[n eq 9007199254740993]`, want: Path{Attribute: "x", Filter: `n eq 9007199254740993`}, str: `x[n eq 9007199254740993]`},
+		{in: `x[n eq 1.5e3]`, want: Path{Attribute: "x", Filter: `n eq 1500`}, str: `x[n eq 1500]`},
 		{in: "", wantErr: "empty SCIM attribute path"},
 		{in: "   ", wantErr: "empty SCIM attribute path"},
 		{in: "user name", wantErr: "is not a valid SCIM attribute path"},
 		{in: `emails[type eq "work"].value.x`, wantErr: "is not a valid SCIM attribute path"},
 		{in: `emails[type eq "work"`, wantErr: "is not a valid SCIM attribute path"},
+		{in: `x[n eq 123456789012345678901234]`, wantErr: "out of range"},
+		{in: `x[n eq 1e999]`, wantErr: "out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -39,7 +47,7 @@ func TestParsePath(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				if strings.TrimSpace(tt.in) != "" && !strings.Contains(err.Error(), "expected forms") {
+				if strings.TrimSpace(tt.in) != "" && tt.wantErr != "out of range" && !strings.Contains(err.Error(), "expected forms") {
 					t.Errorf("error should explain valid forms: %v", err)
 				}
 				return
@@ -86,6 +94,12 @@ func TestFilterEquals(t *testing.T) {
 		{`emails[type eq "work" and primary eq true]`, map[string]any{"type": "work", "primary": true}, true},
 		{`emails[type eq "a\"b"]`, map[string]any{"type": `a"b`}, true},
 		{`emails[type eq "work" or type eq "home"]`, nil, false},
+		// One sub-attribute, two values: no element satisfies it.
+		{`emails[type eq "work" and type eq "home"]`, nil, false},
+		{`emails[type eq "work" and Type eq "home"]`, nil, false},
+		// The same pair twice is one pair, spelled as first written.
+		{`emails[type eq "work" and Type eq "WORK"]`, map[string]any{"type": "work"}, true},
+		{`x[n eq 9007199254740993]`, map[string]any{"n": 9007199254740993}, true},
 		{`emails[value co "example"]`, nil, false},
 		{`emails[type ne "work"]`, nil, false},
 		{`emails[not (type eq "work")]`, nil, false},
