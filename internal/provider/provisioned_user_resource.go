@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -506,6 +507,16 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 			}
 			r.saveCreated(ctx, call, &plan, values, created, resp)
 			return
+		case isSuccessUnusable(err):
+			// The app said it created the account but its answer does not
+			// say which: find it rather than leave it untracked.
+			found, ferr := call.client.FindUsers(ctx, "userName", userName, mapping.ReadAttributes(call.rules))
+			if ferr != nil || len(found) != 1 {
+				resp.Diagnostics.Append(appErrorDiagnostic(r.clients, doing, call.appID, err))
+				return
+			}
+			resp.Diagnostics.AddWarning("SCIM App Answered the Create Unusably", fmt.Sprintf("%s: %v\n\nThe account was found by userName and linked.", doing, err))
+			existing = found[0]
 		case scim.IsConflict(err):
 			resp.Diagnostics.Append(r.conflictDiagnostic(ctx, call, doing, userName, err))
 			return
@@ -778,6 +789,14 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 		ifMatch = m.Version.ValueString()
 	}
 	res, err := r.send(ctx, call, id, ops, ifMatch)
+	if scim.IsPreconditionFailed(err) {
+		// A retry after a lost answer meets the version its own first
+		// attempt moved on: when the app holds what was sent, it is done.
+		if cur, gerr := call.client.GetUser(ctx, id, mapping.ReadAttributes(call.rules)); gerr == nil &&
+			len(differences(desired, call.readBack(cur, desired, true), call)) == 0 && activeOf(cur, !active) == active {
+			res, err = cur, nil
+		}
+	}
 	if err != nil {
 		switch {
 		case scim.IsPreconditionFailed(err):
@@ -1011,4 +1030,14 @@ func mapValue(in map[string]string) types.Map {
 		vals[k] = types.StringValue(v)
 	}
 	return types.MapValueMust(types.StringType, vals)
+}
+
+// isSuccessUnusable reports a 2xx answer whose body could not be used
+// (malformed JSON, no id): the app applied the request but did not say to
+// what. An HTML page is left out: it more likely comes from a proxy or login
+// page in front of the app than from the app, and linking an account found
+// by userName then could adopt one that existed before.
+func isSuccessUnusable(err error) bool {
+	var re *scim.ResponseError
+	return errors.As(err, &re) && re.Status >= 200 && re.Status < 300 && !strings.Contains(strings.ToLower(re.ContentType), "html")
 }
