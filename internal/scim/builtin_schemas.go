@@ -3,6 +3,7 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 )
 
 // BuiltinSchemas returns the RFC 7643 §8.7.1 definitions of the core User
@@ -16,6 +17,14 @@ func BuiltinSchemas() []Schema {
 	}
 	return out
 }
+
+// builtinSchemasShared and commonAttributesShared decode the built-in
+// definitions once, for lookups that only read them: attribute lookups run
+// for every rule of every account in a plan.
+var (
+	builtinSchemasShared   = sync.OnceValue(BuiltinSchemas)
+	commonAttributesShared = sync.OnceValue(commonAttributes)
+)
 
 // commonAttributes are the attributes every resource has (RFC 7643 §3.1),
 // which schemas do not list but paths such as "externalId" may name.

@@ -336,7 +336,7 @@ func (d *Discovery) schemaFor(id string) (*Schema, bool) {
 	if s, ok := d.Schema(id); ok {
 		return s, true
 	}
-	for _, s := range BuiltinSchemas() {
+	for _, s := range builtinSchemasShared() {
 		if strings.EqualFold(s.ID, id) {
 			return &s, true
 		}
@@ -367,7 +367,7 @@ func (d *Discovery) LookupUserAttribute(p Path) (attr *Attribute, parent *Attrib
 	}
 	a := findAttribute(schema.Attributes, p.Attribute)
 	if a == nil && isCore {
-		a = findAttribute(commonAttributes(), p.Attribute)
+		a = findAttribute(commonAttributesShared(), p.Attribute)
 	}
 	if a == nil {
 		msg := fmt.Sprintf("no attribute %q in schema %s", p.Attribute, schema.ID)
@@ -421,7 +421,7 @@ func (d *Discovery) suggest(p Path, schema *Schema, rt ResourceType, isCore bool
 	}
 	candidates := schema.Attributes
 	if isCore {
-		candidates = append(append([]Attribute(nil), candidates...), commonAttributes()...)
+		candidates = append(append([]Attribute(nil), candidates...), commonAttributesShared()...)
 	}
 	if best := closestName(p.Attribute, candidates); best != "" {
 		if isCore {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	filter "github.com/scim2/filter-parser/v2"
 )
@@ -25,10 +27,40 @@ type Path struct {
 	expr filter.Expression
 }
 
+// pathCache remembers parsed paths: the filter parser takes hundreds of
+// microseconds per path, and a plan parses the same few mapping targets for
+// every account. Parsed paths are never mutated, so sharing them is safe.
+// The cache stops growing at pathCacheMax entries (fuzzing, odd inputs).
+var (
+	pathCache     sync.Map // string -> parsedPath
+	pathCacheSize atomic.Int64
+)
+
+const pathCacheMax = 4096
+
+type parsedPath struct {
+	p   Path
+	err error
+}
+
 // ParsePath parses a SCIM attribute path with the scim2 filter parser and
 // returns it in a normalised form. The error names the path and says what a
 // valid path looks like, since the parser's own messages are cryptic.
 func ParsePath(s string) (Path, error) {
+	if v, ok := pathCache.Load(s); ok {
+		pp := v.(parsedPath)
+		return pp.p, pp.err
+	}
+	p, err := parsePathUncached(s)
+	if pathCacheSize.Load() < pathCacheMax {
+		if _, loaded := pathCache.LoadOrStore(s, parsedPath{p, err}); !loaded {
+			pathCacheSize.Add(1)
+		}
+	}
+	return p, err
+}
+
+func parsePathUncached(s string) (Path, error) {
 	raw := strings.TrimSpace(s)
 	if raw == "" {
 		return Path{}, fmt.Errorf("empty SCIM attribute path")
