@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// Bad input is refused at plan time, before anything is sent to an app.
+func TestAccBadInput_refusedAtPlan(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	user := func(args string) string {
+		return providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_provisioned_user" "x" {
+  connected_app_id  = %q
+  attribute_mapping = [{ target = "userName", source = "email" }]
+  profile           = { email = "x@example.com" }
+%s
+}
+`, baseURL, args)
+	}
+	cases := map[string]struct{ config, want string }{
+		"unknown deprovision mode": {
+			config: user(`  deprovision = "purge"`),
+			want:   `value must be one of: \["deactivate" "delete" "abandon"\]`,
+		},
+		"unknown adopt_by": {
+			config: user(`  adopt_by = "email"`),
+			want:   `value must be one of: \["userName" "externalId"\]`,
+		},
+		"unknown if_missing": {
+			config: providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_attribute_mapping" "x" {
+  connected_app_id = %q
+  rules = [{ target = "userName", source = "email", if_missing = "skip" }]
+}
+`, baseURL),
+			want: `value must be one of: \["omit" "error"\]`,
+		},
+		"unknown transform": {
+			config: providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_attribute_mapping" "x" {
+  connected_app_id = %q
+  rules = [{ target = "userName", source = "email", transform = "titlecase" }]
+}
+`, baseURL),
+			want: `rule 1 \(target "userName"\)`,
+		},
+		"empty app name": {
+			config: providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_connected_app" "x" {
+  name     = ""
+  base_url = %q
+}
+`, baseURL),
+			want: `name string length must be at least 1`,
+		},
+		"connected_app_id not a URL": {
+			config: providerConfig(baseURL, testToken) + `
+resource "scim_attribute_mapping" "x" {
+  connected_app_id = "slack"
+  rules = [{ target = "userName", source = "email" }]
+}
+`,
+			want: `not an absolute http\(s\) URL`,
+		},
+		"rule with two sources": {
+			config: user("") + fmt.Sprintf(`
+resource "scim_attribute_mapping" "y" {
+  connected_app_id = %q
+  rules = [{ target = "userName", source = "email", value = "fixed" }]
+}
+`, baseURL),
+			want: `rule 1 \(target "userName"\)`,
+		},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      c.config,
+					PlanOnly:    true,
+					ExpectError: regexpFromPattern(c.want),
+				}},
+			})
+		})
+	}
+	if n := len(target.Requests()) - target.Count("GET", ""); n != 0 {
+		t.Fatalf("refused plans sent %d writes to the app", n)
+	}
+}
+
+// Plain http to a host that is not this machine is allowed only when asked.
+func TestAccBadInput_allowInsecureHTTP(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "scim_connected_app" "test" {
+  name                = "Plain http, on purpose"
+  base_url            = "http://scim.internal.example/scim/v2"
+  allow_insecure_http = true
+}
+`,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
