@@ -147,7 +147,7 @@ func (c *call) bulkOp(i int, raw any, ids map[string]string) (map[string]any, bo
 	if unresolved != "" {
 		return fail(http.StatusConflict, errInvalidValue, fmt.Sprintf("bulkId %q does not refer to an earlier operation", unresolved))
 	}
-	if len(segs) == 0 || segs[0] == "Bulk" || c.t.reg.resourceTypeByEndpoint("/"+segs[0]) == nil {
+	if len(segs) == 0 || segs[0] == "Bulk" || c.reg.resourceTypeByEndpoint("/"+segs[0]) == nil {
 		return fail(http.StatusBadRequest, errInvalidPath, fmt.Sprintf("operation %d: invalid path %q", i, path))
 	}
 	var body []byte
@@ -163,7 +163,7 @@ func (c *call) bulkOp(i int, raw any, ids map[string]string) (map[string]any, bo
 		req.Header.Set("If-Match", version)
 	}
 	buf := newBufferWriter()
-	sub := &call{t: c.t, w: buf, r: req, path: req.URL.Path, body: body, base: c.base, cfg: c.cfg, authenticated: true}
+	sub := &call{t: c.t, w: buf, r: req, path: req.URL.Path, body: body, base: c.base, cfg: c.cfg, reg: c.reg, authenticated: true}
 	sub.serve()
 	out["status"] = fmt.Sprint(buf.status)
 	if loc := buf.header.Get("Location"); loc != "" {

@@ -16,7 +16,7 @@ func (e *scimError) Is(target error) bool {
 	return target == ErrNotFound && e.status == http.StatusNotFound
 }
 
-func (t *Target) userType() *resourceType { return t.reg.resourceTypeByName("User") }
+func (t *Target) userType() *resourceType { return t.registry().resourceTypeByName("User") }
 
 // renderAdmin renders a resource for the control API. Unlike SCIM responses
 // it includes returned=never attributes such as password, so tests can check
@@ -235,11 +235,12 @@ func (t *Target) EnforceETags() bool {
 }
 
 // Reset empties the target back to the options given to New: no resources,
-// no faults, an empty request log, and the initial capabilities, quirks and
-// ETag enforcement.
+// no faults, an empty request log, the initial capabilities, quirks and
+// ETag enforcement, and the original schemas.
 func (t *Target) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.changedReg.Store(nil)
 	t.opts = t.initial.clone()
 	t.store = newStore()
 	t.faults = nil

@@ -27,7 +27,11 @@ import (
 //	GET|PUT /_control/etags               {"enforce": bool}
 //	GET    /_control/requests             {"counts": {"GET /Users/{id}": n}, "requests": [...]}
 //	DELETE /_control/requests             clear the log
-//	POST   /_control/reset                back to the initial options, no data
+//	GET    /_control/schemas[/{urn}]      the schemas as served now
+//	PATCH  /_control/schemas/{urn}/attributes/{path}  {"mutability": "readOnly"}
+//	DELETE /_control/schemas/{urn}/attributes/{path}  remove the attribute from the schema
+//	DELETE /_control/schemas              restore the original schemas
+//	POST   /_control/reset                back to the initial options and schemas, no data
 func (t *Target) serveControl(w http.ResponseWriter, r *http.Request, p string, base string) {
 	status, v, err := t.control(r, p, base)
 	if err != nil {
@@ -81,6 +85,8 @@ func (t *Target) control(r *http.Request, p, base string) (int, any, error) {
 	switch segs[0] {
 	case "users":
 		return t.controlUsers(r, segs[1:], base)
+	case "schemas":
+		return t.controlSchemas(r, segs[1:])
 	case "faults":
 		switch m {
 		case http.MethodGet:

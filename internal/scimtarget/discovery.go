@@ -76,7 +76,7 @@ func (c *call) renderSchema(s *schema) map[string]any {
 }
 
 func (c *call) resourceTypes(rest []string) error {
-	reg := c.t.reg
+	reg := c.reg
 	if len(rest) == 1 {
 		rt := reg.resourceTypeByName(rest[0])
 		if rt == nil {
@@ -94,7 +94,7 @@ func (c *call) resourceTypes(rest []string) error {
 }
 
 func (c *call) schemas(rest []string) error {
-	reg := c.t.reg
+	reg := c.reg
 	if len(rest) == 1 {
 		s := reg.schema(rest[0])
 		if s == nil {

@@ -9,7 +9,9 @@
 // methods and as JSON over HTTP under /_control/: fault injection (status
 // codes, latency, dropped connections, garbage bodies), out-of-band edits that
 // simulate an administrator changing the application behind Terraform's back,
-// quirks that reproduce misbehaviours of real SCIM servers, and a request log.
+// schema changes (an attribute made readOnly or removed, per target, served
+// by /Schemas and enforced on writes), quirks that reproduce misbehaviours of
+// real SCIM servers, and a request log.
 //
 // Resource types and schemas are data (schemas/*.json, embedded): the server
 // logic is generic over resource types, so adding Groups later means adding a

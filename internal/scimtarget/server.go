@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,9 +26,16 @@ const maxBodySize = 8 << 20
 // and the test controls under /_control/. All methods are safe for concurrent
 // use.
 type Target struct {
-	reg     *registry
-	initial Options
-	clock   func() time.Time
+	// reg is the registry the target starts with (builtinRegistry, shared
+	// by all targets and never modified). changedReg is this target's own
+	// copy once a schema was changed at run time (SetAttributeMutability,
+	// RemoveSchemaAttribute), nil until then; registry() picks the one in
+	// force. Changes replace the copy as a whole, so a request that took a
+	// registry keeps a consistent one.
+	reg        *registry
+	changedReg atomic.Pointer[registry]
+	initial    Options
+	clock      func() time.Time
 
 	mu      sync.Mutex
 	opts    Options
@@ -141,13 +149,15 @@ type call struct {
 	body []byte
 	base string
 	cfg  Options
+	// reg is the registry in force when the request arrived.
+	reg *registry
 	// authenticated skips authentication for operations inside /Bulk, which
 	// was authenticated as a whole.
 	authenticated bool
 }
 
 func (t *Target) serveSCIM(w http.ResponseWriter, r *http.Request, p string, body []byte, base string) {
-	c := &call{t: t, w: w, r: r, path: p, body: body, base: base, cfg: t.config()}
+	c := &call{t: t, w: w, r: r, path: p, body: body, base: base, cfg: t.config(), reg: t.registry()}
 	c.serve()
 }
 
@@ -214,7 +224,7 @@ func (c *call) route() error {
 	case "Me":
 		return newError(http.StatusNotImplemented, "", "/Me is not supported")
 	}
-	rt := c.t.reg.resourceTypeByEndpoint("/" + first)
+	rt := c.reg.resourceTypeByEndpoint("/" + first)
 	if rt == nil {
 		return notFound("no such endpoint %q", c.path)
 	}
