@@ -39,6 +39,7 @@ type attributeMappingModel struct {
 	ConnectedAppID    types.String `tfsdk:"connected_app_id"`
 	Rules             types.List   `tfsdk:"rules"`
 	ManagedAttributes types.List   `tfsdk:"managed_attributes"`
+	SchemaProblems    types.List   `tfsdk:"schema_problems"`
 }
 
 func (r *attributeMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -49,9 +50,10 @@ func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRe
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "How a person's source profile (a flat map such as `email`, `given_name`, `department`) becomes one app's " +
 			"SCIM attributes: rules from a SCIM attribute path to a profile field, a constant or a template, with transforms.\n\n" +
-			"The rules are checked at plan time against the app's `/Schemas`: each path must exist, be writable and take a value of " +
-			"the right type, and `userName` must be mapped; every error names the rule. A refresh reports a mapping that no longer " +
-			"fits the app's schema. The mapping lives only in Terraform: pass its `rules` to `scim_provisioned_user.attribute_mapping`, " +
+			"The rules are checked at plan time, when the mapping is created or changed, against the app's `/Schemas`: each path must exist, be writable and take a value of " +
+			"the right type, and `userName` must be mapped; every error names the rule. A refresh checks the rules against the app's " +
+			"current schemas again: a mapping that no longer fits (say the app made a mapped attribute read-only) is reported as a " +
+			"warning and recorded in `schema_problems`. The mapping lives only in Terraform: pass its `rules` to `scim_provisioned_user.attribute_mapping`, " +
 			"so a changed rule shows up in the plan as an update of every affected account.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -74,6 +76,16 @@ func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Computed:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "The SCIM attribute paths the rules manage, canonical and sorted. Only these are read and compared on accounts.",
+			},
+			"schema_problems": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Problems with the rules found when the app's schemas were last read, one per problem, each naming the rule " +
+					"(`rule 6 (target \"title\"): title is readOnly in the app's schema`); empty when they fit. Creating or changing the " +
+					"mapping requires the rules to fit, so it starts empty. A refresh updates it from the app's current `/Schemas`, so a " +
+					"scheduled plan or `terraform show` reveals a mapping the app no longer accepts (a `check` block asserting " +
+					"`length(scim_attribute_mapping.x.schema_problems) == 0` turns it into a plan warning). When the app cannot be reached " +
+					"on refresh, the last value is kept.",
 			},
 		},
 	}
@@ -98,15 +110,42 @@ func (r *attributeMappingResource) ValidateConfig(ctx context.Context, req resou
 }
 
 // ModifyPlan checks the rules against the app's schema at plan time, when
-// the app's id (its base URL) is known, and plans managed_attributes.
+// the app's id (its base URL) is known, and plans managed_attributes and
+// schema_problems.
+//
+// schema_problems is planned so that the value Create or Update stores
+// always matches the plan. They store the empty list or fail (they check
+// the rules against the app again and refuse rules that do not fit), so a
+// mapping to create or change plans the known empty list once the app's id
+// is known: the check here passed, or the app could not be reached now and
+// apply will check again. Planning unknown for an unreachable app would
+// break Terraform's rule that a value known in the plan stays known when the
+// plan is made again at apply: a plan that reached the app followed by an
+// apply that cannot would be reported as a provider bug instead of as the
+// unreachable app. While the app's id or the rules are unknown, so is
+// schema_problems. A mapping whose rules and app are unchanged is not
+// applied at all: it keeps the value the refresh stored and is not checked
+// again, so an app that stopped accepting it is reported by that refresh
+// (warning and schema_problems) without failing every plan.
 func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.clients == nil {
 		return
 	}
 	var plan attributeMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *attributeMappingModel
+	if !req.State.Raw.IsNull() {
+		state = &attributeMappingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	unchanged := state != nil && plan.Rules.Equal(state.Rules) && plan.ConnectedAppID.Equal(state.ConnectedAppID)
+	if unchanged {
+		plan.SchemaProblems = state.SchemaProblems
+	} else {
+		plan.SchemaProblems = types.ListUnknown(types.StringType)
 	}
 	rules, ok, diags := rulesFromList(ctx, plan.Rules)
 	resp.Diagnostics.Append(diags...)
@@ -116,11 +155,13 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	plan.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	if plan.ConnectedAppID.IsUnknown() {
+	if unchanged || plan.ConnectedAppID.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	d, diags := r.discover(ctx, plan.ConnectedAppID.ValueString(), true)
+	plan.SchemaProblems = stringList(nil)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	d, diags := r.discover(ctx, plan.ConnectedAppID.ValueString(), true, false)
 	resp.Diagnostics.Append(diags...)
 	if d == nil {
 		return
@@ -142,11 +183,15 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 	buf := make([]byte, 8)
 	_, _ = rand.Read(buf)
 	plan.ID = types.StringValue("mapping-" + hex.EncodeToString(buf))
+	plan.SchemaProblems = appliedSchemaProblems(plan.SchemaProblems)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Read reports, as warnings, rules that no longer fit the app's schema; the
-// mapping itself lives only in state, so nothing else can change.
+// Read checks the rules against the app's current schemas (read afresh, not
+// the discovery this provider process may have cached) and reports rules that
+// no longer fit as warnings and in schema_problems; the mapping itself lives
+// only in state, so nothing else can change. When the app cannot be reached,
+// schema_problems keeps its value.
 func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state attributeMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -159,14 +204,17 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	state.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
-	d, diags := r.discover(ctx, state.ConnectedAppID.ValueString(), true)
+	d, diags := r.discover(ctx, state.ConnectedAppID.ValueString(), true, true)
 	resp.Diagnostics.Append(diags...)
 	if d != nil {
-		for _, err := range mapping.CheckSchema(rules, d) {
+		problems := problemTexts(mapping.CheckSchema(rules, d))
+		for _, p := range problems {
 			resp.Diagnostics.AddAttributeWarning(path.Root("rules"), summaryMappingNoLongerFits,
-				fmt.Sprintf("The app at %s no longer accepts this mapping: %v\n\nAccounts provisioned with it will fail to update until the rule is fixed.",
-					state.ConnectedAppID.ValueString(), err))
+				fmt.Sprintf("The app at %s no longer accepts this mapping: %s\n\nAccounts provisioned with it will fail to update until the rule is fixed. "+
+					"The problem is recorded in schema_problems.",
+					state.ConnectedAppID.ValueString(), p))
 		}
+		state.SchemaProblems = stringList(problems)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -181,7 +229,20 @@ func (r *attributeMappingResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	plan.SchemaProblems = appliedSchemaProblems(plan.SchemaProblems)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// appliedSchemaProblems is schema_problems after a successful Create or
+// Update: the rules passed the check against the app, so there are none.
+// A known planned value is kept as planned (ModifyPlan plans the empty list
+// for every mapping it lets through to Create or Update; keeping it guards
+// Terraform's rule that apply produces exactly a known planned value).
+func appliedSchemaProblems(planned types.List) types.List {
+	if planned.IsUnknown() || planned.IsNull() {
+		return stringList(nil)
+	}
+	return planned
 }
 
 // Delete forgets the mapping; it exists only in Terraform.
@@ -198,7 +259,7 @@ func (r *attributeMappingResource) check(ctx context.Context, m *attributeMappin
 		return diags
 	}
 	m.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
-	disc, d := r.discover(ctx, m.ConnectedAppID.ValueString(), false)
+	disc, d := r.discover(ctx, m.ConnectedAppID.ValueString(), false, false)
 	diags.Append(d...)
 	if disc == nil {
 		return diags
@@ -208,8 +269,10 @@ func (r *attributeMappingResource) check(ctx context.Context, m *attributeMappin
 }
 
 // discover fetches the app's schemas. With soft, failure to reach the app is
-// a warning (at plan time the app may not be reachable yet).
-func (r *attributeMappingResource) discover(ctx context.Context, appID string, soft bool) (*scim.Discovery, diag.Diagnostics) {
+// a warning (at plan time the app may not be reachable yet). With fresh, the
+// schemas are read again even when this provider process already read them
+// (a refresh must see what the app serves now).
+func (r *attributeMappingResource) discover(ctx context.Context, appID string, soft, fresh bool) (*scim.Discovery, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	ctx = r.clients.withMasking(ctx)
 	client, err := r.clients.Client(appID)
@@ -217,15 +280,40 @@ func (r *attributeMappingResource) discover(ctx context.Context, appID string, s
 		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
 		return nil, diags
 	}
-	d, err := client.Discover(ctx)
+	discover := client.Discover
+	if fresh {
+		discover = client.Rediscover
+	}
+	d, err := discover(ctx)
 	if err != nil {
 		if soft {
+			later := "they will be at apply"
+			if fresh {
+				later = "schema_problems keeps the result of the last check"
+			}
 			diags.AddWarning("Attribute Mapping Not Checked Against the App",
-				fmt.Sprintf("Could not read the schemas of the app at %s, so the rules were not checked against them now; they will be at apply. %v", appID, err))
+				fmt.Sprintf("Could not read the schemas of the app at %s, so the rules were not checked against them now; %s. %v", appID, later, err))
 			return nil, diags
 		}
 		diags.Append(appErrorDiagnostic(r.clients, "Reading the app's schemas to check the attribute mapping", appID, err))
 		return nil, diags
 	}
 	return d, diags
+}
+
+// problemTexts renders what CheckSchema reports, one string per problem; each
+// names its rule (`rule 6 (target "title"): ...`).
+func problemTexts(errs []error) []string {
+	out := []string{}
+	for _, err := range errs {
+		issues := mapping.Issues(err)
+		if len(issues) == 0 {
+			out = append(out, err.Error())
+			continue
+		}
+		for _, is := range issues {
+			out = append(out, is.Error())
+		}
+	}
+	return out
 }
