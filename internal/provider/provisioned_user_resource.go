@@ -497,6 +497,11 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 				return
 			}
 			if len(found) == 1 {
+				// Said, not silent: the account is linked because this create
+				// most likely made it.
+				resp.Diagnostics.AddWarning("SCIM Account Linked After a Lost Answer",
+					fmt.Sprintf("%s at %s: the connection failed after the request was sent (%v). The one account with userName %q "+
+						"(%s) was linked instead of creating another.", doing, call.appID, err, userName, userLocation(call.appID, found[0].ID())))
 				existing = found[0]
 				break
 			}
