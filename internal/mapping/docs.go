@@ -20,14 +20,16 @@ var RuleFieldDescriptions = map[string]string{
 		"If any field it uses is missing or empty, the rule yields no value (see `if_missing`). " +
 		"Exactly one of `source`, `value` and `template` is set.",
 	"transform": fmt.Sprintf("Transform applied to the value after templating: %s. Chain several with `%s`, applied left to right, e.g. `\"trim%slower\"`.",
-		codeList(Transforms), TransformSeparator, TransformSeparator),
+		CodeList(Transforms), TransformSeparator, TransformSeparator),
 	"if_missing": fmt.Sprintf("What a rule that yields no value (a missing or empty source field, a template field missing, an empty result) means: %s. "+
 		"`%s` (the default) leaves the attribute unset, and removes it from accounts that have it; `%s` fails the plan for that account. "+
 		"`userName` and attributes the app requires can never be left unset.",
-		codeList(IfMissingModes), IfMissingOmit, IfMissingError),
+		CodeList(IfMissingModes), IfMissingOmit, IfMissingError),
 }
 
-func codeList(values []string) string {
+// CodeList renders values as a comma-separated list of Markdown code spans,
+// for schema descriptions built from the lists the checks use.
+func CodeList(values []string) string {
 	quoted := make([]string, len(values))
 	for i, v := range values {
 		quoted[i] = "`" + v + "`"

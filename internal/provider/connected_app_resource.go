@@ -288,13 +288,13 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 	}
 	d, err := client.Rediscover(ctx)
 	if err != nil {
-		diags.Append(r.appErrorDiagnostic("Discovering the SCIM app's capabilities", id, err))
+		diags.Append(appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err))
 		return diags
 	}
 	if probe {
 		if _, _, err := client.ListUsers(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}}); err != nil {
 			if scim.IsUnauthorized(err) {
-				diags.Append(r.appErrorDiagnostic("Listing one user to check the credentials", id, err))
+				diags.Append(appErrorDiagnostic(r.clients, "Listing one user to check the credentials", id, err))
 				return diags
 			}
 			if scim.IsNotFound(err) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -74,43 +75,22 @@ func (c credential) secrets() []string {
 // and host lower-cased, default port dropped, no trailing slash, no query or
 // fragment. Paths stay case-sensitive, as they are on the wire.
 func normalizeBaseURL(raw string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return "", fmt.Errorf("%q is not a valid URL: %v", raw, err)
+	if err := validators.CheckURL(raw, false); err != nil {
+		return "", err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("%q is not an absolute http(s) URL (expected a form like https://api.example.com/scim/v2)", raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("%q has no host (expected a form like https://api.example.com/scim/v2)", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%q must not have a query string or fragment", raw)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("%q must not embed credentials; put them in the provider's credentials", redactURLUser(u))
-	}
+	u, _ := url.Parse(strings.TrimSpace(raw)) // CheckURL parsed it
 	host := strings.ToLower(u.Hostname())
 	port := u.Port()
 	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
 		port = ""
 	}
-	if port != "" {
-		host = host + ":" + port
-	}
-	if strings.Contains(u.Hostname(), ":") { // IPv6 literal
-		host = "[" + strings.ToLower(u.Hostname()) + "]"
-		if port != "" {
-			host += ":" + port
-		}
+	switch {
+	case port != "":
+		host = net.JoinHostPort(host, port)
+	case strings.Contains(host, ":"): // IPv6 literal without a port
+		host = "[" + host + "]"
 	}
 	return strings.ToLower(u.Scheme) + "://" + host + strings.TrimRight(u.EscapedPath(), "/"), nil
-}
-
-func redactURLUser(u *url.URL) string {
-	c := *u
-	c.User = url.User("REDACTED")
-	return c.String()
 }
 
 // matchesPrefix reports whether base lies under prefix on whole path

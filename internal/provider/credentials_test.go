@@ -18,7 +18,7 @@ func TestNormalizeBaseURL(t *testing.T) {
 		{in: "ftp://example.com/scim", err: "not an absolute http(s) URL"},
 		{in: "/scim/v2", err: "not an absolute http(s) URL"},
 		{in: "https://example.com/scim?x=1", err: "query string"},
-		{in: "https://user:secret@example.com/scim", err: "must not embed credentials"},
+		{in: "https://user:secret@example.com/scim", err: "must not embed a user name or password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -39,10 +39,6 @@ func clientsFromProviderData(data any, diags *diag.Diagnostics) *clientFactory {
 
 // appErrorDiagnostic describes a failed call to an app. doing says what was
 // being done ("Creating the account for alice@example.com").
-func (r *connectedAppResource) appErrorDiagnostic(doing, baseURL string, err error) diag.Diagnostic {
-	return appErrorDiagnostic(r.clients, doing, baseURL, err)
-}
-
 func appErrorDiagnostic(clients *clientFactory, doing, baseURL string, err error) diag.Diagnostic {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s at %s failed.\n\n", doing, baseURL)

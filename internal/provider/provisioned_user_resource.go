@@ -143,7 +143,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: fmt.Sprintf("What destroying this resource does to the account: %s. `%s` (the default) sets "+
 					"`active = false` and keeps the account; `%s` deletes it; `%s` leaves it as it is and forgets it. "+
 					"Destroy uses the value in state, so apply a change of mode before removing the resource.",
-					codeList(deprovisionModes), deprovisionDeactivate, deprovisionDelete, deprovisionAbandon),
+					mapping.CodeList(deprovisionModes), deprovisionDeactivate, deprovisionDelete, deprovisionAbandon),
 				Validators: []validator.String{stringvalidator.OneOf(deprovisionModes...)},
 			},
 			"adopt_existing": schema.BoolAttribute{
@@ -160,7 +160,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true,
 				Default:  stringdefault.StaticString("userName"),
 				MarkdownDescription: fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields.",
-					codeList(adoptByAttributes)),
+					mapping.CodeList(adoptByAttributes)),
 				Validators: []validator.String{stringvalidator.OneOf(adoptByAttributes...)},
 			},
 			"user_name": schema.StringAttribute{
@@ -206,14 +206,6 @@ func compatibilitySchemaAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Whether to send `If-Match` with updates, whatever `/ServiceProviderConfig` says.",
 		},
 	}
-}
-
-func codeList(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = "`" + v + "`"
-	}
-	return strings.Join(quoted, ", ")
 }
 
 func (r *provisionedUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
