@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -30,9 +31,13 @@ type ruleModel struct {
 func ruleAttributes() map[string]schema.Attribute {
 	d := mapping.RuleFieldDescriptions
 	return map[string]schema.Attribute{
+		// target is required, but declared optional and checked by
+		// mapping.ValidateRules: the framework reads a required attribute of
+		// a rule that is unknown at validate time (a rule chosen by a
+		// conditional) as missing and fails a valid configuration.
 		"target": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: d["target"],
+			Optional:            true,
+			MarkdownDescription: "**Required.** " + d["target"],
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"source":   schema.StringAttribute{Optional: true, MarkdownDescription: d["source"]},
@@ -51,11 +56,21 @@ func ruleAttributes() map[string]schema.Attribute {
 }
 
 // rulesFromList converts a rules list into engine rules. ok is false when
-// any part is unknown (not yet computed), in which case nothing can be
-// checked or evaluated until apply.
+// any part is unknown (not yet computed: a whole rule chosen by a
+// conditional, or one field of it), in which case nothing can be checked or
+// evaluated until apply.
 func rulesFromList(ctx context.Context, l types.List) (rules []mapping.Rule, ok bool, diags diag.Diagnostics) {
 	if l.IsNull() || l.IsUnknown() {
 		return nil, false, nil
+	}
+	for i, el := range l.Elements() {
+		if el.IsUnknown() {
+			return nil, false, nil
+		}
+		if el.IsNull() {
+			diags.AddError(summaryInvalidMapping, fmt.Sprintf("Rule %d of the attribute mapping is null; every rule needs at least a target and one of source, value or template.", i+1))
+			return nil, false, diags
+		}
 	}
 	var models []ruleModel
 	diags.Append(l.ElementsAs(ctx, &models, false)...)
