@@ -176,13 +176,15 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	} else if id, err := normalizeBaseURL(plan.BaseURL.ValueString()); err == nil {
 		plan.ID = types.StringValue(id)
 	}
+	newAddress := true
 	if !req.State.Raw.IsNull() {
 		var state connectedAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if !plan.ID.Equal(state.ID) {
+		newAddress = !plan.ID.Equal(state.ID)
+		if newAddress {
 			plan.Capabilities = types.ObjectUnknown(capabilitiesAttrTypes)
 			plan.Schemas = types.ListUnknown(types.StringType)
 			plan.UserSchemaExtensions = types.ListUnknown(types.StringType)
@@ -190,6 +192,9 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if newAddress && r.clients != nil && !plan.ID.IsUnknown() && !plan.ID.IsNull() && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.checkAddressAtPlan(ctx, plan.ID.ValueString())...)
+	}
 }
 
 func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -292,21 +297,9 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 		return diags
 	}
 	if probe {
-		if _, _, err := client.ListUsers(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}}); err != nil {
-			if scim.IsUnauthorized(err) {
-				diags.Append(appErrorDiagnostic(r.clients, "Listing one user to check the credentials", id, err))
-				return diags
-			}
-			if scim.IsNotFound(err) {
-				diags.AddAttributeError(path.Root("base_url"), summaryNotSCIM,
-					fmt.Sprintf("%s answered 404 for /Users (and served %d of the 3 discovery endpoints), so it is not the base URL of a "+
-						"SCIM 2.0 service. Use the URL that /Users and /ServiceProviderConfig are under, e.g. https://api.example.com/scim/v2.\n\n%v",
-						id, 3-len(d.Missing), err))
-				return diags
-			}
-			diags.AddWarning("SCIM App Did Not List Users",
-				fmt.Sprintf("Discovery at %s worked, but listing one user to check the credentials failed: %v\n"+
-					"Provisioning may still work; this is reported so you know before the first account is created.", id, err))
+		diags.Append(r.probeUsers(ctx, client, d, false)...)
+		if diags.HasError() {
+			return diags
 		}
 	}
 	caps, capDiags := capabilitiesValue(d)
@@ -326,6 +319,51 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 	m.UserSchemaExtensions = stringList(extensions)
 	m.DiscoveryMissing = stringList(missing)
 	return diags
+}
+
+// probeUsers lists one user, because discovery endpoints may be public
+// while /Users is not: only that proves the credentials work, and a 404
+// there means base_url is not a SCIM service. With planning, only the 404
+// is reported (the plan of a new app fails on a wrong address, as its
+// create would); credentials are checked by create.
+func (r *connectedAppResource) probeUsers(ctx context.Context, client *scim.Client, d *scim.Discovery, planning bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	id := client.BaseURL()
+	_, _, err := client.ListUsers(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
+	switch {
+	case err == nil:
+	case scim.IsNotFound(err):
+		diags.AddAttributeError(path.Root("base_url"), summaryNotSCIM,
+			fmt.Sprintf("%s answered 404 for /Users (and served %d of the 3 discovery endpoints), so it is not the base URL of a "+
+				"SCIM 2.0 service. Use the URL that /Users and /ServiceProviderConfig are under, e.g. https://api.example.com/scim/v2.\n\n%v",
+				id, 3-len(d.Missing), err))
+	case planning:
+	case scim.IsUnauthorized(err):
+		diags.Append(appErrorDiagnostic(r.clients, "Listing one user to check the credentials", id, err))
+	default:
+		diags.AddWarning("SCIM App Did Not List Users",
+			fmt.Sprintf("Discovery at %s worked, but listing one user to check the credentials failed: %v\n"+
+				"Provisioning may still work; this is reported so you know before the first account is created.", id, err))
+	}
+	return diags
+}
+
+// checkAddressAtPlan fails the plan of a new app address that serves no
+// SCIM service: when none of the discovery endpoints answers, /Users is
+// probed as create would, so a wrong path (`/scim/v3`, `.../Users`) fails
+// `terraform plan` instead of the apply. An app that cannot be reached at
+// plan time is left to create, which says why.
+func (r *connectedAppResource) checkAddressAtPlan(ctx context.Context, id string) diag.Diagnostics {
+	ctx = r.clients.withMasking(ctx)
+	client, err := r.clients.Client(id)
+	if err != nil {
+		return nil
+	}
+	d, err := client.Discover(ctx)
+	if err != nil || len(d.Missing) < 3 {
+		return nil
+	}
+	return r.probeUsers(ctx, client, d, true)
 }
 
 func capabilitiesValue(d *scim.Discovery) (types.Object, diag.Diagnostics) {

@@ -151,17 +151,27 @@ func TestAccConnectedApp_unreachable(t *testing.T) {
 	})
 }
 
-func TestAccConnectedApp_notASCIMService(t *testing.T) {
-	_, baseURL := newTestTarget(t)
-	wrong := baseURL + "/nothing-here"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      providerConfig(baseURL, testToken) + fmt.Sprintf("resource \"scim_connected_app\" \"test\" {\n  name = \"x\"\n  base_url = %q\n}\n", wrong),
-			ExpectError: regexpLiteral("No SCIM Service at This URL"),
-		}},
-	})
+// A base URL that serves no SCIM service (a wrong version segment, the
+// /Users endpoint itself) fails the plan, before anything is applied.
+func TestAccConnectedApp_notASCIMServiceFailsPlan(t *testing.T) {
+	for name, suffix := range map[string]string{"wrong path": "/nothing-here", "users endpoint": "/Users"} {
+		t.Run(name, func(t *testing.T) {
+			target, baseURL := newTestTarget(t)
+			wrong := baseURL + suffix
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      providerConfig(baseURL, testToken) + fmt.Sprintf("resource \"scim_connected_app\" \"test\" {\n  name = \"x\"\n  base_url = %q\n}\n", wrong),
+					PlanOnly:    true,
+					ExpectError: regexpParts("No SCIM Service at This URL .* answered 404 for /Users"),
+				}},
+			})
+			if w := writeRequests(target); len(w) != 0 {
+				t.Errorf("the plan sent writes: %s", describeRequests(w))
+			}
+		})
+	}
 }
 
 func TestAccConnectedApp_insecureURLRefusedAtPlan(t *testing.T) {
