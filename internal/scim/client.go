@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	cleanhttp "github.com/hashicorp/go-cleanhttp"
@@ -39,6 +40,22 @@ type Config struct {
 	// MaxRetryElapsed caps the time one call may spend retrying; the client
 	// gives up early when the next wait would overrun it. Default 2m.
 	MaxRetryElapsed time.Duration
+	// RetryStatuses are extra HTTP statuses retried like 503 (same backoff,
+	// Retry-After honoured, same count and time bounds), for apps that
+	// signal throttling with another status, typically 500 with a
+	// rate-limit error code. They apply to idempotent methods (GET, PUT,
+	// PATCH, DELETE) only: a POST answered with one of them is returned as
+	// it came, since the account may have been created. Each must be a 4xx
+	// or 5xx status other than 401, 403, 404, 409 and 412, whose answers a
+	// repetition cannot change.
+	RetryStatuses []int
+	// NoAttributesParam never sends the "attributes" query parameter
+	// (RFC 7644 §3.9); the client instead removes unrequested attributes
+	// from the answers itself. For apps that reject the parameter. Without
+	// it the client finds out on its own: a GET with "attributes" answered
+	// 400 is repeated once without the parameter, and when that works the
+	// client stops sending it for the rest of its life.
+	NoAttributesParam bool
 	// RequestsPerSecond is a client-side rate limit applied to every
 	// attempt; 0 means unlimited.
 	RequestsPerSecond float64
@@ -80,6 +97,12 @@ type Client struct {
 	log        Logger
 	sem        chan struct{}
 	secrets    *secretSet
+	// retryStatuses is Config.RetryStatuses as a set.
+	retryStatuses map[int]bool
+	// noAttributes is set when the app is known to reject the
+	// "attributes" query parameter (Config.NoAttributesParam, or learnt
+	// from a 400); it is never cleared, since one Client is one app.
+	noAttributes atomic.Bool
 
 	discMu   sync.Mutex
 	disc     *Discovery
@@ -127,6 +150,11 @@ func New(cfg Config) (*Client, error) {
 	case cfg.MaxConcurrency < 0:
 		return nil, fmt.Errorf("max concurrency must not be negative (got %d)", cfg.MaxConcurrency)
 	}
+	retryStatuses, err := retryStatusSet(cfg.RetryStatuses)
+	if err != nil {
+		return nil, err
+	}
+	cfg.RetryStatuses = append([]int(nil), cfg.RetryStatuses...)
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -156,7 +184,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.BaseURL = base
 
-	c := &Client{cfg: cfg, base: base, baseURL: u, log: cfg.Logger, secrets: &secretSet{}}
+	c := &Client{cfg: cfg, base: base, baseURL: u, log: cfg.Logger, secrets: &secretSet{}, retryStatuses: retryStatuses}
+	c.noAttributes.Store(cfg.NoAttributesParam)
 	switch {
 	case cfg.MaxRetries == 0:
 		c.maxRetries = DefaultMaxRetries
@@ -273,7 +302,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		}
 	}
 
-	st := &callState{method: method, url: u, start: time.Now()}
+	st := &callState{method: method, url: u, start: time.Now(), retryStatuses: c.retryStatuses}
 	var raw any
 	if payload != nil {
 		raw = payload
@@ -311,6 +340,9 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		return nil, fmt.Errorf("SCIM %s %s: request failed (%s): %w", method, u, plural(attempts, "attempt"), err)
 	}
 
+	// For idempotent methods attemptTransport has already read the body
+	// inside the retry loop (a broken body was retried there), so a read
+	// failure here is a POST's: its outcome is unknown.
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, defaultMaxBody))
 	_ = resp.Body.Close()
 	if rerr != nil {

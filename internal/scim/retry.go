@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -28,6 +29,10 @@ type callState struct {
 
 	attempt atomic.Int32 // 1-based number of the attempt in flight
 	wrote   atomic.Bool  // the current attempt wrote request headers to a connection
+
+	// retryStatuses are Config.RetryStatuses: extra statuses retried for
+	// idempotent methods. Read-only once the call starts.
+	retryStatuses map[int]bool
 
 	nextWait  time.Duration // computed by CheckRetry, returned by Backoff
 	ambiguous bool          // a non-idempotent request failed after being sent
@@ -83,7 +88,7 @@ func (c *Client) checkRetry(st *callState) retryablehttp.CheckRetry {
 		if attempt > c.maxRetries {
 			return false, nil
 		}
-		wait := computeBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt-1, resp, time.Now(), rand.Float64)
+		wait := computeBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt-1, resp, st.retryStatuses, time.Now(), rand.Float64)
 		if elapsed := time.Since(st.start); elapsed+wait > c.cfg.MaxRetryElapsed {
 			c.log.Log(ctx, LogDebug, "SCIM not retrying: next wait would exceed the retry time budget", map[string]any{
 				"method": st.method, "url": st.url, "attempt": attempt, "wait": wait, "elapsed": elapsed, "budget": c.cfg.MaxRetryElapsed,
@@ -113,6 +118,10 @@ func (c *Client) checkRetry(st *callState) retryablehttp.CheckRetry {
 //   - 500 is not retried: for SCIM servers it is almost always a bug
 //     triggered by the payload, and repeating it only delays the error. 501
 //     and other 4xx are final by definition.
+//   - Config.RetryStatuses adds statuses (typically 500 from an API that
+//     signals throttling with it) that are retried like 503, but for
+//     idempotent methods only: a POST answered with one of them is final,
+//     because nothing says the server did not create the account first.
 //   - Connection failures are retried, except for a POST whose request was
 //     already written: the server may have created the account, and a second
 //     POST could create a duplicate. A POST that never left (dial error,
@@ -139,8 +148,40 @@ func shouldRetry(st *callState, resp *http.Response, err error) bool {
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent(st.method)
 	default:
-		return false
+		return st.retryStatuses[resp.StatusCode] && idempotent(st.method)
 	}
+}
+
+// notRetryable are statuses Config.RetryStatuses may not name: repeating
+// the request cannot change their answer (bad credentials, missing
+// resource, uniqueness clash, stale version), and the callers branch on
+// them (IsNotFound, IsConflict, IsPreconditionFailed, IsUnauthorized), so
+// retrying them would only delay a decision that is already made.
+var notRetryable = map[int]bool{
+	http.StatusUnauthorized:       true,
+	http.StatusForbidden:          true,
+	http.StatusNotFound:           true,
+	http.StatusConflict:           true,
+	http.StatusPreconditionFailed: true,
+}
+
+// retryStatusSet validates Config.RetryStatuses and returns them as a set
+// (nil when empty).
+func retryStatusSet(statuses []int) (map[int]bool, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	set := make(map[int]bool, len(statuses))
+	for _, s := range statuses {
+		switch {
+		case s < 400 || s > 599:
+			return nil, fmt.Errorf("retry status %d is not an HTTP error status: only 4xx and 5xx answers can be retried", s)
+		case notRetryable[s]:
+			return nil, fmt.Errorf("retry status %d (%s) cannot be retried: a repeated request gets the same answer, and the provider acts on it", s, http.StatusText(s))
+		}
+		set[s] = true
+	}
+	return set, nil
 }
 
 // idempotent is true for methods whose repetition is harmless. PATCH is not
@@ -178,12 +219,13 @@ func retryableTransportError(err error) bool {
 }
 
 // computeBackoff returns the wait before retry number attempt (0-based).
-// Retry-After on 429/503 wins, capped by max so a server asking for an hour
+// Retry-After on 429/503 (and on the extra retry statuses, which are
+// throttling in disguise) wins, capped by max so a server asking for an hour
 // cannot stall a Terraform run; otherwise the wait grows exponentially from
 // min with "equal jitter" (half fixed, half random) so that many clients
 // throttled together do not retry in lockstep.
-func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, now time.Time, random func() float64) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, extra map[int]bool, now time.Time, random func() float64) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable || extra[resp.StatusCode]) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
 			if d > max {
 				d = max
@@ -216,6 +258,13 @@ func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, no
 // Config.Timeout (the limiter wait and token fetch are not counted), and
 // records whether the request was written to a connection, which is what
 // separates a safe POST retry from a possibly duplicated account.
+//
+// For idempotent methods it also reads the whole response body, so that a
+// body cut off mid-transfer (a reset, a proxy giving up, a short
+// Content-Length) is a failed attempt that CheckRetry sees and retries, as
+// any other connection error is. A POST's body is left to Client.Do: a
+// POST whose answer was lost may have created the account, so it must
+// surface as ambiguous rather than be sent again.
 type attemptTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
@@ -253,9 +302,42 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		return nil, err
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	if !idempotent(req.Method) {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+	data, rerr := io.ReadAll(io.LimitReader(resp.Body, defaultMaxBody))
+	_ = resp.Body.Close()
+	timedOut := ctx.Err() == context.DeadlineExceeded && req.Context().Err() == nil
+	cancel()
+	if rerr != nil {
+		switch {
+		case req.Context().Err() != nil:
+			// The caller gave up: report that, and CheckRetry stops.
+			return nil, req.Context().Err()
+		case timedOut:
+			return nil, &attemptTimeoutError{timeout: t.timeout, err: rerr}
+		}
+		return nil, &bodyReadError{status: resp.StatusCode, err: rerr}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
 	return resp, nil
 }
+
+// bodyReadError is a response whose body broke off: the attempt failed like
+// a connection reset, and is retried as one.
+type bodyReadError struct {
+	status int
+	err    error
+}
+
+// Error names the status that was received, since the failure came after it.
+func (e *bodyReadError) Error() string {
+	return fmt.Sprintf("reading HTTP %d response body: %v", e.status, e.err)
+}
+
+// Unwrap exposes the read error (io.ErrUnexpectedEOF, a reset, ...).
+func (e *bodyReadError) Unwrap() error { return e.err }
 
 // attemptTimeoutError distinguishes "this attempt took too long" (retryable)
 // from the caller's own deadline (final).

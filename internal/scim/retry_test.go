@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -30,24 +31,29 @@ func TestComputeBackoff(t *testing.T) {
 		resp     *http.Response
 		random   float64
 		want     time.Duration
+		extra    map[int]bool
 	}{
-		{"429 seconds", time.Second, time.Minute, 0, resp(429, "7"), 0.5, 7 * time.Second},
-		{"503 seconds", time.Second, time.Minute, 3, resp(503, "2"), 0.5, 2 * time.Second},
-		{"429 date", time.Second, time.Minute, 0, resp(429, now.Add(12*time.Second).Format(http.TimeFormat)), 0.5, 12 * time.Second},
-		{"429 date in past", time.Second, time.Minute, 0, resp(429, now.Add(-time.Hour).Format(http.TimeFormat)), 0.5, 0},
-		{"429 capped by max", time.Second, 10 * time.Second, 0, resp(429, "3600"), 0.5, 10 * time.Second},
-		{"502 ignores Retry-After", time.Second, time.Minute, 0, resp(502, "30"), 0, time.Second},
-		{"429 garbage header falls back", time.Second, time.Minute, 0, resp(429, "soon"), 0, time.Second},
-		{"exp attempt 0 low jitter", time.Second, time.Minute, 0, nil, 0, time.Second},
-		{"exp attempt 0 high jitter", time.Second, time.Minute, 0, nil, 0.999999, time.Second},
-		{"exp attempt 2 low", time.Second, time.Minute, 2, nil, 0, 2 * time.Second},
-		{"exp attempt 2 high", time.Second, time.Minute, 2, nil, 1, 4 * time.Second},
-		{"exp capped", time.Second, 5 * time.Second, 10, nil, 1, 5 * time.Second},
-		{"exp huge attempt", time.Second, 5 * time.Second, 200, nil, 0, 2500 * time.Millisecond},
+		{"429 seconds", time.Second, time.Minute, 0, resp(429, "7"), 0.5, 7 * time.Second, nil},
+		{"503 seconds", time.Second, time.Minute, 3, resp(503, "2"), 0.5, 2 * time.Second, nil},
+		{"429 date", time.Second, time.Minute, 0, resp(429, now.Add(12*time.Second).Format(http.TimeFormat)), 0.5, 12 * time.Second, nil},
+		{"429 date in past", time.Second, time.Minute, 0, resp(429, now.Add(-time.Hour).Format(http.TimeFormat)), 0.5, 0, nil},
+		{"429 capped by max", time.Second, 10 * time.Second, 0, resp(429, "3600"), 0.5, 10 * time.Second, nil},
+		{"502 ignores Retry-After", time.Second, time.Minute, 0, resp(502, "30"), 0, time.Second, nil},
+		{"429 garbage header falls back", time.Second, time.Minute, 0, resp(429, "soon"), 0, time.Second, nil},
+		{"exp attempt 0 low jitter", time.Second, time.Minute, 0, nil, 0, time.Second, nil},
+		{"exp attempt 0 high jitter", time.Second, time.Minute, 0, nil, 0.999999, time.Second, nil},
+		{"exp attempt 2 low", time.Second, time.Minute, 2, nil, 0, 2 * time.Second, nil},
+		{"exp attempt 2 high", time.Second, time.Minute, 2, nil, 1, 4 * time.Second, nil},
+		{"exp capped", time.Second, 5 * time.Second, 10, nil, 1, 5 * time.Second, nil},
+		{"exp huge attempt", time.Second, 5 * time.Second, 200, nil, 0, 2500 * time.Millisecond, nil},
+		{"500 ignores Retry-After by default", time.Second, time.Minute, 0, resp(500, "9"), 0, time.Second, nil},
+		{"extra retry status honours Retry-After", time.Second, time.Minute, 0, resp(500, "9"), 0, 9 * time.Second, map[int]bool{500: true}},
+		{"extra retry status capped by max", time.Second, 10 * time.Second, 0, resp(500, "3600"), 0, 10 * time.Second, map[int]bool{500: true}},
+		{"extra retry status without Retry-After backs off", time.Second, time.Minute, 2, resp(500, ""), 0, 2 * time.Second, map[int]bool{500: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := computeBackoff(tt.min, tt.max, tt.attempt, tt.resp, now, func() float64 { return tt.random })
+			got := computeBackoff(tt.min, tt.max, tt.attempt, tt.resp, tt.extra, now, func() float64 { return tt.random })
 			if got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
@@ -565,5 +571,265 @@ func TestMaxConcurrencyObserved(t *testing.T) {
 	}
 	if p := peak.Load(); p != 2 {
 		t.Errorf("peak concurrency %d, want exactly 2", p)
+	}
+}
+
+// truncated answers status with a Content-Length larger than the body it
+// sends, then closes the connection: the client gets the headers and an
+// unexpected EOF while reading the body.
+func truncated(status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/scim+json\r\nContent-Length: 500\r\n\r\n{\"id\":\"u1\",\"userN", status, http.StatusText(status))
+		_ = buf.Flush()
+		_ = conn.Close()
+	}
+}
+
+func TestTruncatedBodyRetriedForIdempotentMethods(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		t.Run(method, func(t *testing.T) {
+			srv := newSequenceServer(t, truncated(200), truncated(200), okUser)
+			c := newTestClient(t, srv.URL)
+			var body any
+			if method != http.MethodGet && method != http.MethodDelete {
+				body = Resource{"userName": "alice"}
+			}
+			var out Resource
+			if _, err := c.Do(context.Background(), method, "/Users/u1", nil, body, "", &out); err != nil {
+				t.Fatalf("want success after retries, got %v", err)
+			}
+			if out.ID() != "u1" || out["userName"] != "alice" {
+				t.Errorf("decoded %v", out)
+			}
+			if n := srv.n.Load(); n != 3 {
+				t.Errorf("server saw %d requests, want 3", n)
+			}
+		})
+	}
+}
+
+func TestTruncatedBodyRetriesBounded(t *testing.T) {
+	srv := newSequenceServer(t, truncated(200))
+	c := newTestClient(t, srv.URL, func(c *Config) { c.MaxRetries = 2 })
+	_, err := c.GetUser(context.Background(), "u1", nil)
+	if err == nil {
+		t.Fatal("want error")
+	}
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("error %q should wrap io.ErrUnexpectedEOF", err)
+	}
+	for _, want := range []string{"3 attempts", "reading HTTP 200 response body"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q should contain %q", err, want)
+		}
+	}
+	if n := srv.n.Load(); n != 3 {
+		t.Errorf("server saw %d requests, want 3", n)
+	}
+}
+
+func TestTruncatedBodyOnPOSTIsAmbiguous(t *testing.T) {
+	srv := newSequenceServer(t, truncated(201), created)
+	c := newTestClient(t, srv.URL)
+	_, err := c.CreateUser(context.Background(), Resource{"userName": "alice"})
+	var a *AmbiguousError
+	if !errors.As(err, &a) {
+		t.Fatalf("want *AmbiguousError, got %T %v", err, err)
+	}
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("error %q should wrap io.ErrUnexpectedEOF", err)
+	}
+	if n := srv.posts.Load(); n != 1 {
+		t.Errorf("POSTs = %d, want exactly 1", n)
+	}
+}
+
+func TestTruncatedBodyStillLoggedAtTrace(t *testing.T) {
+	logger := &recordingLogger{}
+	srv := newSequenceServer(t, truncated(200), okUser)
+	c := newTestClient(t, srv.URL, func(c *Config) { c.Logger = logger })
+	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	brokenLogged := false
+	for _, e := range logger.all() {
+		if e.Msg != "SCIM response" {
+			continue
+		}
+		b, _ := e.Fields["body"].(string)
+		bodies = append(bodies, b)
+		if e.Fields["attempt"] == 1 && e.Fields["body_error"] != nil && strings.Contains(b, `"userN`) {
+			brokenLogged = true
+		}
+	}
+	if len(bodies) != 2 || !strings.Contains(bodies[1], `"alice"`) {
+		t.Errorf("response bodies logged: %q\n%s", bodies, logger.dump())
+	}
+	if !brokenLogged {
+		t.Errorf("the broken first body and its error were not logged:\n%s", logger.dump())
+	}
+	retried := false
+	for _, e := range logger.all() {
+		if e.Msg == "SCIM retrying request" && strings.Contains(fmt.Sprint(e.Fields["error"]), "unexpected EOF") {
+			retried = true
+		}
+	}
+	if !retried {
+		t.Errorf("retry decision not logged with the read error:\n%s", logger.dump())
+	}
+}
+
+// stalledBody sends the headers and part of the body, then waits until
+// release is closed or the client goes away.
+func stalledBody(release <-chan struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		w.Header().Set("Content-Length", "500")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"id":"u1",`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}
+}
+
+func TestCancelWhileReadingBodyNotRetried(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := newSequenceServer(t, stalledBody(release), okUser)
+	c := newTestClient(t, srv.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(150*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.GetUser(ctx, "u1", nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("returned after %s", d)
+	}
+	if n := srv.n.Load(); n != 1 {
+		t.Errorf("server saw %d requests, want 1 (a cancelled read is not retried)", n)
+	}
+}
+
+func TestAttemptTimeoutWhileReadingBodyRetried(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := newSequenceServer(t, stalledBody(release), okUser)
+	c := newTestClient(t, srv.URL, func(c *Config) { c.Timeout = 150 * time.Millisecond })
+	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		t.Fatalf("want success after the stalled attempt timed out, got %v", err)
+	}
+	if n := srv.n.Load(); n != 2 {
+		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
+
+func TestShouldRetryExtraStatuses(t *testing.T) {
+	extra := map[int]bool{500: true, 400: true}
+	tests := []struct {
+		method string
+		status int
+		want   bool
+	}{
+		{"GET", 500, true},
+		{"PUT", 500, true},
+		{"PATCH", 500, true},
+		{"DELETE", 500, true},
+		{"GET", 400, true},
+		{"POST", 500, false},
+		{"POST", 400, false},
+		{"GET", 501, false},
+		{"POST", 503, true},
+		{"POST", 502, false},
+	}
+	for _, tt := range tests {
+		st := &callState{method: tt.method, retryStatuses: extra}
+		resp := &http.Response{StatusCode: tt.status, Header: http.Header{}}
+		if got := shouldRetry(st, resp, nil); got != tt.want {
+			t.Errorf("%s %d: shouldRetry = %v, want %v", tt.method, tt.status, got, tt.want)
+		}
+		if st.ambiguous {
+			t.Errorf("%s %d: marked ambiguous", tt.method, tt.status)
+		}
+	}
+}
+
+func TestRetryStatuses(t *testing.T) {
+	retry500 := func(c *Config) { c.RetryStatuses = []int{500} }
+	tests := []struct {
+		name         string
+		method       string
+		steps        []http.HandlerFunc
+		mod          func(*Config)
+		wantRequests int32
+		wantStatus   int // 0: success
+		wantAttempts int
+	}{
+		{"GET 500 retried", "GET", []http.HandlerFunc{status(500), status(500), okUser}, retry500, 3, 0, 0},
+		{"GET 500 final without RetryStatuses", "GET", []http.HandlerFunc{status(500), status(500), okUser}, nil, 1, 500, 1},
+		{"PATCH 500 retried", "PATCH", []http.HandlerFunc{status(500), okUser}, retry500, 2, 0, 0},
+		{"DELETE 500 retried", "DELETE", []http.HandlerFunc{status(500), status(204)}, retry500, 2, 204, 0},
+		{"POST 500 not retried", "POST", []http.HandlerFunc{status(500), created}, retry500, 1, 500, 1},
+		{"GET 500 retries bounded", "GET", []http.HandlerFunc{status(500)}, func(c *Config) { retry500(c); c.MaxRetries = 2 }, 3, 500, 3},
+		{"other statuses unaffected", "GET", []http.HandlerFunc{status(501), okUser}, retry500, 1, 501, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newSequenceServer(t, tt.steps...)
+			var mods []func(*Config)
+			if tt.mod != nil {
+				mods = append(mods, tt.mod)
+			}
+			c := newTestClient(t, srv.URL, mods...)
+			var body any
+			path := "/Users/u1"
+			switch tt.method {
+			case "POST":
+				path = "/Users"
+				body = Resource{"userName": "alice"}
+			case "PATCH":
+				body = PatchRequest{Schemas: []string{MessagePatchOp}, Operations: NewPatch().Replace("title", "x").Ops()}
+			}
+			_, err := c.Do(context.Background(), tt.method, path, nil, body, "", nil)
+			if got := srv.n.Load(); got != tt.wantRequests {
+				t.Errorf("server saw %d requests, want %d", got, tt.wantRequests)
+			}
+			switch {
+			case tt.wantStatus == 0 || tt.wantStatus == 204:
+				wantNoError(t, err)
+			default:
+				if IsAmbiguous(err) {
+					t.Fatalf("a final status must not be ambiguous: %v", err)
+				}
+				e, ok := AsError(err)
+				if !ok || e.Status != tt.wantStatus || e.Attempts != tt.wantAttempts {
+					t.Fatalf("want *Error %d after %d attempts, got %v", tt.wantStatus, tt.wantAttempts, err)
+				}
+			}
+		})
+	}
+}
+
+func TestRetryStatusHonoursRetryAfter(t *testing.T) {
+	srv := newSequenceServer(t, status(500, "Retry-After", "1"), okUser)
+	c := newTestClient(t, srv.URL, func(c *Config) {
+		c.RetryStatuses = []int{500}
+		c.RetryWaitMax = 3 * time.Second
+	})
+	start := time.Now()
+	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 950*time.Millisecond || d > 2500*time.Millisecond {
+		t.Errorf("waited %s, want about the 1s Retry-After", d)
 	}
 }

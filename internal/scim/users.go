@@ -141,22 +141,23 @@ func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error
 
 // GetUser reads one user. attributes, when given, becomes the "attributes"
 // query parameter (RFC 7644 §3.9) so the server returns only what the caller
-// manages.
+// manages. For apps that reject the parameter (Config.NoAttributesParam, or
+// found out from a 400) the full user is fetched and cut down here to the
+// same attributes.
 func (c *Client) GetUser(ctx context.Context, id string, attributes []string) (Resource, error) {
 	if id == "" {
 		return nil, errEmptyID("GET")
 	}
-	var q url.Values
-	if len(attributes) > 0 {
-		q = url.Values{"attributes": {strings.Join(attributes, ",")}}
-	}
-	var raw json.RawMessage
 	p := userPath(id)
-	resp, err := c.Do(ctx, http.MethodGet, p, q, nil, "", &raw)
+	resp, raw, local, err := c.getProjected(ctx, p, nil, attributes)
 	if err != nil {
 		return nil, err
 	}
-	return c.requireUser(http.MethodGet, p, resp, raw)
+	res, err := c.requireUser(http.MethodGet, p, resp, raw)
+	if err != nil || !local {
+		return res, err
+	}
+	return projectResource(res, attributes), nil
 }
 
 // requireUser checks that a body is a single user with an id. Some servers
@@ -241,7 +242,8 @@ func (c *Client) DeleteUser(ctx context.Context, id string, ifMatch string) erro
 type ListOptions struct {
 	// Filter is a SCIM filter, e.g. built with EqFilter; "" lists all.
 	Filter string
-	// Attributes limits the returned attributes.
+	// Attributes limits the returned attributes (sent as "attributes", or
+	// applied client-side for apps that reject it, as in GetUser).
 	Attributes []string
 	// SortBy and SortOrder ("ascending"/"descending") are passed through;
 	// servers without sort support ignore them.
@@ -291,9 +293,6 @@ func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, i
 		if opts.Filter != "" {
 			q.Set("filter", opts.Filter)
 		}
-		if len(opts.Attributes) > 0 {
-			q.Set("attributes", strings.Join(opts.Attributes, ","))
-		}
 		if opts.SortBy != "" {
 			q.Set("sortBy", opts.SortBy)
 		}
@@ -303,8 +302,7 @@ func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, i
 		q.Set("startIndex", strconv.Itoa(start))
 		q.Set("count", strconv.Itoa(want))
 
-		var raw json.RawMessage
-		resp, err := c.Do(ctx, http.MethodGet, usersPath, q, nil, "", &raw)
+		resp, raw, local, err := c.getProjected(ctx, usersPath, q, opts.Attributes)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -329,6 +327,9 @@ func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, i
 					continue
 				}
 				seen[id] = true
+			}
+			if local {
+				r = projectResource(r, opts.Attributes)
 			}
 			out = append(out, r)
 			added++

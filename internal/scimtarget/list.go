@@ -120,8 +120,26 @@ func (c *call) search(rt *resourceType) error {
 	return c.list(rt, p)
 }
 
+// checkAttributesParam implements the RejectExtensionAttributesParam quirk:
+// an "attributes" list that names any URN-qualified attribute is refused,
+// as one widely used open-source server does.
+func (c *call) checkAttributesParam(attributes string) error {
+	if !c.cfg.Quirks.RejectExtensionAttributesParam {
+		return nil
+	}
+	for _, item := range strings.Split(attributes, ",") {
+		if item = strings.TrimSpace(item); len(item) >= 4 && strings.EqualFold(item[:4], "urn:") {
+			return badRequest(errInvalidValue, "attributes parameter %q is not supported: extension attributes cannot be selected", item)
+		}
+	}
+	return nil
+}
+
 // list answers a query with a ListResponse (RFC 7644 §3.4.2).
 func (c *call) list(rt *resourceType, p listParams) error {
+	if err := c.checkAttributesParam(p.attributes); err != nil {
+		return err
+	}
 	caps := c.cfg.Capabilities
 	var match matcher
 	if strings.TrimSpace(p.filter) != "" {

@@ -119,6 +119,11 @@ type Quirks struct {
 	MissingDiscovery []string `json:"missing_discovery,omitempty"`
 	// UniqueExternalID: a duplicate externalId is rejected with 409.
 	UniqueExternalID bool `json:"unique_external_id"`
+	// RejectExtensionAttributesParam: a GET of one resource or of a list
+	// (and POST .search) whose "attributes" names a URN-qualified attribute
+	// (urn:...:User:department) answers 400 invalidValue; without
+	// "attributes" the same request is served normally.
+	RejectExtensionAttributesParam bool `json:"reject_extension_attributes_param"`
 }
 
 // clone returns a deep copy so that callers cannot mutate the target's state

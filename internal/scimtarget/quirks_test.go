@@ -2,6 +2,8 @@ package scimtarget
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -96,6 +98,44 @@ func TestQuirks(t *testing.T) {
 			c.do("POST", "/Users", userDoc("b", map[string]any{"externalId": "x"})).wantError(t, http.StatusConflict, errUniqueness)
 			c.do("POST", "/Users", userDoc("b", map[string]any{"externalId": "X"})).must(t, http.StatusCreated) // caseExact
 		}},
+		{"RejectExtensionAttributesParam", func(q *Quirks) { q.RejectExtensionAttributesParam = true }, func(t *testing.T, tg *Target, c *client) {
+			id := c.createUser("a", map[string]any{
+				"schemas":         []string{urnCoreUser, urnEnterpriseUser},
+				"title":           "Boss",
+				urnEnterpriseUser: map[string]any{"department": "R&D"},
+			})
+			dept := url.QueryEscape(urnEnterpriseUser + ":department")
+			filter := "filter=" + url.QueryEscape(`userName eq "a"`)
+			for _, p := range []string{
+				"/Users/" + id + "?attributes=userName," + dept,
+				"/Users/" + id + "?attributes=" + url.QueryEscape(strings.ToUpper(urnEnterpriseUser)),
+				"/Users/nosuch?attributes=" + dept,
+				"/Users?" + filter + "&attributes=" + dept,
+				"/Users?attributes=" + url.QueryEscape("userName, "+urnCoreUser+":title"),
+			} {
+				r := c.do("GET", p, nil).wantError(t, http.StatusBadRequest, errInvalidValue)
+				if d, _ := r.body["detail"].(string); !strings.Contains(d, "attributes parameter") || !strings.Contains(d, "not supported") {
+					t.Errorf("GET %s: detail %q", p, d)
+				}
+			}
+			search := map[string]any{"schemas": []string{urnSearchRequest}, "filter": `userName eq "a"`, "attributes": []string{urnEnterpriseUser + ":department"}}
+			c.do("POST", "/Users/.search", search).wantError(t, http.StatusBadRequest, errInvalidValue)
+
+			// Without extension attributes, or without attributes, all is served.
+			r := c.do("GET", "/Users/"+id+"?attributes=title", nil).must(t, http.StatusOK)
+			if r.body["title"] != "Boss" || r.body["userName"] != nil {
+				t.Errorf("core attributes= not honoured: %s", r.raw)
+			}
+			r = c.do("GET", "/Users/"+id, nil).must(t, http.StatusOK)
+			if get(r.body, "["+urnEnterpriseUser+"].department") != "R&D" {
+				t.Errorf("full GET: %s", r.raw)
+			}
+			if r := c.do("GET", "/Users?"+filter, nil).must(t, http.StatusOK); len(resources(r)) != 1 {
+				t.Errorf("list: %s", r.raw)
+			}
+			// excludedAttributes is not affected.
+			c.do("GET", "/Users/"+id+"?excludedAttributes="+dept, nil).must(t, http.StatusOK)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,4 +150,18 @@ func TestQuirks(t *testing.T) {
 			tc.check(t, tg, c)
 		})
 	}
+}
+
+func TestRejectExtensionAttributesParamViaControl(t *testing.T) {
+	tg, c := newTarget(t, Options{})
+	id := c.createUser("a", nil)
+	p := "/Users/" + id + "?attributes=" + url.QueryEscape(urnEnterpriseUser+":department")
+	c.do("GET", p, nil).must(t, http.StatusOK)
+	r := c.do("PUT", "/_control/quirks", map[string]any{"reject_extension_attributes_param": true}).must(t, http.StatusOK)
+	if r.body["reject_extension_attributes_param"] != true || !tg.Quirks().RejectExtensionAttributesParam {
+		t.Fatalf("quirk not set: %s", r.raw)
+	}
+	c.do("GET", p, nil).wantError(t, http.StatusBadRequest, errInvalidValue)
+	c.do("PUT", "/_control/quirks", map[string]any{"reject_extension_attributes_param": false}).must(t, http.StatusOK)
+	c.do("GET", p, nil).must(t, http.StatusOK)
 }

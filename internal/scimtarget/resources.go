@@ -104,6 +104,11 @@ func (c *call) create(rt *resourceType) error {
 }
 
 func (c *call) get(rt *resourceType, id string) error {
+	// Checked before the lookup: parameters are validated first, so an
+	// unknown id gets the 400 too.
+	if err := c.checkAttributesParam(c.r.URL.Query().Get("attributes")); err != nil {
+		return err
+	}
 	t := c.t
 	t.mu.Lock()
 	res := t.store.get(rt, id)

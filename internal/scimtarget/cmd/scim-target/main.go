@@ -38,16 +38,17 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // quirkSetters maps -quirk names to the quirk they switch on.
 var quirkSetters = map[string]func(*scimtarget.Quirks){
-	"no-location":               func(q *scimtarget.Quirks) { q.NoLocationHeader = true },
-	"patch-204":                 func(q *scimtarget.Quirks) { q.PatchReturnsNoContent = true },
-	"case-sensitive-username":   func(q *scimtarget.Quirks) { q.CaseSensitiveUserName = true },
-	"only-eq-filters":           func(q *scimtarget.Quirks) { q.OnlyEqFilters = true },
-	"lowercase-resources":       func(q *scimtarget.Quirks) { q.LowercaseResources = true },
-	"conflict-without-scimtype": func(q *scimtarget.Quirks) { q.ConflictWithoutScimType = true },
-	"no-filtered-patch-paths":   func(q *scimtarget.Quirks) { q.NoFilteredPatchPaths = true },
-	"no-put":                    func(q *scimtarget.Quirks) { q.NoPut = true },
-	"no-empty-last-page":        func(q *scimtarget.Quirks) { q.NoEmptyLastPage = true },
-	"unique-external-id":        func(q *scimtarget.Quirks) { q.UniqueExternalID = true },
+	"no-location":                       func(q *scimtarget.Quirks) { q.NoLocationHeader = true },
+	"patch-204":                         func(q *scimtarget.Quirks) { q.PatchReturnsNoContent = true },
+	"case-sensitive-username":           func(q *scimtarget.Quirks) { q.CaseSensitiveUserName = true },
+	"only-eq-filters":                   func(q *scimtarget.Quirks) { q.OnlyEqFilters = true },
+	"lowercase-resources":               func(q *scimtarget.Quirks) { q.LowercaseResources = true },
+	"conflict-without-scimtype":         func(q *scimtarget.Quirks) { q.ConflictWithoutScimType = true },
+	"no-filtered-patch-paths":           func(q *scimtarget.Quirks) { q.NoFilteredPatchPaths = true },
+	"no-put":                            func(q *scimtarget.Quirks) { q.NoPut = true },
+	"no-empty-last-page":                func(q *scimtarget.Quirks) { q.NoEmptyLastPage = true },
+	"unique-external-id":                func(q *scimtarget.Quirks) { q.UniqueExternalID = true },
+	"reject-extension-attributes-param": func(q *scimtarget.Quirks) { q.RejectExtensionAttributesParam = true },
 	"no-resource-types": func(q *scimtarget.Quirks) {
 		q.MissingDiscovery = append(q.MissingDiscovery, "/ResourceTypes")
 	},
