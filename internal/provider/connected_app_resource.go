@@ -291,6 +291,13 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Base URL", err.Error())
 		return diags
 	}
+	var compat compatibilityModel
+	if !m.Compatibility.IsNull() && !m.Compatibility.IsUnknown() {
+		diags.Append(m.Compatibility.As(ctx, &compat, objectAsOptions)...)
+	}
+	if v := compat.AttributesParameter; !v.IsNull() && !v.IsUnknown() && !v.ValueBool() {
+		client.DisableAttributesParam()
+	}
 	d, err := client.Rediscover(ctx)
 	if err != nil {
 		diags.Append(appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err))

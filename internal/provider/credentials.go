@@ -234,6 +234,7 @@ type clientSettings struct {
 	maxRetries        int
 	requestsPerSecond float64
 	maxConcurrency    int
+	retryStatuses     []int
 }
 
 // clientFactory hands resources a SCIM client for a base URL. Clients are
@@ -286,6 +287,7 @@ func (f *clientFactory) Client(baseURL string) (*scim.Client, error) {
 		MaxRetries:        maxRetries,
 		RequestsPerSecond: f.settings.requestsPerSecond,
 		MaxConcurrency:    f.settings.maxConcurrency,
+		RetryStatuses:     f.settings.retryStatuses,
 		UserAgent:         "terraform-provider-scim/" + f.version,
 		Logger:            tflogLogger{},
 	})

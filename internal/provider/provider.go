@@ -56,6 +56,7 @@ type providerModel struct {
 	MaxRetries        types.Int64       `tfsdk:"max_retries"`
 	RequestsPerSecond types.Float64     `tfsdk:"requests_per_second"`
 	MaxConcurrency    types.Int64       `tfsdk:"max_concurrency"`
+	RetryStatuses     types.List        `tfsdk:"retry_statuses"`
 }
 
 type credentialModel struct {
@@ -163,7 +164,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "How many times a call is retried after a 429, 502, 503, 504 or a connection error " +
+				MarkdownDescription: "How many times a call is retried after a 429, 502, 503, 504, a status in `retry_statuses` or a connection error " +
 					"(honouring `Retry-After`, waiting at most 30 seconds at a time and at most 2 minutes per call in all). " +
 					"Default `4`; `0` disables retries. A create whose outcome is unknown is never retried blindly: the account is looked up first.",
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
@@ -172,6 +173,16 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:            true,
 				MarkdownDescription: "Client-side rate limit per app, in requests per second. Default `10`; `0` means unlimited.",
 				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+			},
+			"retry_statuses": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.Int64Type,
+				MarkdownDescription: "Further HTTP statuses to retry like 429 and 503, for apps that signal throttling with another status " +
+					"(some large SaaS SCIM APIs answer `500` with a rate-limit error code): `retry_statuses = [500]`. Applies to every app, " +
+					"with the same backoff, `Retry-After` and `max_retries`, and only to requests that are safe to repeat (reads, PATCH, " +
+					"PUT, DELETE): a create answered with one of them is never re-sent. Statuses 400 to 599, except 401, 403, 404, 409 and " +
+					"412, which a repetition cannot change. Default none.",
+				Validators: []validator.List{listvalidator.ValueInt64sAre(int64validator.Between(400, 599), int64validator.NoneOf(401, 403, 404, 409, 412))},
 			},
 			"max_concurrency": schema.Int64Attribute{
 				Optional:            true,
@@ -251,6 +262,13 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	if v := cfg.MaxConcurrency; !v.IsNull() && !v.IsUnknown() {
 		settings.maxConcurrency = int(v.ValueInt64())
+	}
+	if v := cfg.RetryStatuses; !v.IsNull() && !v.IsUnknown() {
+		var statuses []int64
+		resp.Diagnostics.Append(v.ElementsAs(ctx, &statuses, false)...)
+		for _, st := range statuses {
+			settings.retryStatuses = append(settings.retryStatuses, int(st))
+		}
 	}
 
 	creds, diags := credentialsFromConfig(cfg.Credentials)

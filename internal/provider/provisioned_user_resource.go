@@ -200,8 +200,16 @@ func compatibilitySchemaAttributes() map[string]schema.Attribute {
 				"(`emails[type eq \"work\"].value`); the whole multi-valued attribute is then replaced.",
 		},
 		"etag": schema.BoolAttribute{
-			Optional:            true,
-			MarkdownDescription: "Whether to send `If-Match` with updates, whatever `/ServiceProviderConfig` says.",
+			Optional: true,
+			MarkdownDescription: "Whether to send `If-Match` with the version Terraform last read on updates, deactivations and deletes, " +
+				"whatever `/ServiceProviderConfig` says.",
+		},
+		"attributes_parameter": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Set `false` for an app that rejects the `attributes` query parameter (for example, answers 400 to a read " +
+				"that names an extension attribute): accounts are then read whole and the provider keeps only the attributes it manages. " +
+				"Unset, the provider sends `attributes=` and, the first time the app refuses a read that carries it, repeats the read " +
+				"without it and stops sending it to that app.",
 		},
 	}
 }
@@ -231,15 +239,18 @@ type appSettings struct {
 	canPut        bool
 	filteredPaths bool
 	useETags      bool
+	// attributesParam false: never send `attributes=` to the app.
+	attributesParam bool
 }
 
 var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
 
 type compatibilityModel struct {
-	Patch              types.Bool `tfsdk:"patch"`
-	Put                types.Bool `tfsdk:"put"`
-	FilteredPatchPaths types.Bool `tfsdk:"filtered_patch_paths"`
-	ETag               types.Bool `tfsdk:"etag"`
+	Patch               types.Bool `tfsdk:"patch"`
+	Put                 types.Bool `tfsdk:"put"`
+	FilteredPatchPaths  types.Bool `tfsdk:"filtered_patch_paths"`
+	ETag                types.Bool `tfsdk:"etag"`
+	AttributesParameter types.Bool `tfsdk:"attributes_parameter"`
 }
 
 func settingsFor(ctx context.Context, d *scim.Discovery, compat types.Object) (appSettings, diag.Diagnostics) {
@@ -249,6 +260,8 @@ func settingsFor(ctx context.Context, d *scim.Discovery, compat types.Object) (a
 		canPut:        true,
 		filteredPaths: true,
 		useETags:      d.ServiceProviderConfig.ETag.Supported,
+
+		attributesParam: true,
 	}
 	if compat.IsNull() || compat.IsUnknown() {
 		return s, nil
@@ -266,6 +279,9 @@ func settingsFor(ctx context.Context, d *scim.Discovery, compat types.Object) (a
 	}
 	if v := c.ETag; !v.IsNull() && !v.IsUnknown() {
 		s.useETags = v.ValueBool()
+	}
+	if v := c.AttributesParameter; !v.IsNull() && !v.IsUnknown() {
+		s.attributesParam = v.ValueBool()
 	}
 	return s, diags
 }
@@ -317,6 +333,9 @@ func (r *provisionedUserResource) prepare(ctx context.Context, m *provisionedUse
 	}
 	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
 	diags.Append(sdiags...)
+	if !settings.attributesParam {
+		client.DisableAttributesParam()
+	}
 	rules, _, rdiags := rulesFromList(ctx, m.AttributeMapping)
 	diags.Append(rdiags...)
 	return ctx, &userCall{client: client, settings: settings, rules: rules, appID: appID}, diags
@@ -348,7 +367,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(diags...)
 	profile, profileKnown := stringMap(ctx, plan.Profile)
 	if rulesKnown && profileKnown && !plan.ConnectedAppID.IsUnknown() {
-		_, call, diags := r.prepare(ctx, &plan)
+		callCtx, call, diags := r.prepare(ctx, &plan)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -360,6 +379,15 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		plan.Attributes = mapValue(values)
 		plan.UserName = types.StringValue(values[userNameKey(values)])
+		switch {
+		case state == nil && plan.AdoptExisting.ValueBool():
+			resp.Diagnostics.Append(r.previewAdoption(callCtx, call, &plan, values)...)
+		case state != nil && state.AttributeMapping.IsNull() && !state.ID.IsNull():
+			resp.Diagnostics.Append(r.previewImported(callCtx, call, state, values, plan.Active.ValueBool())...)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 
 	plan.Location = types.StringUnknown()
