@@ -156,6 +156,7 @@ func TestAccProvisionedUser_importOutOfBandAccount(t *testing.T) {
 	withoutUsers := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{}}.String()
 	cfg := peopleConfig{baseURL: baseURL, people: dave}
 	addr := "scim_provisioned_user.dave"
+	warnings := captureWarnings(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -198,6 +199,16 @@ func TestAccProvisionedUser_importOutOfBandAccount(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
+					// The plan shows every mapped attribute as added after an
+					// import; its warning says what the account held.
+					checkTarget(func() error {
+						w := warnings()
+						if _, ok := findWarning(w, "PlanResourceChange", "Imported SCIM Account Will Be Overwritten",
+							baseURL+"/Users/"+id, `title: "Intern" -> "Engineer"`, `name.givenName: "David" -> "Dave"`); !ok {
+							return fmt.Errorf("the plan after import did not say what is overwritten; warnings: %+v", w)
+						}
+						return nil
+					}),
 					checkTarget(func() error {
 						if n := target.Count("POST", "/Users"); n != 0 {
 							return fmt.Errorf("target received %d POSTs, want none", n)
@@ -248,6 +259,8 @@ func TestAccProvisionedUser_adoptExisting(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := "scim_provisioned_user.dave"
+	warnings := captureWarnings(t)
+	overwritten := []string{`title: "Intern" -> "Engineer"`, `name.givenName: "David" -> "Dave"`, `emails[type eq "work"].value: unset -> "dave@example.com"`}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -281,6 +294,19 @@ func TestAccProvisionedUser_adoptExisting(t *testing.T) {
 					}})
 				}),
 				checkTarget(func() error { return expectTargetAttr(target, "dave@example.com", field("title"), "Engineer") }),
+				// The plan said which account would be linked and what
+				// would be overwritten; so did the apply.
+				checkTarget(func() error {
+					w := warnings()
+					if _, ok := findWarning(w, "PlanResourceChange", "Existing SCIM Account Will Be Adopted",
+						append([]string{baseURL + "/Users/" + id}, overwritten...)...); !ok {
+						return fmt.Errorf("the plan did not warn which account is adopted and what it overwrites; warnings: %+v", w)
+					}
+					if _, ok := findWarning(w, "ApplyResourceChange", "SCIM Account Adopted", overwritten...); !ok {
+						return fmt.Errorf("the apply did not say what the adoption overwrote; warnings: %+v", w)
+					}
+					return nil
+				}),
 			),
 		}},
 	})
@@ -343,7 +369,7 @@ func TestAccProvisionedUser_existingWithoutAdopt(t *testing.T) {
 			Config: cfg.String(),
 			ExpectError: regexpParts(`SCIM Account Already Exists .* HTTP 409 ` +
 				`.* ` + baseURL + "/Users/" + id + ` (userName "Dave@Example.com" ` +
-				".* Nothing was created. To manage the existing account, set `adopt_existing = true`"),
+				".* Nothing was created. An active account is never taken over silently: to manage it, set `adopt_existing = true`"),
 		}},
 	})
 }
