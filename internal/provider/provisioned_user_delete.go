@@ -22,28 +22,54 @@ func (r *provisionedUserResource) Delete(ctx context.Context, req resource.Delet
 	if mode == deprovisionAbandon {
 		return
 	}
-	if mode == deprovisionDeactivate && !state.Active.IsNull() && !state.Active.ValueBool() {
-		// Already inactive as of the refresh before this destroy: nothing
-		// to send.
-		return
-	}
 	ctx, call, diags := r.prepare(ctx, &state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
+	// Terraform hands Delete the state as it was last saved, not as the
+	// refresh before this destroy read it: an account recorded inactive may
+	// have been reactivated in the app since, so look before skipping.
+	if mode == deprovisionDeactivate && !state.Active.IsNull() && !state.Active.ValueBool() {
+		if cur, err := call.client.GetUser(ctx, id, []string{"active"}); err == nil && !activeOf(cur, true) {
+			return
+		} else if scim.IsNotFound(err) {
+			return
+		}
+	}
+	// Where the app has ETags, the version Terraform last saved makes the
+	// call conditional: an account edited in the app since then is not
+	// deleted or deactivated silently.
+	ifMatch := ""
+	if call.settings.useETags {
+		ifMatch = state.Version.ValueString()
+	}
 	var err error
 	doing := ""
 	switch mode {
 	case deprovisionDelete:
 		doing = fmt.Sprintf("Deleting the account %s", userLocation(call.appID, id))
-		err = call.client.DeleteUser(ctx, id, "")
+		err = call.client.DeleteUser(ctx, id, ifMatch)
 	default:
 		doing = fmt.Sprintf("Deactivating the account %s", userLocation(call.appID, id))
-		_, err = r.send(ctx, call, id, []scim.PatchOp{{Op: scim.PatchReplace, Path: "active", Value: false}}, "")
+		_, err = r.send(ctx, call, id, []scim.PatchOp{{Op: scim.PatchReplace, Path: "active", Value: false}}, ifMatch)
+		if scim.IsPreconditionFailed(err) {
+			// A retry after a lost answer meets the version its own first
+			// attempt moved on: an inactive account is what was asked.
+			if cur, gerr := call.client.GetUser(ctx, id, []string{"active"}); gerr == nil && !activeOf(cur, true) {
+				err = nil
+			}
+		}
 	}
-	if err != nil && !scim.IsNotFound(err) {
+	switch {
+	case err == nil, scim.IsNotFound(err):
+	case scim.IsPreconditionFailed(err):
+		before, _ := stringMap(ctx, state.Attributes)
+		resp.Diagnostics.Append(r.changedUnderneath(ctx, call, doing, id, ifMatch, "Nothing was deleted or deactivated.",
+			"A destroy compares with the account as Terraform last saved it. Review the change; to destroy the account as it is "+
+				"now, record it with `terraform apply -refresh-only`, then run the destroy again.", before, state.Active))
+	default:
 		resp.Diagnostics.Append(appErrorDiagnostic(r.clients, doing, call.appID, err))
 	}
 }

@@ -106,17 +106,15 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 		// A retry after a lost answer meets the version its own first
 		// attempt moved on: when the app holds what was sent, it is done.
 		if cur, gerr := call.client.GetUser(ctx, id, mapping.ReadAttributes(call.rules)); gerr == nil &&
-			len(differences(desired, call.readBack(cur, desired, true), call)) == 0 && activeOf(cur, !active) == active {
+			inSync(desired, call.readBack(cur, desired, true), call) && activeOf(cur, !active) == active {
 			res, err = cur, nil
 		}
 	}
 	if err != nil {
 		switch {
 		case scim.IsPreconditionFailed(err):
-			diags.AddError("SCIM Account Changed Since It Was Read",
-				fmt.Sprintf("%s failed: the app refused the change because the account changed after Terraform last read it "+
-					"(HTTP 412, If-Match %s). Nothing was overwritten.\n\n%s\n\nRun `terraform plan` to review the account as it is now, then apply again.",
-					doing, ifMatch, r.describeChangeUnderneath(ctx, call, id, actual, m.Active)))
+			diags.Append(r.changedUnderneath(ctx, call, doing, id, ifMatch, "Nothing was overwritten.",
+				"Run `terraform plan` to review the account as it is now, then apply again.", actual, m.Active))
 		case scim.IsNotFound(err):
 			diags.AddError("SCIM Account No Longer Exists",
 				fmt.Sprintf("%s failed: the app has no such account any more (HTTP 404). Run `terraform apply` again: the refresh will plan to create it.", doing))
@@ -128,22 +126,54 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 	got := call.readBack(res, desired, true)
 	out.Version = types.StringValue(res.Version())
 	out.Active = types.BoolValue(activeOf(res, active))
-	if differ := differences(desired, got, call); len(differ) > 0 || out.Active.ValueBool() != active {
-		if out.Active.ValueBool() != active {
-			differ = append(differ, fmt.Sprintf("active: sent %v, app holds %v", active, out.Active.ValueBool()))
+	// Only the changed paths (and active, when it changed) were sent: a
+	// difference elsewhere is an edit made in the app since Terraform read
+	// the account, not a value the app refused.
+	activeSent := m.Active.IsNull() || m.Active.ValueBool() != active
+	notKept, meanwhile := differences(desired, got, changedPaths(actual, desired), call)
+	if held := out.Active.ValueBool(); held != active {
+		if activeSent {
+			notKept = append(notKept, fmt.Sprintf("active: sent %v, app holds %v", active, held))
+		} else {
+			meanwhile = append(meanwhile, fmt.Sprintf("active: not sent; Terraform expected %v, the app now holds %v", active, held))
 		}
-		out.Attributes = mapValue(got)
-		out.UserName = types.StringValue(got[userNameKey(got)])
-		diags.AddError("SCIM App Did Not Keep the Values Sent",
-			fmt.Sprintf("%s: the app accepted the change but holds other values than were sent:\n  %s\n"+
-				"State records what the app holds. The app may normalise or refuse these values; adjust the mapping or the app.",
-				doing, strings.Join(differ, "\n  ")))
-		return &out, diags
+	}
+	if len(notKept) > 0 || len(meanwhile) > 0 {
+		also := ""
+		if len(meanwhile) > 0 {
+			also = fmt.Sprintf("\n\nChanged in the app since Terraform last read the account (not part of this update):\n  %s",
+				strings.Join(meanwhile, "\n  "))
+		}
+		if len(notKept) > 0 {
+			// Failed: state may then differ from the plan, and records
+			// what the app holds.
+			out.Attributes = mapValue(got)
+			out.UserName = types.StringValue(got[userNameKey(got)])
+			diags.AddError("SCIM App Did Not Keep the Values Sent",
+				fmt.Sprintf("%s: the app accepted the change but holds other values than were sent:\n  %s%s\n\n"+
+					"State records what the app holds. The app may normalise or refuse these values; adjust the mapping or the app.",
+					doing, strings.Join(notKept, "\n  "), also))
+			return &out, diags
+		}
+		// Applied as planned: state must be what the plan said (Terraform
+		// refuses anything else), and the next refresh reads the edit.
+		diags.AddWarning("SCIM Account Changed in the App Meanwhile",
+			fmt.Sprintf("%s: the values sent were applied.%s\n\nThe next plan shows these as drift.", doing, also))
 	}
 	out.Attributes = mapValue(desired)
 	out.UserName = types.StringValue(desired[userNameKey(desired)])
 	out.Active = types.BoolValue(active)
 	return &out, diags
+}
+
+// changedUnderneath is the error for a write the app refused with 412: the
+// account changed after Terraform last read it (before, activeBefore).
+// nothingDone says what did not happen and next what the user can do.
+func (r *provisionedUserResource) changedUnderneath(ctx context.Context, call *userCall, doing, id, ifMatch, nothingDone, next string, before map[string]string, activeBefore types.Bool) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("SCIM Account Changed Since It Was Read",
+		fmt.Sprintf("%s failed: the app refused the change because the account changed after Terraform last read it "+
+			"(HTTP 412, If-Match %s). %s\n\n%s\n\n%s",
+			doing, ifMatch, nothingDone, r.describeChangeUnderneath(ctx, call, id, before, activeBefore), next))
 }
 
 // describeChangeUnderneath reads the account again after a 412 and says
@@ -226,24 +256,61 @@ func (r *provisionedUserResource) send(ctx context.Context, call *userCall, id s
 	return call.client.ReplaceUser(ctx, id, merged, ifMatch)
 }
 
-// differences lists the managed paths whose value the app holds differs from
-// the desired one.
-func differences(desired, got map[string]string, call *userCall) []string {
-	var out []string
+// differences compares the managed values the app holds (got) with the
+// desired ones. A path in sent (nil: every path) was written, so a
+// difference there is a value the app did not keep (notKept); a path not
+// written that differs was changed in the app since Terraform read the
+// account (meanwhile).
+func differences(desired, got map[string]string, sent map[string]bool, call *userCall) (notKept, meanwhile []string) {
+	wasSent := func(p string) bool { return sent == nil || sent[p] }
 	for p, want := range desired {
 		have, ok := got[p]
-		if !ok || !mapping.ValuesEqual(p, want, have, call.settings.discovery) {
-			if !ok {
-				have = "(unset)"
-			}
-			out = append(out, fmt.Sprintf("%s: sent %q, app holds %q", p, want, have))
+		switch {
+		case ok && mapping.ValuesEqual(p, want, have, call.settings.discovery):
+		case wasSent(p) && !ok:
+			notKept = append(notKept, fmt.Sprintf("%s: sent %q, app holds (unset)", p, want))
+		case wasSent(p):
+			notKept = append(notKept, fmt.Sprintf("%s: sent %q, app holds %q", p, want, have))
+		case !ok:
+			meanwhile = append(meanwhile, fmt.Sprintf("%s: not sent; Terraform expected %q, the app now holds nothing", p, want))
+		default:
+			meanwhile = append(meanwhile, fmt.Sprintf("%s: not sent; Terraform expected %q, the app now holds %q", p, want, have))
 		}
 	}
 	for p, have := range got {
-		if _, ok := desired[p]; !ok {
-			out = append(out, fmt.Sprintf("%s: removed, app holds %q", p, have))
+		if _, ok := desired[p]; ok {
+			continue
+		}
+		if wasSent(p) {
+			notKept = append(notKept, fmt.Sprintf("%s: removed, app holds %q", p, have))
+		} else {
+			meanwhile = append(meanwhile, fmt.Sprintf("%s: not sent; Terraform expected it unset, the app now holds %q", p, have))
 		}
 	}
-	sort.Strings(out)
+	sort.Strings(notKept)
+	sort.Strings(meanwhile)
+	return notKept, meanwhile
+}
+
+// inSync reports whether the app holds exactly the desired managed values.
+func inSync(desired, got map[string]string, call *userCall) bool {
+	notKept, _ := differences(desired, got, nil, call)
+	return len(notKept) == 0
+}
+
+// changedPaths is the set of paths an update from actual to desired
+// writes: those whose value differs, exactly, or that only one side has.
+func changedPaths(actual, desired map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for p, v := range desired {
+		if a, ok := actual[p]; !ok || a != v {
+			out[p] = true
+		}
+	}
+	for p := range actual {
+		if _, ok := desired[p]; !ok {
+			out[p] = true
+		}
+	}
 	return out
 }
