@@ -13,10 +13,12 @@
 // by /Schemas and enforced on writes), quirks that reproduce misbehaviours of
 // real SCIM servers, and a request log.
 //
-// Resource types and schemas are data (schemas/*.json, embedded): the server
+// Resource types and schemas are data: the standard RFC 7643 schemas come
+// from internal/rfc7643 (the one copy the SCIM client uses too) and the
+// resource types from schemas/resource_types.json, both embedded. The server
 // logic is generic over resource types, so adding Groups later means adding a
-// schema file, a resource type entry and, if the server computes attributes for
-// it, a normalisation hook.
+// schema file, a resource type entry and, if the server computes attributes
+// for it, a normalisation hook.
 //
 // Choices made where the RFCs leave room:
 //

@@ -3,10 +3,11 @@ package scimtarget
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"reflect"
 	"testing"
 	"testing/fstest"
+
+	"github.com/openscim/terraform-provider-scim/internal/rfc7643"
 )
 
 // patchCase applies a PATCH to a freshly created user and checks the result.
@@ -254,12 +255,8 @@ const groupSchema = `{
 
 func newGroupTarget(t *testing.T) *client {
 	t.Helper()
-	user, err := os.ReadFile("schemas/user.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	fsys := fstest.MapFS{
-		"user.json":  {Data: user},
+		"user.json":  {Data: rfc7643.Schemas()[0].Data},
 		"group.json": {Data: []byte(groupSchema)},
 		"resource_types.json": {Data: []byte(`[
 			{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "User", "name": "User", "endpoint": "/Users", "schema": "urn:ietf:params:scim:schemas:core:2.0:User"},

@@ -1,11 +1,13 @@
 package scimtarget
 
 import (
-	"embed"
+	_ "embed" // resource_types.json
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
+
+	"github.com/openscim/terraform-provider-scim/internal/rfc7643"
 )
 
 // Well-known URNs (RFC 7643 §8, RFC 7644 §3).
@@ -92,21 +94,34 @@ type schema struct {
 
 func (s *schema) attr(name string) *attribute { return findAttr(s.Attributes, name) }
 
-// commonAttributes are the attributes every resource has (RFC 7643 §3.1).
-// They are not part of any schema resource, so they live here rather than in
-// the data files; a schema that lists id or externalId itself (as the User
-// schema does, for clients that look for them there) agrees with these.
-var commonAttributes = []*attribute{
-	{Name: "id", Type: typeString, CaseExact: true, Mutability: mutReadOnly, Returned: retAlways, Uniqueness: "server"},
-	{Name: "externalId", Type: typeString, CaseExact: true, Mutability: mutReadWrite, Returned: retDefault, Uniqueness: uniqNone},
-	{Name: "meta", Type: typeComplex, Mutability: mutReadOnly, Returned: retDefault, SubAttributes: []*attribute{
-		{Name: "resourceType", Type: typeString, CaseExact: true, Mutability: mutReadOnly, Returned: retDefault},
-		{Name: "created", Type: typeDateTime, Mutability: mutReadOnly, Returned: retDefault},
-		{Name: "lastModified", Type: typeDateTime, Mutability: mutReadOnly, Returned: retDefault},
-		{Name: "location", Type: typeReference, CaseExact: true, Mutability: mutReadOnly, Returned: retDefault},
-		{Name: "version", Type: typeString, CaseExact: true, Mutability: mutReadOnly, Returned: retDefault},
-	}},
+// commonAttributes are the attributes every resource has (RFC 7643 §3.1):
+// id, externalId and meta, from the shared definitions in internal/rfc7643.
+// They are not part of any schema resource; the User schema as served lists
+// id and externalId as well (see withCommonAttributes), in agreement with
+// these. "schemas" (RFC 7643 §3) is left out, as it always was here: the
+// server handles it apart from the attributes.
+var commonAttributes = mustCommonAttributes()
+
+func mustCommonAttributes() []*attribute {
+	var attrs []*attribute
+	if err := json.Unmarshal(rfc7643.CommonAttributes(), &attrs); err != nil {
+		panic("scimtarget: common attributes: " + err.Error())
+	}
+	out := attrs[:0]
+	for _, a := range attrs {
+		if a.Name == "schemas" {
+			continue
+		}
+		fillDefaults(a)
+		out = append(out, a)
+	}
+	return out
 }
+
+// servedCommonAttributes are the common attributes the User schema lists
+// when served, in this order. RFC 7643 §8.7.1 lists them in no schema; the
+// target serves them in the User schema for clients that look for them there.
+var servedCommonAttributes = []string{"id", "externalId"}
 
 // schemaExtension is a ResourceType.schemaExtensions entry.
 type schemaExtension struct {
@@ -156,8 +171,12 @@ type registry struct {
 	resourceTypes []*resourceType
 }
 
-//go:embed schemas/*.json
-var schemaFiles embed.FS
+// resourceTypesJSON is the target's own data: which resource types it
+// serves. The schemas themselves are the standard ones of internal/rfc7643,
+// shared with the SCIM client.
+//
+//go:embed schemas/resource_types.json
+var resourceTypesJSON []byte
 
 // resourceTypeHooks attaches server behaviour to resource types by name;
 // everything else about a resource type is data.
@@ -170,15 +189,22 @@ var resourceTypeHooks = map[string]func(doc map[string]any){
 var builtinRegistry = mustLoadRegistry()
 
 func mustLoadRegistry() *registry {
-	sub, err := fs.Sub(schemaFiles, "schemas")
-	if err != nil {
-		panic("scimtarget: embedded schemas: " + err.Error())
+	var files []dataFile
+	for _, f := range rfc7643.Schemas() {
+		files = append(files, dataFile{name: f.Name, data: f.Data})
 	}
-	reg, err := loadRegistry(sub)
+	files = append(files, dataFile{name: "resource_types.json", data: resourceTypesJSON})
+	reg, err := buildRegistry(files)
 	if err != nil {
-		panic("scimtarget: embedded schemas: " + err.Error())
+		panic("scimtarget: built-in schemas: " + err.Error())
 	}
 	return reg
+}
+
+// dataFile is one schema file or resource_types.json.
+type dataFile struct {
+	name string
+	data []byte
 }
 
 // loadRegistry reads every schema file (*.json) and resource_types.json from
@@ -188,8 +214,7 @@ func loadRegistry(fsys fs.FS) (*registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg := &registry{}
-	var rtRaw []byte
+	var files []dataFile
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".json") {
 			continue
@@ -198,16 +223,32 @@ func loadRegistry(fsys fs.FS) (*registry, error) {
 		if err != nil {
 			return nil, err
 		}
-		if e.Name() == "resource_types.json" {
-			rtRaw = data
+		files = append(files, dataFile{name: e.Name(), data: data})
+	}
+	return buildRegistry(files)
+}
+
+// buildRegistry parses schema files and resource_types.json (told apart by
+// name) into a registry.
+func buildRegistry(files []dataFile) (*registry, error) {
+	reg := &registry{}
+	var rtRaw []byte
+	for _, f := range files {
+		if f.name == "resource_types.json" {
+			rtRaw = f.data
 			continue
 		}
 		s := &schema{}
-		if err := json.Unmarshal(data, s); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		if err := json.Unmarshal(f.data, s); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
-		if err := json.Unmarshal(data, &s.raw); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		if err := json.Unmarshal(f.data, &s.raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		if strings.EqualFold(s.ID, urnCoreUser) {
+			if err := withCommonAttributes(s); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.name, err)
+			}
 		}
 		for _, a := range s.Attributes {
 			fillDefaults(a)
@@ -244,6 +285,38 @@ func loadRegistry(fsys fs.FS) (*registry, error) {
 		reg.resourceTypes = append(reg.resourceTypes, rt)
 	}
 	return reg, nil
+}
+
+// withCommonAttributes puts the definitions of servedCommonAttributes at the
+// start of the schema's attributes, both parsed and as served, unless the
+// schema lists them already.
+func withCommonAttributes(s *schema) error {
+	var defs []*attribute
+	var raws []map[string]any
+	common := rfc7643.CommonAttributes()
+	if err := json.Unmarshal(common, &defs); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(common, &raws); err != nil {
+		return err
+	}
+	rawAttrs, _ := s.raw["attributes"].([]any)
+	var addAttrs []*attribute
+	var addRaw []any
+	for _, name := range servedCommonAttributes {
+		if s.attr(name) != nil {
+			continue
+		}
+		for i, d := range defs {
+			if d.Name == name {
+				addAttrs = append(addAttrs, d)
+				addRaw = append(addRaw, raws[i])
+			}
+		}
+	}
+	s.Attributes = append(addAttrs, s.Attributes...)
+	s.raw["attributes"] = append(addRaw, rawAttrs...)
+	return nil
 }
 
 func sortSchemas(ss []*schema) {
