@@ -1,6 +1,6 @@
 module github.com/openscim/terraform-provider-scim/tools
 
-go 1.26.8
+go 1.26.0
 
 require github.com/hashicorp/terraform-plugin-docs v0.25.0
 
