@@ -803,8 +803,8 @@ func TestRetryStatuses(t *testing.T) {
 			if got := srv.n.Load(); got != tt.wantRequests {
 				t.Errorf("server saw %d requests, want %d", got, tt.wantRequests)
 			}
-			switch {
-			case tt.wantStatus == 0 || tt.wantStatus == 204:
+			switch tt.wantStatus {
+			case 0, 204:
 				wantNoError(t, err)
 			default:
 				if IsAmbiguous(err) {
