@@ -304,7 +304,7 @@ func (r *provisionedUserResource) saveCreated(ctx context.Context, call *userCal
 	plan.UserName = types.StringValue(values[userNameKey(values)])
 	plan.Version = types.StringValue(created.Version())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	if differ := differences(values, call.readBack(created, values, true), call); len(differ) > 0 {
+	if differ, _ := differences(values, call.readBack(created, values, true), nil, call); len(differ) > 0 {
 		resp.Diagnostics.AddWarning("SCIM App Changed Values on Create",
 			fmt.Sprintf("The app at %s created the account %s but holds other values than were sent:\n  %s\n"+
 				"The next plan will show them as drift.", call.appID, created.ID(), strings.Join(differ, "\n  ")))
