@@ -95,12 +95,12 @@ func (r *connectedAppResource) Schema(_ context.Context, _ resource.SchemaReques
 			"allow_insecure_http": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Allow a plain-http `base_url` to a host other than 127.0.0.1, ::1 or localhost. " +
-					"Credentials are then sent unencrypted; use only on a network you trust.",
+					"Credentials are then sent unencrypted; use only on a network you trust. Default `false`.",
 			},
 			"compatibility": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Overrides for apps whose discovery documents are wrong or that have known quirks. " +
-					"Unset fields follow what discovery says. Pass it to each account's `compatibility`.",
+					"Unset (the default), and for each unset field, what discovery says is followed. Pass it to each account's `compatibility`.",
 				Attributes: compatibilitySchemaAttributes(),
 			},
 			"capabilities": schema.SingleNestedAttribute{

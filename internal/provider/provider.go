@@ -96,7 +96,8 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional: true,
 				MarkdownDescription: "Credentials for SCIM apps, matched to a connected app's `base_url` by the longest `url` prefix " +
 					"(whole path segments only). Exactly one of `bearer_token`, `basic` or `oauth2` per entry. " +
-					"Also settable as JSON in the `" + EnvCredentials + "` environment variable.",
+					"Also settable as JSON in the `" + EnvCredentials + "` environment variable. Default none: an app no entry " +
+					"matches is called without credentials.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"url": schema.StringAttribute{

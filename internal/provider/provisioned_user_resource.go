@@ -112,7 +112,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 			"compatibility": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "The app's compatibility overrides; pass `scim_connected_app.<name>.compatibility`. " +
-					"Unset fields follow the app's discovery.",
+					"Unset (the default), and for each unset field, the app's discovery decides.",
 				Attributes: compatibilitySchemaAttributes(),
 			},
 			"attribute_mapping": schema.ListNestedAttribute{
@@ -150,14 +150,17 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "Link an account that already exists instead of creating one: on create, look it up by `adopt_by`; " +
 					"exactly one match is linked and brought to the desired attributes, several matches are an error that lists them, " +
-					"none creates the account. The plan shows such an account as created, since the lookup happens at apply. " +
-					"Without it, an existing account is an error when the app answers 409, and never a duplicate.",
+					"none creates the account. The plan shows such an account as created, with a warning that names the account it will " +
+					"link and every value it will overwrite (`title: \"Intern\" -> \"Engineer\"`); the apply says the same. " +
+					"Default `false`: an existing active account is then an error when the app answers 409, and never a duplicate. " +
+					"An existing *inactive* account with the same `userName` or `externalId` (a rehire) is linked and reactivated " +
+					"either way, with a warning.",
 			},
 			"adopt_by": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString("userName"),
-				MarkdownDescription: fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields.",
+				MarkdownDescription: fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields. Default `userName`.",
 					mapping.CodeList(adoptByAttributes)),
 				Validators: []validator.String{stringvalidator.OneOf(adoptByAttributes...)},
 			},
@@ -172,7 +175,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 					"(`userName`, `name.givenName`, `emails[type eq \"work\"].value`, ...). Planned from the mapping and the profile; " +
 					"refreshed from the app, so a change made in the app shows up here as drift.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(ctx),
 			"version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The account's `meta.version` (ETag) as last seen, when the app has ETags.",
@@ -574,4 +577,26 @@ func mapValue(in map[string]string) types.Map {
 		vals[k] = types.StringValue(v)
 	}
 	return types.MapValueMust(types.StringType, vals)
+}
+
+// timeoutsAttribute is the `timeouts` attribute, described with its
+// defaults (the package's own descriptions state none).
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	d := func(op string, def time.Duration, more string) string {
+		return fmt.Sprintf("How long %s may take in all, retries and rate-limit waits included, as a duration (`30s`, `15m`, `1h`). Default `%s`.%s",
+			op, strings.TrimSuffix(def.String(), "0s"), more)
+	}
+	a := timeouts.Attributes(ctx, timeouts.Opts{
+		Create: true, Read: true, Update: true, Delete: true,
+		CreateDescription: d("creating (or adopting) the account", defaultCreateTimeout, ""),
+		ReadDescription:   d("reading the account on refresh", defaultReadTimeout, ""),
+		UpdateDescription: d("updating the account", defaultUpdateTimeout, ""),
+		DeleteDescription: d("deprovisioning the account on destroy", defaultDeleteTimeout,
+			" A change takes effect on destroy only once it has been applied to state."),
+	})
+	if n, ok := a.(schema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "Time limits of this account's operations. Unset, the defaults apply."
+		return n
+	}
+	return a
 }
