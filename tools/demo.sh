@@ -83,6 +83,17 @@ step "Bob leaves: active = false deactivates his account in place"
 tf apply -input=false -auto-approve -no-color -var 'leavers=["bob"]'
 curl -fsS "$base_url/_control/users?userName=bob@example.com" | grep -o '"active": *[a-z]*' || true
 
+step "Carol leaves the company: removed from the configuration, her account is deactivated and kept"
+tf apply -input=false -auto-approve -no-color -var 'leavers=["bob"]' -var 'departed=["carol"]'
+curl -fsS "$base_url/_control/users?userName=carol@example.com" | grep -o '"active": *[a-z]*' || true
+
+step "Carol is rehired: added back, her inactive account is linked and reactivated, not duplicated"
+tf apply -input=false -auto-approve -no-color -var 'leavers=["bob"]'
+carol_accounts="$(curl -fsS "$base_url/_control/users" | grep -o '"userName": *"carol@example.com"' | wc -l)"
+echo "Accounts with userName carol@example.com: $carol_accounts"
+if [ "$carol_accounts" -ne 1 ]; then echo "expected exactly one account for Carol after the rehire, got $carol_accounts" >&2; exit 1; fi
+curl -fsS "$base_url/_control/users?userName=carol@example.com" | grep -o '"active": *[a-z]*' || true
+
 step "terraform destroy: accounts are deactivated (deprovision = \"deactivate\"), not deleted"
 tf destroy -input=false -auto-approve -no-color -var 'leavers=["bob"]'
 echo "Accounts left in the app:"

@@ -20,6 +20,12 @@ variable "leavers" {
   default     = []
 }
 
+variable "departed" {
+  description = "Keys of people removed from the configuration altogether (their accounts are deprovisioned; adding them back is a rehire)."
+  type        = set(string)
+  default     = []
+}
+
 # Credentials come from the SCIM_CREDENTIALS environment variable, e.g.
 #   export SCIM_CREDENTIALS='[{"url": "http://127.0.0.1:8484/scim/v2", "bearer_token": "demo-token"}]'
 # or from a `credentials` list here (see examples/provider).
@@ -52,7 +58,7 @@ resource "scim_attribute_mapping" "demo" {
 }
 
 resource "scim_provisioned_user" "demo" {
-  for_each          = local.people
+  for_each          = { for k, p in local.people : k => p if !contains(var.departed, k) }
   connected_app_id  = scim_connected_app.demo.id
   compatibility     = scim_connected_app.demo.compatibility
   attribute_mapping = scim_attribute_mapping.demo.rules
