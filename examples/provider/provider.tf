@@ -34,7 +34,7 @@ provider "scim" {
 
   request_timeout     = "30s"
   max_retries         = 4
-  requests_per_second = 10
+  requests_per_second = 0 # no fixed limit: paced by what each app says (Retry-After, X-RateLimit-*)
   max_concurrency     = 4
 }
 

@@ -204,14 +204,18 @@ func TestAccAppQuirk_retryStatuses(t *testing.T) {
 				Config: withRetry,
 			},
 			{
-				// Refresh and PATCH answered 500 twice each: retried.
+				// Refresh (the listing) and PATCH answered 500 twice each:
+				// retried.
 				PreConfig: func() {
 					target.ResetRequests()
-					target.InjectFault(throttled(http.MethodGet, "/Users/*"))
+					target.InjectFault(throttled(http.MethodGet, "/Users"))
 					target.InjectFault(throttled(http.MethodPatch, "/Users/*"))
 				},
 				Config: replaceOnce(withRetry, `"Engineer"`, `"Staff Engineer"`),
 				Check: checkTarget(func() error {
+					if n := target.Count(http.MethodGet, "/Users"); n < 3 {
+						return fmt.Errorf("the listing was sent %d times, want at least 3 (two answered 500, then served)", n)
+					}
 					if n := target.Count(http.MethodPatch, "/Users/*"); n != 3 {
 						return fmt.Errorf("PATCH sent %d times, want 3 (two answered 500, then applied)", n)
 					}
@@ -219,8 +223,12 @@ func TestAccAppQuirk_retryStatuses(t *testing.T) {
 				}),
 			},
 			{
-				// Without the setting a 500 is final.
-				PreConfig:   func() { target.InjectFault(throttled(http.MethodGet, "/Users/*")) },
+				// Without the setting a 500 is final: the listing fails, and
+				// so does the read of an account by itself that follows.
+				PreConfig: func() {
+					target.InjectFault(throttled(http.MethodGet, "/Users"))
+					target.InjectFault(throttled(http.MethodGet, "/Users/*"))
+				},
 				Config:      replaceOnce(cfg.String(), `"Engineer"`, `"Staff Engineer"`),
 				ExpectError: regexpParts(`HTTP 500 .* RATE_LIMIT_EXCEEDED`),
 			},

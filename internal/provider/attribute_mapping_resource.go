@@ -161,7 +161,7 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	plan.SchemaProblems = stringList(nil)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	d, diags := r.discover(ctx, plan.ConnectedAppID.ValueString(), true, false)
+	d, diags := r.discover(ctx, plan.ConnectedAppID.ValueString(), true)
 	resp.Diagnostics.Append(diags...)
 	if d == nil {
 		return
@@ -187,8 +187,8 @@ func (r *attributeMappingResource) Create(ctx context.Context, req resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Read checks the rules against the app's current schemas (read afresh, not
-// the discovery this provider process may have cached) and reports rules that
+// Read checks the rules against the app's current schemas (as discovered in
+// this Terraform command) and reports rules that
 // no longer fit as warnings and in schema_problems; the mapping itself lives
 // only in state, so nothing else can change. When the app cannot be reached,
 // schema_problems keeps its value.
@@ -204,7 +204,7 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	state.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
-	d, diags := r.discover(ctx, state.ConnectedAppID.ValueString(), true, true)
+	d, diags := r.discover(ctx, state.ConnectedAppID.ValueString(), true)
 	resp.Diagnostics.Append(diags...)
 	if d != nil {
 		problems := problemTexts(mapping.CheckSchema(rules, d))
@@ -259,7 +259,7 @@ func (r *attributeMappingResource) check(ctx context.Context, m *attributeMappin
 		return diags
 	}
 	m.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
-	disc, d := r.discover(ctx, m.ConnectedAppID.ValueString(), false, false)
+	disc, d := r.discover(ctx, m.ConnectedAppID.ValueString(), false)
 	diags.Append(d...)
 	if disc == nil {
 		return diags
@@ -268,11 +268,11 @@ func (r *attributeMappingResource) check(ctx context.Context, m *attributeMappin
 	return diags
 }
 
-// discover fetches the app's schemas. With soft, failure to reach the app is
-// a warning (at plan time the app may not be reachable yet). With fresh, the
-// schemas are read again even when this provider process already read them
-// (a refresh must see what the app serves now).
-func (r *attributeMappingResource) discover(ctx context.Context, appID string, soft, fresh bool) (*scim.Discovery, diag.Diagnostics) {
+// discover fetches the app's schemas, once per Terraform command (the
+// client's discovery is shared by every resource of the app). With soft,
+// failure to reach the app is a warning (at plan time the app may not be
+// reachable yet; on refresh schema_problems keeps the last result).
+func (r *attributeMappingResource) discover(ctx context.Context, appID string, soft bool) (*scim.Discovery, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	ctx = r.clients.withMasking(ctx)
 	client, err := r.clients.Client(appID)
@@ -280,19 +280,12 @@ func (r *attributeMappingResource) discover(ctx context.Context, appID string, s
 		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
 		return nil, diags
 	}
-	discover := client.Discover
-	if fresh {
-		discover = client.Rediscover
-	}
-	d, err := discover(ctx)
+	d, err := client.Discover(ctx)
 	if err != nil {
 		if soft {
-			later := "they will be at apply"
-			if fresh {
-				later = "schema_problems keeps the result of the last check"
-			}
 			diags.AddWarning("Attribute Mapping Not Checked Against the App",
-				fmt.Sprintf("Could not read the schemas of the app at %s, so the rules were not checked against them now; %s. %v", appID, later, err))
+				fmt.Sprintf("Could not read the schemas of the app at %s, so the rules were not checked against them now; "+
+					"they will be at apply, and schema_problems keeps the result of the last check. %v", appID, err))
 			return nil, diags
 		}
 		diags.Append(appErrorDiagnostic(r.clients, "Reading the app's schemas to check the attribute mapping", appID, err))

@@ -383,26 +383,26 @@ func (h *mappingHarness) modifyPlan(planned attributeMappingModel, prior *attrib
 	return got.SchemaProblems, resp.Diagnostics
 }
 
-// Read checks against what the app serves now, not against a discovery the
-// provider process made before the app changed its schema.
-func TestAttributeMappingReadRediscoversSchemas(t *testing.T) {
+// Read checks against what the app serves in this Terraform command (a new
+// provider configuration, as each command makes), and the app is
+// discovered once per command however many resources read it.
+func TestAttributeMappingReadChecksTheCommandsDiscovery(t *testing.T) {
 	target, baseURL := newTestTarget(t)
-	h := newMappingHarness(t, baseURL)
-	client, err := h.r.clients.Client(baseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.Discover(h.ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := target.SetAttributeMutability(coreUserURN, "title", "readOnly"); err != nil {
 		t.Fatal(err)
 	}
+	target.ResetRequests()
+	h := newMappingHarness(t, baseURL)
 	st := h.state(h.model(baseURL, stringList(nil)))
 	resp := fwresource.ReadResponse{State: st}
 	h.r.Read(h.ctx, fwresource.ReadRequest{State: st}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
+	}
+	again := fwresource.ReadResponse{State: st}
+	h.r.Read(h.ctx, fwresource.ReadRequest{State: st}, &again)
+	if n := target.Count("GET", "/Schemas"); n != 1 {
+		t.Errorf("two reads in one command fetched /Schemas %d times, want 1", n)
 	}
 	var got attributeMappingModel
 	if diags := resp.State.Get(h.ctx, &got); diags.HasError() {

@@ -291,18 +291,14 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Base URL", err.Error())
 		return diags
 	}
-	var compat compatibilityModel
-	if !m.Compatibility.IsNull() && !m.Compatibility.IsUnknown() {
-		diags.Append(m.Compatibility.As(ctx, &compat, objectAsOptions)...)
-	}
-	if v := compat.AttributesParameter; !v.IsNull() && !v.IsUnknown() && !v.ValueBool() {
-		client.DisableAttributesParam()
-	}
-	d, err := client.Rediscover(ctx)
+	d, err := client.Discover(ctx)
 	if err != nil {
 		diags.Append(appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err))
 		return diags
 	}
+	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
+	diags.Append(sdiags...)
+	settings.applyTo(client)
 	if probe {
 		diags.Append(r.probeUsers(ctx, client, d, false)...)
 		if diags.HasError() {

@@ -440,7 +440,8 @@ func testAccFaultTransient(t *testing.T, tc transientFault) {
 			}
 		}
 	}
-	read := tc.fault(http.MethodGet, "/Users/*")
+	// A refresh reads the accounts from the app's listing (batched).
+	read := tc.fault(http.MethodGet, "/Users")
 	read.Times = tc.readTimes
 	allActive := map[string]bool{"alice@example.com": true, "bob@example.com": true, "carol@example.com": true}
 
@@ -475,7 +476,7 @@ func testAccFaultTransient(t *testing.T, tc transientFault) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					targetChecks(
 						func() error { return expectNoPendingFaults(target) },
-						func() error { return expectRetried(target, http.MethodGet, "/Users/*", tc.readTimes) },
+						func() error { return expectRetried(target, http.MethodGet, "/Users", tc.readTimes) },
 						func() error { return expectNoWrites(target) },
 						func() error { return expectAccounts(target, allActive) },
 					),
@@ -626,7 +627,9 @@ func TestAccFault_malformedAnswers(t *testing.T) {
 			},
 			{
 				// Read: a refresh answered with an HTML page fails.
-				PreConfig:   inject(faultHTMLAnswer(http.MethodGet, "/Users/*")),
+				// The listing fails, so does the read of an account by
+				// itself that follows.
+				PreConfig:   inject(faultHTMLAnswer(http.MethodGet, "/Users"), faultHTMLAnswer(http.MethodGet, "/Users/*")),
 				Config:      cfg.created,
 				ExpectError: htmlError,
 			},

@@ -171,9 +171,12 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"requests_per_second": schema.Float64Attribute{
-				Optional:            true,
-				MarkdownDescription: "Client-side rate limit per app, in requests per second. Default `10`; `0` means unlimited.",
-				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+				Optional: true,
+				MarkdownDescription: "A fixed client-side rate limit per app, in requests per second. Default `0`: no fixed limit; " +
+					"the provider paces itself by what each app says instead, pausing all requests to an app for as long as it asks " +
+					"(`Retry-After` on 429 or 503, `X-RateLimit-Remaining: 0` or `RateLimit-Remaining: 0` until the window's reset) " +
+					"and retrying what was refused. Set it for an app that throttles without saying so.",
+				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
 			"retry_statuses": schema.ListAttribute{
 				Optional:    true,
@@ -197,7 +200,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 const (
 	defaultRequestTimeout    = 30 * time.Second
 	defaultMaxRetries        = 4
-	defaultRequestsPerSecond = 10
+	defaultRequestsPerSecond = 0
 	defaultMaxConcurrency    = 4
 )
 

@@ -214,6 +214,13 @@ func compatibilitySchemaAttributes() map[string]schema.Attribute {
 				"Unset, the provider sends `attributes=` and, the first time the app refuses a read that carries it, repeats the read " +
 				"without it and stops sending it to that app.",
 		},
+		"batch_reads": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Set `false` for an app whose listings (`GET /Users`) return less than reading one account does: " +
+				"every account is then refreshed with a GET of its own. Unset, a refresh reads the app's accounts from its listing " +
+				"when that takes fewer requests (an app holding about as many accounts as Terraform manages is read in a few pages; " +
+				"one holding far more is read one account at a time).",
+		},
 	}
 }
 
@@ -244,6 +251,8 @@ type appSettings struct {
 	useETags      bool
 	// attributesParam false: never send `attributes=` to the app.
 	attributesParam bool
+	// batchReads false: refresh each account with a GET of its own.
+	batchReads bool
 }
 
 var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
@@ -254,6 +263,7 @@ type compatibilityModel struct {
 	FilteredPatchPaths  types.Bool `tfsdk:"filtered_patch_paths"`
 	ETag                types.Bool `tfsdk:"etag"`
 	AttributesParameter types.Bool `tfsdk:"attributes_parameter"`
+	BatchReads          types.Bool `tfsdk:"batch_reads"`
 }
 
 func settingsFor(ctx context.Context, d *scim.Discovery, compat types.Object) (appSettings, diag.Diagnostics) {
@@ -265,6 +275,7 @@ func settingsFor(ctx context.Context, d *scim.Discovery, compat types.Object) (a
 		useETags:      d.ServiceProviderConfig.ETag.Supported,
 
 		attributesParam: true,
+		batchReads:      true,
 	}
 	if compat.IsNull() || compat.IsUnknown() {
 		return s, nil
@@ -286,7 +297,22 @@ func settingsFor(ctx context.Context, d *scim.Discovery, compat types.Object) (a
 	if v := c.AttributesParameter; !v.IsNull() && !v.IsUnknown() {
 		s.attributesParam = v.ValueBool()
 	}
+	if v := c.BatchReads; !v.IsNull() && !v.IsUnknown() {
+		s.batchReads = v.ValueBool()
+	}
 	return s, diags
+}
+
+// applyTo switches off, for the app's client, what the compatibility
+// settings turn off. Only turning off is shared: it is safe whichever
+// resource of the app says so first.
+func (s appSettings) applyTo(client *scim.Client) {
+	if !s.attributesParam {
+		client.DisableAttributesParam()
+	}
+	if !s.batchReads {
+		client.DisableBatchReads()
+	}
 }
 
 // userCall bundles what one operation on an account needs.
@@ -336,9 +362,7 @@ func (r *provisionedUserResource) prepare(ctx context.Context, m *provisionedUse
 	}
 	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
 	diags.Append(sdiags...)
-	if !settings.attributesParam {
-		client.DisableAttributesParam()
-	}
+	settings.applyTo(client)
 	rules, _, rdiags := rulesFromList(ctx, m.AttributeMapping)
 	diags.Append(rdiags...)
 	return ctx, &userCall{client: client, settings: settings, rules: rules, appID: appID}, diags
@@ -481,7 +505,13 @@ func (r *provisionedUserResource) Read(ctx context.Context, req resource.ReadReq
 	if len(call.rules) > 0 {
 		attrs = mapping.ReadAttributes(call.rules)
 	}
-	res, err := call.client.GetUser(ctx, state.ID.ValueString(), attrs)
+	read := call.client.GetUser
+	if len(attrs) > 0 {
+		// Refreshes of one app's accounts share its listing where that
+		// is cheaper (scim.Client.ReadUser).
+		read = call.client.ReadUser
+	}
+	res, err := read(ctx, state.ID.ValueString(), attrs)
 	if scim.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("SCIM Account Deleted Outside Terraform",
 			fmt.Sprintf("The account %s (%s) no longer exists in the app; Terraform will plan to create it again.",

@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
 const enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -107,24 +105,31 @@ func threePeople() map[string]map[string]string {
 	}
 }
 
-// userByName returns the target's account for a userName or fails.
-func userByName(target *scimtarget.Target, userName string) (map[string]any, error) {
-	u, ok := target.FindUserByUserName(userName)
+// userByName returns the server's account for a userName or fails.
+func userByName(srv accountServer, userName string) (map[string]any, error) {
+	u, ok := srv.FindUserByUserName(userName)
 	if !ok {
-		return nil, fmt.Errorf("the target has no account %q", userName)
+		return nil, fmt.Errorf("the server has no account %q", userName)
 	}
 	return u, nil
 }
 
-func expectTargetAttr(target *scimtarget.Target, userName string, get func(map[string]any) any, want any) error {
-	u, err := userByName(target, userName)
+// expectTargetAttr checks one value the server stores for an account (get
+// reads it, nil: absent), compared as printed.
+func expectTargetAttr(srv accountServer, userName string, get func(map[string]any) any, want any) error {
+	u, err := userByName(srv, userName)
 	if err != nil {
 		return err
 	}
 	if got := get(u); fmt.Sprint(got) != fmt.Sprint(want) {
-		return fmt.Errorf("account %q: got %v, want %v", userName, got, want)
+		return fmt.Errorf("account %q: got %v, want %v (account: %s)", userName, got, want, jsonText(u))
 	}
 	return nil
+}
+
+// expectStored is expectTargetAttr as a TestCheckFunc.
+func expectStored(srv accountServer, userName string, get func(map[string]any) any, want any) resource.TestCheckFunc {
+	return checkTarget(func() error { return expectTargetAttr(srv, userName, get, want) })
 }
 
 func field(path ...string) func(map[string]any) any {
@@ -151,175 +156,298 @@ func workEmail(m map[string]any) any {
 	return nil
 }
 
+// The lifecycle of three people's accounts: created as planned, drift
+// reported and repaired, an account deactivated or deleted in the app
+// restored, a leaver deactivated in place; destroy keeps every account,
+// inactive (the default deprovision mode).
 func TestAccProvisionedUser_lifecycle(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	alice := "scim_provisioned_user.alice"
-
+	create := createThreePeopleStep(target, cfg)
+	create.Check = resource.ComposeAggregateTestCheckFunc(create.Check, checkTarget(func() error {
+		u, err := userByName(target, "alice@example.com")
+		if err != nil {
+			return err
+		}
+		if schemas := fmt.Sprint(u["schemas"]); !strings.Contains(schemas, enterpriseURN) {
+			return fmt.Errorf("alice's schemas %s lack the enterprise extension", schemas)
+		}
+		return nil
+	}))
+	driftReport, driftRepair := aliceDriftSteps(t, target, cfg)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			// The default deprovision mode deactivates and keeps accounts.
-			if n := len(target.Users()); n != 3 {
-				return fmt.Errorf("after destroy the target has %d accounts, want the 3 kept", n)
-			}
-			for _, u := range target.Users() {
-				if u["active"] != false {
-					return fmt.Errorf("account %v is still active after destroy", u["userName"])
-				}
-			}
-			if n := target.Count("DELETE", "/Users/*"); n != 0 {
-				return fmt.Errorf("destroy sent %d DELETEs, want none (deprovision = deactivate)", n)
-			}
-			return nil
-		},
+		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
-			{
-				// Create: the plan shows exactly the SCIM attributes that will be sent.
-				Config: cfg.String(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(alice, plancheck.ResourceActionCreate),
-						plancheck.ExpectKnownValue(alice, tfjsonpath.New("attributes"), knownvalue.MapExact(map[string]knownvalue.Check{
-							"userName":                     knownvalue.StringExact("alice@example.com"),
-							"name.givenName":               knownvalue.StringExact("Alice"),
-							"name.familyName":              knownvalue.StringExact("Ng"),
-							"displayName":                  knownvalue.StringExact("Alice Ng"),
-							`emails[type eq "work"].value`: knownvalue.StringExact("alice@example.com"),
-							"title":                        knownvalue.StringExact("Engineer"),
-							enterpriseURN + ":department":  knownvalue.StringExact("R&D"),
-						})),
-						// Carol has no title: the attribute is omitted, not sent empty.
-						plancheck.ExpectKnownValue("scim_provisioned_user.carol", tfjsonpath.New("attributes"),
-							knownvalue.MapSizeExact(6)),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(alice, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(alice, tfjsonpath.New("user_name"), knownvalue.StringExact("alice@example.com")),
-					statecheck.ExpectKnownValue(alice, tfjsonpath.New("deprovision"), knownvalue.StringExact("deactivate")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					func(*terraform.State) error {
-						if n := target.Count("POST", "/Users"); n != 3 {
-							return fmt.Errorf("target received %d POSTs, want 3", n)
-						}
-						return nil
-					},
-					func(*terraform.State) error {
-						return expectTargetAttr(target, "alice@example.com", field(enterpriseURN, "department"), "R&D")
-					},
-					func(*terraform.State) error {
-						return expectTargetAttr(target, "alice@example.com", workEmail, "alice@example.com")
-					},
-					func(*terraform.State) error {
-						return expectTargetAttr(target, "carol@example.com", field("title"), nil)
-					},
-					func(*terraform.State) error {
-						u, err := userByName(target, "alice@example.com")
-						if err != nil {
-							return err
-						}
-						schemas := fmt.Sprint(u["schemas"])
-						if !strings.Contains(schemas, enterpriseURN) {
-							return fmt.Errorf("alice's schemas %s lack the enterprise extension", schemas)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Someone edits Alice's title in the app: the plan shows it, apply repairs it with one PATCH.
-				PreConfig: func() {
-					u, _ := target.FindUserByUserName("alice@example.com")
-					if err := target.SetUserAttribute(u["id"].(string), "title", "Manager"); err != nil {
-						t.Fatal(err)
-					}
-					target.ResetRequests()
-				},
-				Config: cfg.String(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(alice, plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("scim_provisioned_user.bob", plancheck.ResourceActionNoop),
-						plancheck.ExpectKnownValue(alice, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
-					},
-				},
-				Check: func(*terraform.State) error {
-					if err := expectTargetAttr(target, "alice@example.com", field("title"), "Engineer"); err != nil {
-						return err
-					}
-					return expectOnlyPatch(target, 1, `"path":"title"`)
-				},
-			},
-			{
-				// Someone deactivates Bob in the app: the plan reactivates him.
-				PreConfig: func() {
-					u, _ := target.FindUserByUserName("bob@example.com")
-					if err := target.DeactivateUser(u["id"].(string)); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg.String(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("scim_provisioned_user.bob", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("scim_provisioned_user.bob", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					},
-				},
-				Check: func(*terraform.State) error {
-					return expectTargetAttr(target, "bob@example.com", field("active"), true)
-				},
-			},
-			{
-				// Someone deletes Carol in the app: the plan re-creates her.
-				PreConfig: func() {
-					u, _ := target.FindUserByUserName("carol@example.com")
-					if err := target.DeleteUser(u["id"].(string)); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg.String(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("scim_provisioned_user.carol", plancheck.ResourceActionCreate),
-					},
-				},
-				Check: func(*terraform.State) error {
-					_, err := userByName(target, "carol@example.com")
-					return err
-				},
-			},
-			{
-				// Alice leaves: active = false deactivates her in place.
-				Config: func() string {
-					c := cfg
-					c.userArgs = func(k string) string {
-						if k == "alice" {
-							return "  active = false"
-						}
-						return ""
-					}
-					return c.String()
-				}(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(alice, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(alice, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					},
-				},
-				Check: func(*terraform.State) error {
-					return expectTargetAttr(target, "alice@example.com", field("active"), false)
-				},
-			},
+			create,
+			driftReport,
+			driftRepair,
+			bobReactivatedStep(t, target, cfg),
+			carolRecreatedStep(t, target, cfg),
+			aliceLeavesStep(target, cfg),
 		},
 	})
 }
 
-func importLocation(target *scimtarget.Target, baseURL, userName string) resource.ImportStateIdFunc {
+// The steps of the lifecycle of threePeople's accounts, shared by the
+// tests against the local target and against the independent server. Each
+// step that checks the request log empties it first.
+
+// inApp is a PreConfig that makes an edit in the app behind Terraform's
+// back, as an administrator would, then empties the request log.
+func inApp(t *testing.T, srv accountServer, edit func() error) func() {
+	return func() {
+		if err := edit(); err != nil {
+			t.Fatal(err)
+		}
+		srv.ResetRequests()
+	}
+}
+
+// createThreePeopleStep creates Alice, Bob and Carol: the plan shows exactly
+// the SCIM attributes that will be sent, and the server holds them.
+func createThreePeopleStep(srv accountServer, cfg peopleConfig) resource.TestStep {
+	alice, bob, carol := "scim_provisioned_user.alice", "scim_provisioned_user.bob", "scim_provisioned_user.carol"
+	return resource.TestStep{
+		Config: cfg.String(),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(alice, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(bob, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(carol, plancheck.ResourceActionCreate),
+				plancheck.ExpectKnownValue(alice, tfjsonpath.New("attributes"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"userName":                     knownvalue.StringExact("alice@example.com"),
+					"name.givenName":               knownvalue.StringExact("Alice"),
+					"name.familyName":              knownvalue.StringExact("Ng"),
+					"displayName":                  knownvalue.StringExact("Alice Ng"),
+					`emails[type eq "work"].value`: knownvalue.StringExact("alice@example.com"),
+					"title":                        knownvalue.StringExact("Engineer"),
+					enterpriseURN + ":department":  knownvalue.StringExact("R&D"),
+				})),
+				// Carol has no title: the attribute is omitted, not sent empty.
+				plancheck.ExpectKnownValue(carol, tfjsonpath.New("attributes"), knownvalue.MapSizeExact(6)),
+			},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectIDOf(srv, alice, "alice@example.com"),
+			expectIDOf(srv, bob, "bob@example.com"),
+			expectIDOf(srv, carol, "carol@example.com"),
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("location"), knownvalue.StringFunc(func(v string) error {
+				if want := cfg.baseURL + "/Users/" + userID(srv, "alice@example.com"); v != want {
+					return fmt.Errorf("location %s, want %s", v, want)
+				}
+				return nil
+			})),
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("user_name"), knownvalue.StringExact("alice@example.com")),
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("active"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("deprovision"), knownvalue.StringExact("deactivate")),
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("attributes").AtMapKey(enterpriseURN+":department"), knownvalue.StringExact("R&D")),
+			statecheck.ExpectKnownValue(bob, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Account Executive")),
+			statecheck.ExpectKnownValue(carol, tfjsonpath.New("attributes"), knownvalue.MapSizeExact(6)),
+		},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			checkTarget(func() error {
+				if n := srv.Count("POST", "/Users"); n != 3 {
+					return fmt.Errorf("the server received %d POSTs, want 3: %s", n, describeRequests(writeRequests(srv)))
+				}
+				if n := len(srv.Users()); n != 3 {
+					return fmt.Errorf("the server holds %d accounts, want 3", n)
+				}
+				return nil
+			}),
+			expectStored(srv, "alice@example.com", field("userName"), "alice@example.com"),
+			expectStored(srv, "alice@example.com", field("name", "givenName"), "Alice"),
+			expectStored(srv, "alice@example.com", field("name", "familyName"), "Ng"),
+			expectStored(srv, "alice@example.com", field("displayName"), "Alice Ng"),
+			expectStored(srv, "alice@example.com", workEmail, "alice@example.com"),
+			expectStored(srv, "alice@example.com", field("title"), "Engineer"),
+			expectStored(srv, "alice@example.com", field(enterpriseURN, "department"), "R&D"),
+			expectStored(srv, "alice@example.com", field("active"), true),
+			expectStored(srv, "bob@example.com", field("title"), "Account Executive"),
+			expectStored(srv, "bob@example.com", field(enterpriseURN, "department"), "Sales"),
+			// Carol has no title: nothing was sent for it.
+			expectStored(srv, "carol@example.com", field("title"), nil),
+			expectStored(srv, "carol@example.com", field(enterpriseURN, "department"), "Finance"),
+		),
+	}
+}
+
+// aliceDriftSteps: someone edits Alice's title in the app. A plan is the
+// drift report and writes nothing; apply repairs it with one PATCH.
+func aliceDriftSteps(t *testing.T, srv accountServer, cfg peopleConfig) (report, repair resource.TestStep) {
+	alice := "scim_provisioned_user.alice"
+	report = resource.TestStep{
+		PreConfig: inApp(t, srv, func() error {
+			return srv.SetUserAttribute(userID(srv, "alice@example.com"), "title", "Manager")
+		}),
+		Config:             cfg.String(),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectNonEmptyPlan(),
+				plancheck.ExpectResourceAction(alice, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("scim_provisioned_user.bob", plancheck.ResourceActionNoop),
+				expectPriorAttribute{alice, "title", "Manager"},
+				plancheck.ExpectKnownValue(alice, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+			},
+		},
+	}
+	repair = resource.TestStep{
+		PreConfig: func() {
+			if w := writeRequests(srv); len(w) != 0 {
+				t.Fatalf("the drift report wrote to the app: %s", describeRequests(w))
+			}
+			// The refresh asked for the managed attributes, the
+			// extension's among them; the elimity library ignores the
+			// parameter (it neither applies nor rejects it) and answers
+			// with the whole account.
+			if err := expectProjectedRead(srv, userID(srv, "alice@example.com")); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config: cfg.String(),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(alice, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("scim_provisioned_user.bob", plancheck.ResourceActionNoop),
+				expectPriorAttribute{alice, "title", "Manager"},
+				plancheck.ExpectKnownValue(alice, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+			},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("attributes").AtMapKey("title"), knownvalue.StringExact("Engineer")),
+		},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			checkTarget(func() error {
+				return expectPatches(srv, map[string][]string{"alice@example.com": {`replace title "Engineer"`}})
+			}),
+			expectStored(srv, "alice@example.com", field("title"), "Engineer"),
+		),
+	}
+	return report, repair
+}
+
+// expectProjectedRead checks that the account was read with an
+// "attributes" parameter naming the enterprise extension's department,
+// and that the server answered 200.
+func expectProjectedRead(srv accountServer, id string) error {
+	for _, r := range srv.Requests() {
+		// The account by itself, or the app's listing, which a batched
+		// refresh reads it from.
+		if r.Method != "GET" || (r.Path != "/Users/"+id && r.Path != "/Users") {
+			continue
+		}
+		if strings.Contains(attributesParam(r), enterpriseURN+":department") {
+			if r.Status != 200 {
+				return fmt.Errorf("GET %s?%s was answered %d", r.Path, r.Query, r.Status)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no read of %s with attributes naming %s:department: %s", id, enterpriseURN, describeRequests(srv.Requests()))
+}
+
+// bobReactivatedStep: someone deactivates Bob in the app; the plan
+// reactivates him.
+func bobReactivatedStep(t *testing.T, srv accountServer, cfg peopleConfig) resource.TestStep {
+	deactivate := inApp(t, srv, func() error { return srv.DeactivateUser(userID(srv, "bob@example.com")) })
+	return reactivatedStep(srv, cfg, "bob", deactivate)
+}
+
+// reactivatedStep applies cfg after preConfig (which empties the request
+// log): the plan reactivates person's inactive account, with one PATCH.
+func reactivatedStep(srv accountServer, cfg peopleConfig, person string, preConfig func()) resource.TestStep {
+	addr, userName := "scim_provisioned_user."+person, person+"@example.com"
+	return resource.TestStep{
+		PreConfig: preConfig,
+		Config:    cfg.String(),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+			},
+		},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			checkTarget(func() error {
+				return expectPatches(srv, map[string][]string{userName: {`replace active true`}})
+			}),
+			expectStored(srv, userName, field("active"), true),
+		),
+	}
+}
+
+// carolRecreatedStep: someone deletes Carol in the app (a read of her is
+// answered 404); the plan re-creates her with one POST.
+func carolRecreatedStep(t *testing.T, srv accountServer, cfg peopleConfig) resource.TestStep {
+	carol := "scim_provisioned_user.carol"
+	return resource.TestStep{
+		PreConfig: inApp(t, srv, func() error { return srv.DeleteUser(userID(srv, "carol@example.com")) }),
+		Config:    cfg.String(),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(carol, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("scim_provisioned_user.alice", plancheck.ResourceActionNoop),
+			},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{expectIDOf(srv, carol, "carol@example.com")},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			checkTarget(func() error {
+				if w := writeRequests(srv); len(w) != 1 || w[0].Method != "POST" || w[0].Status != 201 {
+					return fmt.Errorf("want exactly one POST answered 201, got %s", describeRequests(w))
+				}
+				return nil
+			}),
+			expectStored(srv, "carol@example.com", field(enterpriseURN, "department"), "Finance"),
+		),
+	}
+}
+
+// aliceLeavesStep: active = false deactivates Alice in place, with one
+// PATCH that changes nothing else.
+func aliceLeavesStep(srv accountServer, cfg peopleConfig) resource.TestStep {
+	alice := "scim_provisioned_user.alice"
+	leaver := cfg
+	leaver.userArgs = func(k string) string {
+		if k == "alice" {
+			return "  active = false"
+		}
+		return ""
+	}
+	return resource.TestStep{
+		PreConfig: srv.ResetRequests,
+		Config:    leaver.String(),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(alice, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(alice, tfjsonpath.New("active"), knownvalue.Bool(false)),
+				plancheck.ExpectResourceAction("scim_provisioned_user.bob", plancheck.ResourceActionNoop),
+			},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(alice, tfjsonpath.New("active"), knownvalue.Bool(false)),
+		},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			checkTarget(func() error {
+				return expectPatches(srv, map[string][]string{"alice@example.com": {`replace active false`}})
+			}),
+			expectStored(srv, "alice@example.com", field("active"), false),
+			expectStored(srv, "alice@example.com", field("title"), "Engineer"),
+		),
+	}
+}
+
+// aliceReturnsStep follows aliceLeavesStep: back to cfg, active = true
+// reactivates her.
+func aliceReturnsStep(srv accountServer, cfg peopleConfig) resource.TestStep {
+	return reactivatedStep(srv, cfg, "alice", srv.ResetRequests)
+}
+
+func importLocation(srv accountServer, baseURL, userName string) resource.ImportStateIdFunc {
 	return func(*terraform.State) (string, error) {
-		u, err := userByName(target, userName)
+		u, err := userByName(srv, userName)
 		if err != nil {
 			return "", err
 		}
@@ -327,17 +455,12 @@ func importLocation(target *scimtarget.Target, baseURL, userName string) resourc
 	}
 }
 
-// expectOnlyPatch checks that the target received exactly n write requests
+// expectOnlyPatch checks that the server received exactly n write requests
 // since its log was reset, all PATCHes, each containing want.
-func expectOnlyPatch(target *scimtarget.Target, n int, want string) error {
-	var writes []scimtarget.RecordedRequest
-	for _, r := range target.Requests() {
-		if r.Method != "GET" {
-			writes = append(writes, r)
-		}
-	}
+func expectOnlyPatch(srv accountServer, n int, want string) error {
+	writes := writeRequests(srv)
 	if len(writes) != n {
-		return fmt.Errorf("target received %d writes, want %d: %v", len(writes), n, describeRequests(writes))
+		return fmt.Errorf("the server received %d writes, want %d: %v", len(writes), n, describeRequests(writes))
 	}
 	for _, w := range writes {
 		if w.Method != "PATCH" || !strings.Contains(string(w.Body), want) {
@@ -345,12 +468,4 @@ func expectOnlyPatch(target *scimtarget.Target, n int, want string) error {
 		}
 	}
 	return nil
-}
-
-func describeRequests(rs []scimtarget.RecordedRequest) string {
-	var parts []string
-	for _, r := range rs {
-		parts = append(parts, fmt.Sprintf("%s %s %s", r.Method, r.Path, r.Body))
-	}
-	return strings.Join(parts, "; ")
 }

@@ -1,21 +1,27 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
 // Helpers shared by the scenario tests of scim_provisioned_user and
-// scim_attribute_mapping. They read what the local target received, so a
-// test checks the wire, not only Terraform's state.
+// scim_attribute_mapping. They read what the server under test (the local
+// target or the independent one, see accountServer) stores and received,
+// so a test checks the wire, not only Terraform's state.
 
 // replaceOnce swaps one part of a generated configuration for another, so
 // a step can change what peopleConfig does not vary: a base rule, the
@@ -30,9 +36,9 @@ func replaceOnce(config, old, new string) string {
 
 // writeRequests returns the requests since the last ResetRequests that can
 // change something: everything but GET.
-func writeRequests(target *scimtarget.Target) []scimtarget.RecordedRequest {
+func writeRequests(srv accountServer) []scimtarget.RecordedRequest {
 	var out []scimtarget.RecordedRequest
-	for _, r := range target.Requests() {
+	for _, r := range srv.Requests() {
 		if r.Method != "GET" {
 			out = append(out, r)
 		}
@@ -40,11 +46,31 @@ func writeRequests(target *scimtarget.Target) []scimtarget.RecordedRequest {
 	return out
 }
 
-// expectNoWrites checks that the target received nothing but GETs since
+// describeRequests renders requests for error messages, one
+// `METHOD path?query body -> status` each.
+func describeRequests(rs []scimtarget.RecordedRequest) string {
+	var parts []string
+	for _, r := range rs {
+		where := r.Path
+		if r.Query != "" {
+			where += "?" + r.Query
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s -> %d", r.Method, where, r.Body, r.Status))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// jsonText renders a value as JSON for error messages.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// expectNoWrites checks that the server received nothing but GETs since
 // its log was reset.
-func expectNoWrites(target *scimtarget.Target) error {
-	if w := writeRequests(target); len(w) > 0 {
-		return fmt.Errorf("target received %d writes, want none: %s", len(w), describeRequests(w))
+func expectNoWrites(srv accountServer) error {
+	if w := writeRequests(srv); len(w) > 0 {
+		return fmt.Errorf("the server received %d writes, want none: %s", len(w), describeRequests(w))
 	}
 	return nil
 }
@@ -68,22 +94,23 @@ func describeOps(ops []scim.PatchOp) []string {
 	return out
 }
 
-// expectPatches checks that every write the target received since its log
-// was reset is a PATCH of one account, one per account listed in want (by
-// userName), carrying exactly the operations listed there (see describeOps).
-func expectPatches(target *scimtarget.Target, want map[string][]string) error {
-	writes := writeRequests(target)
+// expectPatches checks that every write the server received since its log
+// was reset is a PATCH of one account answered 200, one per account listed
+// in want (by userName), carrying exactly the operations listed there (see
+// describeOps).
+func expectPatches(srv accountServer, want map[string][]string) error {
+	writes := writeRequests(srv)
 	if len(writes) != len(want) {
-		return fmt.Errorf("target received %d writes, want %d PATCHes: %s", len(writes), len(want), describeRequests(writes))
+		return fmt.Errorf("the server received %d writes, want %d PATCHes: %s", len(writes), len(want), describeRequests(writes))
 	}
 	got := map[string][]string{}
 	for _, w := range writes {
-		if w.Method != "PATCH" || !strings.HasPrefix(w.Path, "/Users/") {
-			return fmt.Errorf("want only PATCH /Users/<id>, got %s %s %s", w.Method, w.Path, w.Body)
+		if w.Method != "PATCH" || !strings.HasPrefix(w.Path, "/Users/") || w.Status != 200 {
+			return fmt.Errorf("want only PATCH /Users/<id> answered 200, got %s", describeRequests([]scimtarget.RecordedRequest{w}))
 		}
-		u, ok := target.GetUser(strings.TrimPrefix(w.Path, "/Users/"))
+		u, ok := srv.GetUser(strings.TrimPrefix(w.Path, "/Users/"))
 		if !ok {
-			return fmt.Errorf("PATCH %s: the target has no such account", w.Path)
+			return fmt.Errorf("PATCH %s: the server has no such account", w.Path)
 		}
 		var req scim.PatchRequest
 		if err := json.Unmarshal(w.Body, &req); err != nil {
@@ -105,9 +132,9 @@ func expectPatches(target *scimtarget.Target, want map[string][]string) error {
 	return nil
 }
 
-// userID returns the target's id of the account with userName, or "".
-func userID(target *scimtarget.Target, userName string) string {
-	u, ok := target.FindUserByUserName(userName)
+// userID returns the server's id of the account with userName, or "".
+func userID(srv accountServer, userName string) string {
+	u, ok := srv.FindUserByUserName(userName)
 	if !ok {
 		return ""
 	}
@@ -115,7 +142,37 @@ func userID(target *scimtarget.Target, userName string) string {
 	return id
 }
 
-// checkTarget adapts a check of the target to a TestCheckFunc.
+// expectIDOf checks that a resource's id is the server's id of the account
+// with userName.
+func expectIDOf(srv accountServer, addr, userName string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
+		if want := userID(srv, userName); v == "" || v != want {
+			return fmt.Errorf("id %q, want the server's id %q of %s", v, want, userName)
+		}
+		return nil
+	}))
+}
+
+// expectPriorAttribute is a plan check on the value a resource's
+// "attributes" map had before the change, i.e. what refresh read.
+type expectPriorAttribute struct{ addr, key, want string }
+
+func (e expectPriorAttribute) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != e.addr || rc.Change == nil {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		attrs, _ := before["attributes"].(map[string]any)
+		if got := fmt.Sprint(attrs[e.key]); got != e.want {
+			resp.Error = fmt.Errorf("%s: attributes[%q] before the change is %q, want %q", e.addr, e.key, got, e.want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", e.addr)
+}
+
+// checkTarget adapts a check of the server under test to a TestCheckFunc.
 func checkTarget(f func() error) func(*terraform.State) error {
 	return func(*terraform.State) error { return f() }
 }

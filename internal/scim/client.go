@@ -57,7 +57,9 @@ type Config struct {
 	// client stops sending it for the rest of its life.
 	NoAttributesParam bool
 	// RequestsPerSecond is a client-side rate limit applied to every
-	// attempt; 0 means unlimited.
+	// attempt; 0 means none beyond what the app asks for: every Client
+	// pauses all its requests while the app says so (Retry-After on 429 or
+	// 503, rate-limit headers of a used-up window; see pacing.go).
 	RequestsPerSecond float64
 	// Burst is the rate limiter's burst; default 1 when RequestsPerSecond > 0.
 	Burst int
@@ -103,6 +105,9 @@ type Client struct {
 	// "attributes" query parameter (Config.NoAttributesParam, or learnt
 	// from a 400); it is never cleared, since one Client is one app.
 	noAttributes atomic.Bool
+
+	// batches serves ReadUser from the app's listing (batch.go).
+	batches userBatches
 
 	discMu   sync.Mutex
 	disc     *Discovery
@@ -217,7 +222,8 @@ func New(cfg Config) (*Client, error) {
 		Timeout:   cfg.Timeout,
 	}
 	logged := &logTransport{next: baseRT, log: c.log, label: "SCIM", secrets: c.secrets}
-	attempt := &attemptTransport{next: logged, limiter: limiter, timeout: cfg.Timeout}
+	attempt := &attemptTransport{next: logged, limiter: limiter, timeout: cfg.Timeout,
+		pacer: &pacer{now: time.Now, maxPause: cfg.RetryWaitMax}}
 	c.http = &http.Client{
 		Transport:     cfg.Auth.wrap(attempt, authEnv{tokenClient: tokenClient, secrets: c.secrets}),
 		CheckRedirect: sameHostRedirects,

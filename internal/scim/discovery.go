@@ -33,7 +33,9 @@ type discoveryCall struct {
 
 // Discover fetches /ServiceProviderConfig, /ResourceTypes and /Schemas once
 // and caches the result on the client; concurrent callers share a single
-// fetch. The returned value is shared: treat it as read-only. Endpoints
+// fetch. The provider builds its clients anew for every Terraform command,
+// so an app is discovered once per command, by whichever resource asks
+// first, and every resource of the app sees what it served then. The returned value is shared: treat it as read-only. Endpoints
 // answered with 404/405/501 are replaced by RFC defaults and listed in
 // Missing; 401/403 and other failures are returned, because they mean the
 // credentials or the base URL are wrong and the provider should say so now.
@@ -77,19 +79,6 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 		close(call.done)
 		return d, err
 	}
-}
-
-// Rediscover fetches discovery again, bypassing and then replacing the
-// cache, for when the server's configuration is known to have changed.
-func (c *Client) Rediscover(ctx context.Context) (*Discovery, error) {
-	d, err := c.fetchDiscovery(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.discMu.Lock()
-	c.disc = d
-	c.discMu.Unlock()
-	return d, nil
 }
 
 // cachedDiscovery returns the cached discovery without fetching it.

@@ -254,7 +254,8 @@ func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, ex
 }
 
 // attemptTransport does the per-attempt work that go-retryablehttp leaves to
-// the transport: it waits for the rate limiter, bounds the attempt with
+// the transport: it waits while the app has asked for a pause (pacer) and
+// for the rate limiter, bounds the attempt with
 // Config.Timeout (the limiter wait and token fetch are not counted), and
 // records whether the request was written to a connection, which is what
 // separates a safe POST retry from a possibly duplicated account.
@@ -268,12 +269,18 @@ func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, ex
 type attemptTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
+	pacer   *pacer
 	timeout time.Duration
 }
 
 // RoundTrip runs one attempt: rate limit, timeout, write tracking.
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if t.pacer != nil {
+		if err := t.pacer.wait(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -301,6 +308,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, &attemptTimeoutError{timeout: t.timeout, err: err}
 		}
 		return nil, err
+	}
+	if t.pacer != nil {
+		t.pacer.observe(resp)
 	}
 	if !idempotent(req.Method) {
 		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}

@@ -136,6 +136,9 @@ func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error
 		}
 		meta["location"] = loc
 	}
+	// A listing read before the create does not hold it; one read after
+	// may, but this Client's own write is read by itself all the same.
+	c.batches.invalidate(res.ID())
 	return res, nil
 }
 
@@ -184,6 +187,7 @@ func (c *Client) ReplaceUser(ctx context.Context, id string, user Resource, ifMa
 	if id == "" {
 		return nil, errEmptyID("PUT")
 	}
+	c.batches.invalidate(id)
 	var raw json.RawMessage
 	p := userPath(id)
 	resp, err := c.Do(ctx, http.MethodPut, p, nil, withSchemas(user), ifMatch, &raw)
@@ -211,6 +215,7 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp, ifMatc
 	if err := validateOps(ops); err != nil {
 		return nil, fmt.Errorf("SCIM PATCH user %s: %w", id, err)
 	}
+	c.batches.invalidate(id)
 	req := PatchRequest{Schemas: []string{MessagePatchOp}, Operations: ops}
 	var raw json.RawMessage
 	p := userPath(id)
@@ -234,6 +239,7 @@ func (c *Client) DeleteUser(ctx context.Context, id string, ifMatch string) erro
 	if id == "" {
 		return errEmptyID("DELETE")
 	}
+	c.batches.invalidate(id)
 	_, err := c.Do(ctx, http.MethodDelete, userPath(id), nil, nil, ifMatch, nil)
 	return err
 }
@@ -271,65 +277,55 @@ const (
 // than requested. Duplicate ids across pages are dropped. The returned total
 // is the server's totalResults (or the number collected when it sent none).
 func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, int, error) {
-	count := opts.Count
+	return c.listUsersFrom(ctx, opts, 1, nil)
+}
+
+// pageSize is the page size a listing asks for: count (default 100),
+// capped by the discovered filter.maxResults when discovery has run.
+func (c *Client) pageSize(count int) int {
 	if count <= 0 {
 		count = defaultPageSize
 	}
 	if d := c.cachedDiscovery(); d != nil && d.ServiceProviderConfig.Filter.MaxResults > 0 && count > d.ServiceProviderConfig.Filter.MaxResults {
 		count = d.ServiceProviderConfig.Filter.MaxResults
 	}
+	return count
+}
+
+// listUsersFrom is ListUsers starting at startIndex start, skipping ids in
+// seen (which it extends), so a listing can be resumed after its first page.
+func (c *Client) listUsersFrom(ctx context.Context, opts ListOptions, start int, seen map[string]bool) ([]Resource, int, error) {
+	count := c.pageSize(opts.Count)
+	if seen == nil {
+		seen = map[string]bool{}
+	}
 	var (
 		out   []Resource
-		seen  = map[string]bool{}
 		total = -1
-		start = 1
 	)
 	for page := 0; page < maxListPages; page++ {
 		want := count
 		if opts.Limit > 0 && opts.Limit-len(out) < want {
 			want = opts.Limit - len(out)
 		}
-		q := url.Values{}
-		if opts.Filter != "" {
-			q.Set("filter", opts.Filter)
-		}
-		if opts.SortBy != "" {
-			q.Set("sortBy", opts.SortBy)
-		}
-		if opts.SortOrder != "" {
-			q.Set("sortOrder", opts.SortOrder)
-		}
-		q.Set("startIndex", strconv.Itoa(start))
-		q.Set("count", strconv.Itoa(want))
-
-		resp, raw, local, err := c.getProjected(ctx, usersPath, q, opts.Attributes)
+		resources, pageTotal, err := c.listPage(ctx, opts, start, want)
 		if err != nil {
 			return nil, 0, err
 		}
-		var lr ListResponse
-		if len(bytes.TrimSpace(raw)) > 0 {
-			if err := json.Unmarshal(raw, &lr); err != nil {
-				return nil, 0, &ResponseError{Method: http.MethodGet, URL: c.url(usersPath, q), Status: resp.StatusCode,
-					ContentType: resp.Header.Get("Content-Type"), Snippet: makeSnippet(raw, "application/json"), Reason: "invalid list response: " + err.Error()}
-			}
+		if pageTotal >= 0 {
+			total = pageTotal
 		}
-		if _, hasTotal := lookupFold(rawKeys(raw), "totalResults"); hasTotal {
-			total = lr.TotalResults
-		}
-		if len(lr.Resources) == 0 {
+		if len(resources) == 0 {
 			break
 		}
 		added := 0
-		for _, r := range lr.Resources {
+		for _, r := range resources {
 			id := r.ID()
 			if id != "" {
 				if seen[id] {
 					continue
 				}
 				seen[id] = true
-			}
-			if local {
-				r = projectResource(r, opts.Attributes)
 			}
 			out = append(out, r)
 			added++
@@ -343,19 +339,59 @@ func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, i
 		if opts.Limit > 0 && len(out) >= opts.Limit {
 			break
 		}
-		if total >= 0 && len(out) >= total {
+		if total >= 0 && start-1+len(resources) >= total {
 			break
 		}
-		if total < 0 && len(lr.Resources) < want {
+		if total < 0 && len(resources) < want {
 			// Without totalResults a short page is the only end marker.
 			break
 		}
-		start += len(lr.Resources)
+		start += len(resources)
 	}
 	if total < 0 {
 		total = len(out)
 	}
 	return out, total, nil
+}
+
+// listPage GETs one page of /Users (RFC 7644 §3.4.2): the resources
+// (projected to opts.Attributes when the app does not select them itself)
+// and totalResults, -1 when the answer has none.
+func (c *Client) listPage(ctx context.Context, opts ListOptions, start, count int) ([]Resource, int, error) {
+	q := url.Values{}
+	if opts.Filter != "" {
+		q.Set("filter", opts.Filter)
+	}
+	if opts.SortBy != "" {
+		q.Set("sortBy", opts.SortBy)
+	}
+	if opts.SortOrder != "" {
+		q.Set("sortOrder", opts.SortOrder)
+	}
+	q.Set("startIndex", strconv.Itoa(start))
+	q.Set("count", strconv.Itoa(count))
+
+	resp, raw, local, err := c.getProjected(ctx, usersPath, q, opts.Attributes)
+	if err != nil {
+		return nil, 0, err
+	}
+	var lr ListResponse
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &lr); err != nil {
+			return nil, 0, &ResponseError{Method: http.MethodGet, URL: c.url(usersPath, q), Status: resp.StatusCode,
+				ContentType: resp.Header.Get("Content-Type"), Snippet: makeSnippet(raw, "application/json"), Reason: "invalid list response: " + err.Error()}
+		}
+	}
+	total := -1
+	if _, hasTotal := lookupFold(rawKeys(raw), "totalResults"); hasTotal {
+		total = lr.TotalResults
+	}
+	if local {
+		for i, r := range lr.Resources {
+			lr.Resources[i] = projectResource(r, opts.Attributes)
+		}
+	}
+	return lr.Resources, total, nil
 }
 
 // rawKeys decodes only the top-level member names of a JSON object.

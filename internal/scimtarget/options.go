@@ -29,6 +29,11 @@ type Options struct {
 	// Quirks reproduce misbehaviours of real servers so that clients can be
 	// tested against them.
 	Quirks Quirks
+	// RateLimit, when positive, is how many SCIM requests per second the
+	// target serves; beyond that it answers 429 with Retry-After until the
+	// next second. Every answer carries X-RateLimit-Limit, -Remaining and
+	// -Reset (epoch seconds), as many SaaS apps send.
+	RateLimit int
 	// Now is the clock used for meta.created and meta.lastModified; nil means
 	// time.Now.
 	Now func() time.Time

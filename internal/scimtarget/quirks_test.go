@@ -165,3 +165,37 @@ func TestRejectExtensionAttributesParamViaControl(t *testing.T) {
 	c.do("PUT", "/_control/quirks", map[string]any{"reject_extension_attributes_param": false}).must(t, http.StatusOK)
 	c.do("GET", p, nil).must(t, http.StatusOK)
 }
+
+// RateLimit serves that many requests per second, then 429 with
+// Retry-After, with the window's state in X-RateLimit-* headers.
+func TestRateLimit(t *testing.T) {
+	_, srv := NewTestServer(t, Options{RateLimit: 3})
+	var statuses []int
+	var remaining []string
+	for range 5 {
+		resp, err := http.Get(BaseURL(srv) + "/Users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+		remaining = append(remaining, resp.Header.Get("X-RateLimit-Remaining"))
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	// All five fall in one or two windows of one second: at most three
+	// served per window.
+	served := 0
+	for _, s := range statuses {
+		if s == http.StatusOK {
+			served++
+		}
+	}
+	if served < 3 || served > 5 || statuses[3] != http.StatusTooManyRequests && remaining[2] != "0" {
+		t.Errorf("statuses %v, remaining %v", statuses, remaining)
+	}
+	if remaining[0] != "2" && remaining[0] != "" {
+		t.Errorf("first answer: X-RateLimit-Remaining %q, want 2", remaining[0])
+	}
+}

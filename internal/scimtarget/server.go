@@ -43,6 +43,7 @@ type Target struct {
 	faults  []*faultEntry
 	log     []*RecordedRequest
 	baseURL string
+	window  rateWindow
 }
 
 // New returns a Target configured by opts. The options are copied; use the
@@ -120,6 +121,10 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if !t.admit(sw) {
+		writeJSON(sw, http.StatusTooManyRequests, errorBody(http.StatusTooManyRequests, "", "rate limit exceeded; retry after the Retry-After delay"))
+		return
+	}
 	if t.applyFault(sw, r, p, body, base, rec) {
 		return
 	}

@@ -94,6 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		bulk            = fs.Bool("bulk", false, "support /Bulk")
 		changePassword  = fs.Bool("change-password", false, "allow password changes")
 		maxResults      = fs.Int("max-results", 200, "maximum page size (filter.maxResults)")
+		rateLimit       = fs.Int("rate-limit", 0, "serve at most this many SCIM requests per second, answering 429 with Retry-After beyond (0: no limit)")
 		publicDiscovery = fs.Bool("public-discovery", false, "serve discovery endpoints without authentication")
 		seed            = fs.String("seed", "", "JSON file with users to load: an array of User documents, or a ListResponse")
 		portFile        = fs.String("port-file", "", "write the actual listen address (host:port) to this file once listening")
@@ -110,6 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	opts := scimtarget.Options{
+		RateLimit:       *rateLimit,
 		BearerTokens:    tokens,
 		EnforceETags:    *etags,
 		PublicDiscovery: *publicDiscovery,

@@ -1,0 +1,383 @@
+// Command e2ebench measures the provider end to end with the real terraform
+// CLI, as `make bench` runs it: N accounts of one app against the local SCIM
+// target, beside N terraform_data resources (Terraform's own floor) in the
+// same run, interleaved over several rounds so a noisy machine affects both
+// alike. It prints, for apply (N creates) and refresh (a plan with no
+// changes): the median wall time of each, their ratio, the app's requests
+// per account from the target's request log, and the provider's peak
+// memory (VmHWM). It is a benchmark, not a test: it fails only when it
+// cannot run.
+//
+//	go run ./internal/e2ebench -n 1000 -rounds 3
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
+)
+
+const token = "bench-token"
+
+func main() {
+	n := flag.Int("n", 1000, "accounts (and terraform_data resources) per round")
+	rounds := flag.Int("rounds", 3, "interleaved rounds")
+	tf := flag.String("terraform", "terraform", "the terraform CLI")
+	rps := flag.String("requests-per-second", "", "provider requests_per_second (empty: the provider's default)")
+	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
+	flag.Parse()
+	if err := run(*n, *rounds, *tf, *rps, *limit); err != nil {
+		fmt.Fprintln(os.Stderr, "e2ebench:", err)
+		os.Exit(1)
+	}
+}
+
+type sample struct {
+	wall     time.Duration
+	requests int
+	peakKB   int64
+}
+
+func run(n, rounds int, tf, rps string, limit int) error {
+	work, err := os.MkdirTemp("", "scim-e2ebench-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+	bin := filepath.Join(work, "bin")
+	fmt.Printf("building the provider into %s\n", bin)
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-scim"), ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+	rc := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides { \"openscim/scim\" = %q }\n  direct {}\n}\n", bin)), 0o644); err != nil {
+		return err
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=", "TF_LOG_PATH=")
+
+	var floorApply, floorRefresh, scimApply, scimRefresh []sample
+	for r := 1; r <= rounds; r++ {
+		fmt.Printf("round %d/%d (N=%d)\n", r, rounds, n)
+		floorDir := filepath.Join(work, fmt.Sprintf("floor-%d", r))
+		if err := writeFloor(floorDir, n); err != nil {
+			return err
+		}
+		target, baseURL, stop, err := startTarget(0)
+		if err != nil {
+			return err
+		}
+		scimDir := filepath.Join(work, fmt.Sprintf("scim-%d", r))
+		if err := writeSCIM(scimDir, baseURL, n, rps); err != nil {
+			stop()
+			return err
+		}
+		// Interleaved: floor, provider, floor, provider.
+		steps := []struct {
+			dir  string
+			args []string
+			into *[]sample
+			t    *scimtarget.Target
+		}{
+			{floorDir, []string{"apply", "-auto-approve", "-input=false", "-no-color"}, &floorApply, nil},
+			{scimDir, []string{"apply", "-auto-approve", "-input=false", "-no-color"}, &scimApply, target},
+			{floorDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &floorRefresh, nil},
+			{scimDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &scimRefresh, target},
+		}
+		for _, s := range steps {
+			if s.t != nil {
+				s.t.ResetRequests()
+			}
+			smp, err := timed(tf, s.dir, env, s.args)
+			if err != nil {
+				stop()
+				return err
+			}
+			if s.t != nil {
+				smp.requests = accountRequests(s.t)
+			}
+			*s.into = append(*s.into, smp)
+		}
+		stop()
+	}
+
+	fmt.Printf("\nN = %d, %d interleaved rounds, medians (terraform_data is Terraform's floor)\n\n", n, rounds)
+	fmt.Printf("| measure | floor | provider | ratio | app requests per account | provider peak memory |\n|---|---|---|---|---|---|\n")
+	row := func(name string, floor, scim []sample) {
+		f, s := median(floor), median(scim)
+		fmt.Printf("| %s | %s | %s | %.2f | %.3f | %s |\n", name, f.wall.Round(10*time.Millisecond), s.wall.Round(10*time.Millisecond),
+			float64(s.wall)/float64(f.wall), float64(s.requests)/float64(n), mib(s.peakKB))
+	}
+	row("apply (N creates)", floorApply, scimApply)
+	row("refresh (plan, no changes)", floorRefresh, scimRefresh)
+	if limit <= 0 {
+		return nil
+	}
+	return rateLimited(work, tf, env, n, rps, limit, median(floorApply).wall)
+}
+
+// rateLimited creates N accounts in an app that serves limit requests per
+// second and answers 429 (with Retry-After and X-RateLimit-* headers)
+// beyond, and prints how long it took against the larger of the floor's
+// apply and the ideal N/limit seconds, and whether every account was
+// created exactly once.
+func rateLimited(work, tf string, env []string, n int, rps string, limit int, floor time.Duration) error {
+	target, baseURL, stop, err := startTarget(limit)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	dir := filepath.Join(work, "rate-limited")
+	if err := writeSCIM(dir, baseURL, n, rps); err != nil {
+		return err
+	}
+	fmt.Printf("\nrate-limit scenario: %d creates against an app enforcing %d requests per second\n", n, limit)
+	smp, err := timed(tf, dir, env, []string{"apply", "-auto-approve", "-input=false", "-no-color"})
+	errors := 0
+	if err != nil {
+		errors = 1
+		fmt.Println(tail(err.Error(), 20))
+	}
+	ideal := time.Duration(float64(n) / float64(limit) * float64(time.Second))
+	bound := max(floor, ideal)
+	refused := 0
+	posts := 0
+	for _, r := range target.Requests() {
+		if r.Status == http.StatusTooManyRequests {
+			refused++
+		}
+		if r.Method == http.MethodPost && r.Status == http.StatusCreated {
+			posts++
+		}
+	}
+	seen := map[string]int{}
+	for _, u := range target.Users() {
+		seen[fmt.Sprint(u["userName"])]++
+	}
+	dupes := 0
+	for _, c := range seen {
+		if c > 1 {
+			dupes++
+		}
+	}
+	fmt.Printf("\n| measure | value |\n|---|---|\n")
+	fmt.Printf("| wall time | %s |\n", smp.wall.Round(10*time.Millisecond))
+	fmt.Printf("| ratio to max(floor apply %s, ideal %s) | %.2f |\n", floor.Round(10*time.Millisecond), ideal, float64(smp.wall)/float64(bound))
+	fmt.Printf("| terraform errors | %d |\n", errors)
+	fmt.Printf("| accounts created | %d of %d, %d userNames more than once |\n", posts, n, dupes)
+	fmt.Printf("| requests answered 429 | %d |\n", refused)
+	return nil
+}
+
+func mib(kb int64) string {
+	if kb <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kb)/1024)
+}
+
+// median is the sample with the median wall time, with the median request
+// count and peak memory of all samples.
+func median(s []sample) sample {
+	pick := func(less func(a, b sample) bool) sample {
+		c := append([]sample(nil), s...)
+		sort.Slice(c, func(i, j int) bool { return less(c[i], c[j]) })
+		return c[len(c)/2]
+	}
+	return sample{
+		wall:     pick(func(a, b sample) bool { return a.wall < b.wall }).wall,
+		requests: pick(func(a, b sample) bool { return a.requests < b.requests }).requests,
+		peakKB:   pick(func(a, b sample) bool { return a.peakKB < b.peakKB }).peakKB,
+	}
+}
+
+// accountRequests counts the requests about accounts (/Users...), leaving
+// out discovery.
+func accountRequests(t *scimtarget.Target) int {
+	n := 0
+	for _, r := range t.Requests() {
+		if strings.HasPrefix(r.Path, "/Users") {
+			n++
+		}
+	}
+	return n
+}
+
+// timed runs one terraform command and reports its wall time and the peak
+// resident memory of the provider processes it started (polled from
+// /proc, where available).
+func timed(tf, dir string, env, args []string) (sample, error) {
+	cmd := exec.Command(tf, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	ctx, cancel := context.WithCancel(context.Background())
+	var peak int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if kb := providerPeakKB(); kb > peak {
+				peak = kb
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	cancel()
+	wg.Wait()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && exit.ExitCode() == 2 && args[0] == "plan":
+		// -detailed-exitcode: the plan after the apply has changes.
+		return sample{}, fmt.Errorf("terraform plan in %s after apply is not empty:\n%s", dir, tail(out.String(), 40))
+	default:
+		return sample{}, fmt.Errorf("terraform %s in %s: %v\n%s", strings.Join(args, " "), dir, err, tail(out.String(), 40))
+	}
+	return sample{wall: wall, peakKB: peak}, nil
+}
+
+func tail(s string, lines int) string {
+	parts := strings.Split(s, "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "\n")
+}
+
+// providerPeakKB is the largest VmHWM of the running terraform-provider-scim
+// processes, 0 when there is none or /proc is not available.
+func providerPeakKB() int64 {
+	entries, _ := os.ReadDir("/proc")
+	var peak int64
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		if err != nil || !strings.HasPrefix(strings.TrimSpace(string(comm)), "terraform-provi") {
+			continue
+		}
+		f, err := os.Open(filepath.Join("/proc", e.Name(), "status"))
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if kb > peak {
+					peak = kb
+				}
+			}
+		}
+		f.Close()
+	}
+	return peak
+}
+
+func startTarget(limit int) (*scimtarget.Target, string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	base := "http://" + ln.Addr().String() + scimtarget.BasePath
+	t := scimtarget.New(scimtarget.Options{BearerTokens: []string{token}, BaseURL: base, RateLimit: limit})
+	srv := &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return t, base, func() { _ = srv.Close() }, nil
+}
+
+func writeFloor(dir string, n int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(`
+resource "terraform_data" "person" {
+  for_each = toset([for i in range(%d) : format("p%%05d", i)])
+  input = {
+    email       = "${each.key}@example.com"
+    given_name  = "Given ${each.key}"
+    family_name = "Family"
+    title       = "Engineer"
+    department  = "R&D"
+  }
+}
+`, n)), 0o644)
+}
+
+func writeSCIM(dir, baseURL string, n int, rps string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	pacing := ""
+	if rps != "" {
+		pacing = "  requests_per_second = " + rps + "\n"
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(`
+terraform {
+  required_providers {
+    scim = { source = "openscim/scim" }
+  }
+}
+
+provider "scim" {
+  credentials = [{ url = %[1]q, bearer_token = %[2]q }]
+%[4]s}
+
+resource "scim_connected_app" "app" {
+  name     = "bench"
+  base_url = %[1]q
+}
+
+resource "scim_attribute_mapping" "app" {
+  connected_app_id = scim_connected_app.app.id
+  rules = [
+    { target = "userName", source = "email" },
+    { target = "name.givenName", source = "given_name" },
+    { target = "name.familyName", source = "family_name" },
+    { target = "emails[type eq \"work\"].value", source = "email" },
+    { target = "title", source = "title" },
+    { target = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", source = "department" },
+  ]
+}
+
+resource "scim_provisioned_user" "person" {
+  for_each          = toset([for i in range(%[3]d) : format("p%%05d", i)])
+  connected_app_id  = scim_connected_app.app.id
+  compatibility     = scim_connected_app.app.compatibility
+  attribute_mapping = scim_attribute_mapping.app.rules
+  deprovision       = "abandon"
+  profile = {
+    email       = "${each.key}@example.com"
+    given_name  = "Given ${each.key}"
+    family_name = "Family"
+    title       = "Engineer"
+    department  = "R&D"
+  }
+}
+`, baseURL, token, n, pacing)), 0o644)
+}

@@ -1,0 +1,244 @@
+package scim
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Batched reads: within one Terraform command the provider refreshes every
+// account of an app, one Read at a time per resource, a few at once. Reading
+// them one GET each costs N requests; reading the app's listing costs
+// ceil(T/page) for an app with T accounts. ReadUser serves refreshes from
+// the listing when that is cheaper, and never makes a result depend on it:
+//
+//   - The listing is a cache of this Client, which the provider builds anew
+//     for every Terraform command: nothing read in one command is trusted in
+//     the next.
+//   - An account missing from a listing, or written through this Client
+//     since (PATCH, PUT, DELETE, POST), is read by itself with GetUser, so
+//     deletion, re-creation and the Client's own writes are seen as they are.
+//   - Whether to list is decided by cost, like renting before buying: the
+//     first page is read (it tells totalResults); when the app holds more,
+//     misses are read one by one until they have cost as many requests as
+//     the rest of the listing would, and only then is the rest listed. So an
+//     app that holds far more accounts than Terraform manages is read about
+//     one GET per managed account, never a full listing, and an app that
+//     holds about what Terraform manages is read in a few pages.
+
+// batchPageSize is the page a batched listing asks for; the app's
+// filter.maxResults caps it, and apps may send fewer.
+const batchPageSize = 500
+
+// userBatches holds the listings of one Client, one per set of requested
+// attributes (accounts of one app usually share one mapping).
+type userBatches struct {
+	mu       sync.Mutex
+	disabled bool
+	listings map[string]*listing
+	// written are ids this Client wrote since their listing was read.
+	written map[string]bool
+}
+
+// listing is the app's accounts as listed with one set of attributes.
+type listing struct {
+	attrs []string
+
+	mu      sync.Mutex
+	started bool
+	// loading is closed when the fetch in flight ends; nil when none is.
+	loading chan struct{}
+	err     error
+	byID    map[string]Resource
+	seen    map[string]bool
+	// next is the startIndex where the rest of the listing begins; 0 once
+	// the listing is complete.
+	next int
+	// remaining is how many requests the rest of the listing would cost.
+	remaining int
+	// misses counts reads served one by one while the listing was partial.
+	misses int
+	// pageLen is the page size the app actually served.
+	pageLen int
+}
+
+// DisableBatchReads makes ReadUser read every account by itself, for an app
+// whose listings return less than reading an account does.
+func (c *Client) DisableBatchReads() {
+	c.batches.mu.Lock()
+	defer c.batches.mu.Unlock()
+	c.batches.disabled = true
+}
+
+// ReadUser reads one account for a refresh, as GetUser(id, attributes)
+// would, from the app's listing when that is cheaper (see above). The
+// returned resource may be shared with other readers: treat it as
+// read-only. A 404 comes back as from GetUser.
+func (c *Client) ReadUser(ctx context.Context, id string, attributes []string) (Resource, error) {
+	if id == "" {
+		return nil, errEmptyID("GET")
+	}
+	l := c.batches.listingFor(attributes)
+	if l == nil || c.batches.wasWritten(id) {
+		return c.GetUser(ctx, id, attributes)
+	}
+	for {
+		res, state, wait := l.lookup(ctx, c, id)
+		switch state {
+		case listed:
+			return res, nil
+		case readAlone:
+			return c.GetUser(ctx, id, attributes)
+		case waitFor:
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}
+}
+
+type lookupState int
+
+const (
+	listed    lookupState = iota // found in the listing
+	readAlone                    // read it by itself
+	waitFor                      // a fetch is in flight: wait, then look again
+)
+
+func attributesKey(attributes []string) string {
+	k := make([]string, len(attributes))
+	for i, a := range attributes {
+		k[i] = strings.ToLower(a)
+	}
+	sort.Strings(k)
+	return strings.Join(k, ",")
+}
+
+func (b *userBatches) listingFor(attributes []string) *listing {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.disabled {
+		return nil
+	}
+	if b.listings == nil {
+		b.listings = map[string]*listing{}
+	}
+	key := attributesKey(attributes)
+	l, ok := b.listings[key]
+	if !ok {
+		l = &listing{attrs: append([]string(nil), attributes...)}
+		b.listings[key] = l
+	}
+	return l
+}
+
+// invalidate marks an account written by this Client: its listed copy is
+// stale.
+func (b *userBatches) invalidate(id string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.written == nil {
+		b.written = map[string]bool{}
+	}
+	b.written[id] = true
+}
+
+func (b *userBatches) wasWritten(id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.written[id]
+}
+
+// lookup finds id in the listing, starting a fetch when one is due.
+func (l *listing) lookup(ctx context.Context, c *Client, id string) (Resource, lookupState, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.loading != nil {
+		return nil, waitFor, l.loading
+	}
+	if !l.started {
+		l.started = true
+		return nil, waitFor, l.fetch(ctx, c, true)
+	}
+	if l.err != nil {
+		// The listing failed (an app that cannot list, or not with these
+		// attributes): reads go one by one, which report their own errors.
+		return nil, readAlone, nil
+	}
+	if res, ok := l.byID[id]; ok {
+		return res, listed, nil
+	}
+	if l.next == 0 {
+		return nil, readAlone, nil
+	}
+	l.misses++
+	if l.misses <= l.remaining {
+		return nil, readAlone, nil
+	}
+	return nil, waitFor, l.fetch(ctx, c, false)
+}
+
+// fetch starts reading the first page (first) or the rest of the listing
+// in the background of the caller, with l.mu held; it returns the channel
+// closed when it ends. The fetch runs under the caller's context: if that
+// ends first, the error is recorded and later reads go one by one.
+func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struct{} {
+	done := make(chan struct{})
+	l.loading = done
+	go func() {
+		defer close(done)
+		opts := ListOptions{Attributes: l.attrs, Count: batchPageSize}
+		var (
+			got   []Resource
+			total int
+			err   error
+			start = 1
+			seen  = map[string]bool{}
+		)
+		if first {
+			got, total, err = c.listPage(ctx, opts, start, c.pageSize(batchPageSize))
+			for _, r := range got {
+				seen[r.ID()] = true
+			}
+		} else {
+			l.mu.Lock()
+			start, seen = l.next, l.seen
+			l.mu.Unlock()
+			got, total, err = c.listUsersFrom(ctx, opts, start, seen)
+		}
+
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.loading = nil
+		if err != nil {
+			l.err = err
+			c.log.Log(ctx, LogDebug, "SCIM batched read: listing failed, reading accounts one by one", map[string]any{"error": err.Error()})
+			return
+		}
+		if l.byID == nil {
+			l.byID = map[string]Resource{}
+		}
+		for _, r := range got {
+			if r.ID() != "" {
+				l.byID[r.ID()] = r
+			}
+		}
+		l.seen = seen
+		if !first {
+			l.next = 0
+			return
+		}
+		l.pageLen = len(got)
+		listedSoFar := start - 1 + len(got)
+		if len(got) == 0 || total <= listedSoFar {
+			l.next = 0
+			return
+		}
+		l.next = listedSoFar + 1
+		l.remaining = (total - listedSoFar + l.pageLen - 1) / l.pageLen
+	}()
+	return done
+}

@@ -1,0 +1,187 @@
+package scim
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
+)
+
+// batchTarget is a local target holding n accounts, and a client for it
+// that has run discovery (so page sizes follow the app's maxResults).
+func batchTarget(t *testing.T, n int, mods ...func(*scimtarget.Options)) (*scimtarget.Target, *Client, []string) {
+	t.Helper()
+	opts := scimtarget.Options{}
+	for _, m := range mods {
+		m(&opts)
+	}
+	tg, srv := scimtarget.NewTestServer(t, opts)
+	ids := make([]string, n)
+	for i := range ids {
+		id, err := tg.AddUser(map[string]any{"userName": fmt.Sprintf("user%04d@example.com", i), "title": "Engineer", "active": true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = id
+	}
+	c := newTestClient(t, scimtarget.BaseURL(srv))
+	if _, err := c.Discover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tg.ResetRequests()
+	return tg, c, ids
+}
+
+var batchAttrs = []string{"active", "title", "userName"}
+
+// readAll reads ids with ReadUser from 10 goroutines, as Terraform's
+// refresh does, and returns what each read gave.
+func readAll(t *testing.T, c *Client, ids []string) map[string]Resource {
+	t.Helper()
+	var (
+		mu  sync.Mutex
+		out = map[string]Resource{}
+		wg  sync.WaitGroup
+		ch  = make(chan string)
+	)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range ch {
+				res, err := c.ReadUser(context.Background(), id, batchAttrs)
+				if err != nil {
+					t.Errorf("ReadUser(%s): %v", id, err)
+					continue
+				}
+				mu.Lock()
+				out[id] = res
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, id := range ids {
+		ch <- id
+	}
+	close(ch)
+	wg.Wait()
+	return out
+}
+
+func userRequests(tg *scimtarget.Target) int {
+	return tg.Count(http.MethodGet, "/Users") + tg.Count(http.MethodGet, "/Users/*")
+}
+
+// An app that holds about what Terraform manages is read in a few pages:
+// at most N/50 requests plus a constant, and every account as GET gives it.
+func TestReadUserBatchesARefresh(t *testing.T) {
+	tg, c, ids := batchTarget(t, 1000)
+	got := readAll(t, c, ids)
+	t.Logf("requests: %d (listings %d, single %d)", userRequests(tg), tg.Count(http.MethodGet, "/Users"), tg.Count(http.MethodGet, "/Users/*"))
+	if n := userRequests(tg); n > 1000/50+12 {
+		t.Errorf("reading 1000 accounts sent %d requests, want at most %d", n, 1000/50+12)
+	}
+	for _, id := range ids[:50] {
+		want, err := c.GetUser(context.Background(), id, batchAttrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[id], want) {
+			t.Fatalf("ReadUser(%s) = %v, GetUser = %v", id, got[id], want)
+		}
+	}
+}
+
+// An app that holds far more accounts than Terraform manages is read about
+// one GET per account: never a full listing.
+func TestReadUserFewOfMany(t *testing.T) {
+	tg, c, ids := batchTarget(t, 3000)
+	few := []string{ids[2999], ids[1500], ids[2000], ids[2500], ids[2100], ids[2700], ids[2900], ids[2222], ids[2333], ids[2444]}
+	readAll(t, c, few)
+	// One first page, then each miss by itself.
+	if n := userRequests(tg); n > len(few)+1 {
+		t.Errorf("reading %d of 3000 accounts sent %d requests, want at most %d", len(few), n, len(few)+1)
+	}
+}
+
+// Correctness never depends on the listing: an account written by this
+// client (PATCH, DELETE) or created after the listing is read as it is.
+func TestReadUserNeverTrustsTheListingForChanges(t *testing.T) {
+	_, c, ids := batchTarget(t, 300)
+	ctx := context.Background()
+	readAll(t, c, ids)
+
+	// Writes by this client are never served from the listing.
+	if _, err := c.PatchUser(ctx, ids[20], []PatchOp{{Op: PatchReplace, Path: "title", Value: "Manager"}}, "", batchAttrs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.ReadUser(ctx, ids[20], batchAttrs)
+	if err != nil || res["title"] != "Manager" {
+		t.Errorf("ReadUser after this client's PATCH = %v, %v; want title Manager", res, err)
+	}
+	if err := c.DeleteUser(ctx, ids[30], ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ReadUser(ctx, ids[30], batchAttrs); !IsNotFound(err) {
+		t.Errorf("ReadUser after this client's DELETE: %v, want 404", err)
+	}
+	created, err := c.CreateUser(ctx, Resource{"userName": "new@example.com", "title": "Intern"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = c.ReadUser(ctx, created.ID(), batchAttrs)
+	if err != nil || res["title"] != "Intern" {
+		t.Errorf("ReadUser of an account created after the listing = %v, %v", res, err)
+	}
+	// Not in the listing at all (never existed): read by itself, 404.
+	if _, err := c.ReadUser(ctx, "no-such-id", batchAttrs); !IsNotFound(err) {
+		t.Errorf("ReadUser of an unknown id: %v, want 404", err)
+	}
+}
+
+// A deleted account is missing from a listing read after the deletion, and
+// is then read by itself: 404.
+func TestReadUserMissingFromListingIsReadAlone(t *testing.T) {
+	tg, c, ids := batchTarget(t, 50)
+	if err := tg.DeleteUser(ids[7]); err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, c, ids[8:])
+	if len(got) != len(ids)-8 {
+		t.Fatalf("read %d accounts, want %d", len(got), len(ids)-8)
+	}
+	tg.ResetRequests()
+	if _, err := c.ReadUser(context.Background(), ids[7], batchAttrs); !IsNotFound(err) {
+		t.Errorf("ReadUser of a deleted account: %v, want 404", err)
+	}
+	if n := tg.Count(http.MethodGet, "/Users/"+ids[7]); n != 1 {
+		t.Errorf("the deleted account was read %d times by itself, want 1", n)
+	}
+}
+
+// An app whose listing fails is read one account at a time.
+func TestReadUserListingFails(t *testing.T) {
+	tg, c, ids := batchTarget(t, 20)
+	tg.InjectFault(scimtarget.Fault{Method: http.MethodGet, Path: "/Users", Status: http.StatusBadRequest, Times: 100})
+	got := readAll(t, c, ids)
+	if len(got) != len(ids) {
+		t.Fatalf("read %d accounts, want %d", len(got), len(ids))
+	}
+	if n := tg.Count(http.MethodGet, "/Users/*"); n != len(ids) {
+		t.Errorf("%d GETs of single accounts, want %d", n, len(ids))
+	}
+}
+
+// DisableBatchReads reads every account by itself.
+func TestReadUserDisabled(t *testing.T) {
+	tg, c, ids := batchTarget(t, 20)
+	c.DisableBatchReads()
+	readAll(t, c, ids)
+	if n, l := tg.Count(http.MethodGet, "/Users/*"), tg.Count(http.MethodGet, "/Users"); n != len(ids) || l != 0 {
+		t.Errorf("%d single GETs and %d listings, want %d and 0", n, l, len(ids))
+	}
+}
