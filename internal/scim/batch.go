@@ -163,13 +163,14 @@ func (l *listing) lookup(ctx context.Context, c *Client, id string) (Resource, l
 		l.started = true
 		return nil, waitFor, l.fetch(ctx, c, true)
 	}
-	if l.err != nil {
-		// The listing failed (an app that cannot list, or not with these
-		// attributes): reads go one by one, which report their own errors.
-		return nil, readAlone, nil
-	}
 	if res, ok := l.byID[id]; ok {
 		return res, listed, nil
+	}
+	if l.err != nil {
+		// The listing failed (an app that cannot list, or not with these
+		// attributes): the rest is read one by one, and each read reports
+		// its own error.
+		return nil, readAlone, nil
 	}
 	if l.next == 0 {
 		return nil, readAlone, nil

@@ -185,3 +185,22 @@ func TestReadUserDisabled(t *testing.T) {
 		t.Errorf("%d single GETs and %d listings, want %d and 0", n, l, len(ids))
 	}
 }
+
+// The rest of a listing fails after its first page: accounts of that page
+// are still served from it, and the others are read one by one.
+func TestReadUserRestOfListingFails(t *testing.T) {
+	tg, c, ids := batchTarget(t, 600)
+	ctx := context.Background()
+	if _, err := c.ReadUser(ctx, ids[0], batchAttrs); err != nil {
+		t.Fatal(err)
+	}
+	tg.InjectFault(scimtarget.Fault{Method: http.MethodGet, Path: "/Users", Status: http.StatusBadRequest, Times: 100})
+	got := readAll(t, c, ids)
+	if len(got) != len(ids) {
+		t.Fatalf("read %d accounts, want %d", len(got), len(ids))
+	}
+	singles := tg.Count(http.MethodGet, "/Users/*")
+	if singles == 0 || singles >= len(ids) {
+		t.Errorf("%d single GETs: want the accounts outside the first page only", singles)
+	}
+}
