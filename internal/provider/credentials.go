@@ -237,10 +237,12 @@ type clientSettings struct {
 	retryStatuses     []int
 }
 
-// clientFactory hands resources a SCIM client for a base URL. Clients are
-// cached per base URL for the life of the provider process so that discovery
-// and rate limits are shared between resources of one app; nothing a resource
-// needs to be correct lives only here (design decision 1).
+// clientFactory hands resources a SCIM client for a base URL. Configure
+// builds a new factory for every Terraform command, and clients are cached
+// per base URL in it, so discovery, pacing and batched reads are shared
+// between the resources of one app within one command and forgotten with
+// it; nothing a resource needs to be correct lives only here (every
+// resource works from its own state and the provider configuration).
 type clientFactory struct {
 	creds    []credential
 	settings clientSettings
