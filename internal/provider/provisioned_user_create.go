@@ -25,12 +25,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	ctx, call, diags := r.prepare(ctx, &plan)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	values, diags := r.desiredValues(ctx, call, &plan)
+	ctx, call, values, diags := r.prepareWrite(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -309,6 +304,18 @@ func (r *provisionedUserResource) saveCreated(ctx context.Context, call *userCal
 			fmt.Sprintf("The app at %s created the account %s but holds other values than were sent:\n  %s\n"+
 				"The next plan will show them as drift.", call.appID, created.ID(), strings.Join(differ, "\n  ")))
 	}
+}
+
+// prepareWrite is prepare plus the desired values, what Create and Update
+// both start from.
+func (r *provisionedUserResource) prepareWrite(ctx context.Context, m *provisionedUserModel) (context.Context, *userCall, map[string]string, diag.Diagnostics) {
+	ctx, call, diags := r.prepare(ctx, m)
+	if diags.HasError() {
+		return ctx, nil, nil, diags
+	}
+	values, d := r.desiredValues(ctx, call, m)
+	diags.Append(d...)
+	return ctx, call, values, diags
 }
 
 // desiredValues evaluates the mapping for the account (the plan has them

@@ -24,12 +24,7 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	ctx, call, diags := r.prepare(ctx, &plan)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	desired, diags := r.desiredValues(ctx, call, &plan)
+	ctx, call, desired, diags := r.prepareWrite(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
