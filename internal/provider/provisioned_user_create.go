@@ -127,19 +127,9 @@ func (r *provisionedUserResource) link(ctx context.Context, call *userCall, plan
 // describeOverwrites says which values an existing account had that linking
 // it replaced, one line per attribute.
 func describeOverwrites(before, after map[string]string, activeBefore, activeAfter bool, call *userCall) string {
-	var lines []string
-	for _, p := range sortedKeys(before, after) {
-		was, had := before[p]
-		is, has := after[p]
-		switch {
-		case had && !has:
-			lines = append(lines, fmt.Sprintf("%s: %q -> removed", p, was))
-		case !had && has:
-			lines = append(lines, fmt.Sprintf("%s: unset -> %q", p, is))
-		case !mapping.ValuesEqual(p, was, is, call.settings.discovery):
-			lines = append(lines, fmt.Sprintf("%s: %q -> %q", p, was, is))
-		}
-	}
+	lines := valueChanges(before, after, call, func(p string, was, is *string) string {
+		return fmt.Sprintf("%s: %s -> %s", p, quotedOr(was, "unset"), quotedOr(is, "removed"))
+	})
 	if activeBefore != activeAfter {
 		lines = append(lines, fmt.Sprintf("active: %v -> %v", activeBefore, activeAfter))
 	}

@@ -179,20 +179,9 @@ func (r *provisionedUserResource) describeChangeUnderneath(ctx context.Context, 
 	if err != nil {
 		return fmt.Sprintf("Reading the account again to show what changed failed: %v", err)
 	}
-	now := call.readBack(res, before, true)
-	var lines []string
-	for _, p := range sortedKeys(before, now) {
-		was, hadBefore := before[p]
-		is, hasNow := now[p]
-		switch {
-		case hadBefore && !hasNow:
-			lines = append(lines, fmt.Sprintf("%s: was %q, now unset", p, was))
-		case !hadBefore && hasNow:
-			lines = append(lines, fmt.Sprintf("%s: was unset, now %q", p, is))
-		case !mapping.ValuesEqual(p, was, is, call.settings.discovery):
-			lines = append(lines, fmt.Sprintf("%s: was %q, now %q", p, was, is))
-		}
-	}
+	lines := valueChanges(before, call.readBack(res, before, true), call, func(p string, was, is *string) string {
+		return fmt.Sprintf("%s: was %s, now %s", p, quotedOr(was, "unset"), quotedOr(is, "unset"))
+	})
 	if activeNow := activeOf(res, activeBefore.ValueBool()); !activeBefore.IsNull() && activeNow != activeBefore.ValueBool() {
 		lines = append(lines, fmt.Sprintf("active: was %v, now %v", activeBefore.ValueBool(), activeNow))
 	}
@@ -200,6 +189,34 @@ func (r *provisionedUserResource) describeChangeUnderneath(ctx context.Context, 
 		return fmt.Sprintf("The account is now at version %s; none of the attributes Terraform manages changed (something else about the account did).", res.Version())
 	}
 	return fmt.Sprintf("Changed in the app since Terraform last read it (now version %s):\n  %s", res.Version(), strings.Join(lines, "\n  "))
+}
+
+// valueChanges renders, sorted by path, each managed value that differs
+// between before and after (semantically, as refresh compares); line gets
+// nil for the side that has no value.
+func valueChanges(before, after map[string]string, call *userCall, line func(p string, was, is *string) string) []string {
+	var lines []string
+	for _, p := range sortedKeys(before, after) {
+		was, had := before[p]
+		is, has := after[p]
+		switch {
+		case had && !has:
+			lines = append(lines, line(p, &was, nil))
+		case !had && has:
+			lines = append(lines, line(p, nil, &is))
+		case !mapping.ValuesEqual(p, was, is, call.settings.discovery):
+			lines = append(lines, line(p, &was, &is))
+		}
+	}
+	return lines
+}
+
+// quotedOr is s quoted, or absent when s is nil.
+func quotedOr(s *string, absent string) string {
+	if s == nil {
+		return absent
+	}
+	return fmt.Sprintf("%q", *s)
 }
 
 func sortedKeys(maps ...map[string]string) []string {
