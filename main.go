@@ -3,12 +3,14 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/openscim/terraform-provider-scim/internal/protoserver"
 	"github.com/openscim/terraform-provider-scim/internal/provider"
 )
 
@@ -26,10 +28,16 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.RegistryAddress,
-		Debug:   debug,
-	})
+	quietUnlessLogged(debug)
+	stopProfiling := startProfiling()
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(provider.RegistryAddress, func() tfprotov6.ProviderServer {
+		return protoserver.Wrap(providerserver.NewProtocol6(provider.New(version)())())
+	}, opts...)
+	stopProfiling()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -120,7 +120,7 @@ resource "scim_attribute_mapping" "app" {
 resource "scim_provisioned_user" "alice" {
   connected_app_id  = scim_connected_app.app.id
   compatibility     = scim_connected_app.app.compatibility
-  attribute_mapping = scim_attribute_mapping.app.rules
+  attribute_mapping = scim_attribute_mapping.app.encoded
   profile           = { email = "Alice@Example.com", given_name = "Alice", family_name = "Ng" }
 }
 TF

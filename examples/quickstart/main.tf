@@ -61,7 +61,7 @@ resource "scim_provisioned_user" "demo" {
   for_each          = { for k, p in local.people : k => p if !contains(var.departed, k) }
   connected_app_id  = scim_connected_app.demo.id
   compatibility     = scim_connected_app.demo.compatibility
-  attribute_mapping = scim_attribute_mapping.demo.rules
+  attribute_mapping = scim_attribute_mapping.demo.encoded
   profile           = each.value
   active            = !contains(var.leavers, each.key)
   deprovision       = "deactivate"

@@ -39,12 +39,18 @@ func main() {
 	tf := flag.String("terraform", "terraform", "the terraform CLI")
 	rps := flag.String("requests-per-second", "", "provider requests_per_second (empty: the provider's default)")
 	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
+	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them)")
 	flag.Parse()
+	profileDir = *profile
 	if err := run(*n, *rounds, *tf, *rps, *limit); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1)
 	}
 }
+
+// profileDir, when set, receives the provider's profiles of each measured
+// command (see SCIM_PROVIDER_PROFILE_DIR in main_profile.go).
+var profileDir string
 
 type sample struct {
 	wall     time.Duration
@@ -100,10 +106,19 @@ func run(n, rounds int, tf, rps string, limit int) error {
 			{scimDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &scimRefresh, target},
 		}
 		for _, s := range steps {
+			stepEnv := env
 			if s.t != nil {
 				s.t.ResetRequests()
+				if profileDir != "" {
+					d := filepath.Join(profileDir, fmt.Sprintf("round%d-%s", r, s.args[0]))
+					if err := os.MkdirAll(d, 0o755); err != nil {
+						stop()
+						return err
+					}
+					stepEnv = append(append([]string(nil), env...), "SCIM_PROVIDER_PROFILE_DIR="+d)
+				}
 			}
-			smp, err := timed(tf, s.dir, env, s.args)
+			smp, err := timed(tf, s.dir, stepEnv, s.args)
 			if err != nil {
 				stop()
 				return err
@@ -317,7 +332,7 @@ func writeFloor(dir string, n int) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(`
 resource "terraform_data" "person" {
-  for_each = toset([for i in range(%d) : format("p%%05d", i)])
+  for_each = %s
   input = {
     email       = "${each.key}@example.com"
     given_name  = "Given ${each.key}"
@@ -326,7 +341,15 @@ resource "terraform_data" "person" {
     department  = "R&D"
   }
 }
-`, n)), 0o644)
+`, keysExpr(n))), 0o644)
+}
+
+// keysExpr is an HCL expression for the set of n keys p00000, p00001, ...:
+// range() yields at most 1,024 values, so the keys are built in blocks.
+func keysExpr(n int) string {
+	const block = 1000
+	return fmt.Sprintf(`toset(flatten([for a in range(%d) : [for b in range(%d) : format("p%%05d", a * %d + b) if a * %d + b < %d]]))`,
+		(n+block-1)/block, block, block, block, n)
 }
 
 func writeSCIM(dir, baseURL string, n int, rps string) error {
@@ -366,10 +389,10 @@ resource "scim_attribute_mapping" "app" {
 }
 
 resource "scim_provisioned_user" "person" {
-  for_each          = toset([for i in range(%[3]d) : format("p%%05d", i)])
+  for_each          = %[3]s
   connected_app_id  = scim_connected_app.app.id
   compatibility     = scim_connected_app.app.compatibility
-  attribute_mapping = scim_attribute_mapping.app.rules
+  attribute_mapping = scim_attribute_mapping.app.encoded
   deprovision       = "abandon"
   profile = {
     email       = "${each.key}@example.com"
@@ -379,5 +402,5 @@ resource "scim_provisioned_user" "person" {
     department  = "R&D"
   }
 }
-`, baseURL, token, n, pacing)), 0o644)
+`, baseURL, token, keysExpr(n), pacing)), 0o644)
 }

@@ -38,6 +38,7 @@ type attributeMappingModel struct {
 	ID                types.String `tfsdk:"id"`
 	ConnectedAppID    types.String `tfsdk:"connected_app_id"`
 	Rules             types.List   `tfsdk:"rules"`
+	Encoded           types.String `tfsdk:"encoded"`
 	ManagedAttributes types.List   `tfsdk:"managed_attributes"`
 	SchemaProblems    types.List   `tfsdk:"schema_problems"`
 }
@@ -53,8 +54,8 @@ func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRe
 			"The rules are checked at plan time, when the mapping is created or changed, against the app's `/Schemas`: each path must exist, be writable and take a value of " +
 			"the right type, and `userName` must be mapped; every error names the rule. A refresh checks the rules against the app's " +
 			"current schemas again: a mapping that no longer fits (say the app made a mapped attribute read-only) is reported as a " +
-			"warning and recorded in `schema_problems`. The mapping lives only in Terraform: pass its `rules` to `scim_provisioned_user.attribute_mapping`, " +
-			"so a changed rule shows up in the plan as an update of every affected account.",
+			"warning and recorded in `schema_problems`. The mapping lives only in Terraform: pass its `encoded` rules to `scim_provisioned_user.attribute_mapping`, " +
+			"so a changed rule shows up in the plan once, here, and as an update of every affected account with the values that change.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -71,6 +72,12 @@ func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The rules, one per SCIM attribute path. `userName` must be among the targets.",
 				NestedObject:        schema.NestedAttributeObject{Attributes: ruleAttributes()},
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+			},
+			"encoded": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The rules encoded on one line (`v1: userName=email|lower; displayName=template('{given_name} {family_name}'); ...`), " +
+					"for `scim_provisioned_user.attribute_mapping`: each account carries one short string instead of the rule list, " +
+					"and a changed mapping adds one line to each affected account's plan. Known at plan time whenever the rules are.",
 			},
 			"managed_attributes": schema.ListAttribute{
 				Computed:            true,
@@ -151,10 +158,12 @@ func (r *attributeMappingResource) ModifyPlan(ctx context.Context, req resource.
 	resp.Diagnostics.Append(diags...)
 	if !ok {
 		plan.ManagedAttributes = types.ListUnknown(types.StringType)
+		plan.Encoded = types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	plan.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
+	plan.Encoded = types.StringValue(mapping.Encode(rules))
 	if unchanged || plan.ConnectedAppID.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -204,6 +213,7 @@ func (r *attributeMappingResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	state.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
+	state.Encoded = types.StringValue(mapping.Encode(rules))
 	d, diags := r.discover(ctx, state.ConnectedAppID.ValueString(), true)
 	resp.Diagnostics.Append(diags...)
 	if d != nil {
@@ -259,6 +269,7 @@ func (r *attributeMappingResource) check(ctx context.Context, m *attributeMappin
 		return diags
 	}
 	m.ManagedAttributes = stringList(mapping.ManagedPaths(rules))
+	m.Encoded = types.StringValue(mapping.Encode(rules))
 	disc, d := r.discover(ctx, m.ConnectedAppID.ValueString(), false)
 	diags.Append(d...)
 	if disc == nil {

@@ -14,7 +14,7 @@ func TestAccBadInput_refusedAtPlan(t *testing.T) {
 		return providerConfig(baseURL, testToken) + fmt.Sprintf(`
 resource "scim_provisioned_user" "x" {
   connected_app_id  = %q
-  attribute_mapping = [{ target = "userName", source = "email" }]
+  attribute_mapping = "v1: userName=email"
   profile           = { email = "x@example.com" }
 %s
 }
@@ -64,6 +64,26 @@ resource "scim_attribute_mapping" "x" {
 }
 `,
 			want: `not an absolute http\(s\) URL`,
+		},
+		"attribute_mapping written by hand": {
+			config: providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_provisioned_user" "x" {
+  connected_app_id  = %q
+  attribute_mapping = "userName=email"
+  profile           = { email = "x@example.com" }
+}
+`, baseURL),
+			want: `starts with "v1:"; set it to the .encoded. attribute of a scim_attribute_mapping`,
+		},
+		"encoded rules without userName": {
+			config: providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_provisioned_user" "x" {
+  connected_app_id  = %q
+  attribute_mapping = "v1: title=title"
+  profile           = { email = "x@example.com" }
+}
+`, baseURL),
+			want: `userName`,
 		},
 		"rule with two sources": {
 			config: user("") + fmt.Sprintf(`

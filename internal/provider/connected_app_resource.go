@@ -192,9 +192,35 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	if newAddress && r.clients != nil && !plan.ID.IsUnknown() && !plan.ID.IsNull() && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(r.checkAddressAtPlan(ctx, plan.ID.ValueString())...)
+	if r.clients == nil || plan.ID.IsUnknown() || plan.ID.IsNull() || resp.Diagnostics.HasError() {
+		return
 	}
+	if newAddress {
+		resp.Diagnostics.Append(r.checkAddressAtPlan(ctx, plan.ID.ValueString())...)
+		return
+	}
+	resp.Diagnostics.Append(r.checkAppAtPlan(ctx, plan.ID.ValueString(), plan.Compatibility)...)
+}
+
+// checkAppAtPlan fails the plan of an app that is already managed when it
+// cannot be discovered or rejects the credentials, so that the error is
+// reported once, here, and Terraform skips planning the accounts that depend
+// on the app, which would each fail the same way. A refresh checks the
+// same (Read); this covers plans without one (-refresh=false). Discovery
+// and the credential check run once per app per command, so a plan after a
+// refresh sends nothing more.
+func (r *connectedAppResource) checkAppAtPlan(ctx context.Context, id string, compat types.Object) diag.Diagnostics {
+	client, err := r.clients.Client(id)
+	if err != nil {
+		return nil
+	}
+	d, err := client.Discover(r.clients.withMasking(ctx))
+	if err != nil {
+		return diag.Diagnostics{appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err)}
+	}
+	settings, diags := settingsFor(ctx, d, compat)
+	settings.applyTo(client)
+	return append(diags, r.checkCredentialsOnRefresh(ctx, id)...)
 }
 
 func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -218,6 +244,10 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	prior := state.Capabilities
 	resp.Diagnostics.Append(r.discoverInto(ctx, &state, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.checkCredentialsOnRefresh(ctx, state.ID.ValueString())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -349,6 +379,30 @@ func (r *connectedAppResource) probeUsers(ctx context.Context, client *scim.Clie
 				"Provisioning may still work; this is reported so you know before the first account is created.", id, err))
 	}
 	return diags
+}
+
+// checkCredentialsOnRefresh lists one user, as create does, once per app
+// per command, so that
+// credentials the app rejects (401, 403) fail the refresh of the app itself:
+// Terraform then skips the accounts that depend on it, and the plan shows
+// one error, here, instead of the same error once per account. An app that
+// cannot be reached already failed discovery. Other failures of the listing
+// are left to the accounts, which are read one by one when listing fails
+// (some apps refuse unfiltered listings).
+func (r *connectedAppResource) checkCredentialsOnRefresh(ctx context.Context, id string) diag.Diagnostics {
+	return r.clients.once("credentials "+id, func() diag.Diagnostics {
+		var diags diag.Diagnostics
+		ctx := r.clients.withMasking(ctx)
+		client, err := r.clients.Client(id)
+		if err != nil {
+			return diags
+		}
+		_, _, err = client.ListUsers(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
+		if scim.IsUnauthorized(err) {
+			diags.Append(appErrorDiagnostic(r.clients, "Listing one user to check that the app accepts the credentials", id, err))
+		}
+		return diags
+	})
 }
 
 // checkAddressAtPlan fails the plan of a new app address that serves no

@@ -250,6 +250,30 @@ type clientFactory struct {
 
 	mu      sync.Mutex
 	clients map[string]*scim.Client
+	checks  map[string]*check
+}
+
+// check is the shared result of a check run once per command.
+type check struct {
+	once  sync.Once
+	diags diag.Diagnostics
+}
+
+// once runs f the first time key is asked for in this command and hands
+// every caller its diagnostics.
+func (f *clientFactory) once(key string, run func() diag.Diagnostics) diag.Diagnostics {
+	f.mu.Lock()
+	if f.checks == nil {
+		f.checks = map[string]*check{}
+	}
+	c, ok := f.checks[key]
+	if !ok {
+		c = &check{}
+		f.checks[key] = c
+	}
+	f.mu.Unlock()
+	c.once.Do(func() { c.diags = run() })
+	return c.diags
 }
 
 func newClientFactory(creds []credential, settings clientSettings, version string) *clientFactory {

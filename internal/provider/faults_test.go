@@ -567,6 +567,12 @@ func faultHTMLAnswer(method, pattern string) scimtarget.Fault {
 	return scimtarget.Fault{Method: method, Path: pattern, Status: http.StatusOK, Body: faultHTMLBody, ContentType: "text/html"}
 }
 
+// times makes f apply to n matching requests.
+func times(n int, f scimtarget.Fault) scimtarget.Fault {
+	f.Times = n
+	return f
+}
+
 // faultBrokenAnswer applies the write, then answers 200 with a body that is not
 // JSON.
 func faultBrokenAnswer(method, pattern string) scimtarget.Fault {
@@ -627,9 +633,10 @@ func TestAccFault_malformedAnswers(t *testing.T) {
 			},
 			{
 				// Read: a refresh answered with an HTML page fails.
-				// The listing fails, so does the read of an account by
+				// The app's own check of the credentials (one user listed)
+				// and the listing fail, so does the read of an account by
 				// itself that follows.
-				PreConfig:   inject(faultHTMLAnswer(http.MethodGet, "/Users"), faultHTMLAnswer(http.MethodGet, "/Users/*")),
+				PreConfig:   inject(times(2, faultHTMLAnswer(http.MethodGet, "/Users")), faultHTMLAnswer(http.MethodGet, "/Users/*")),
 				Config:      cfg.created,
 				ExpectError: htmlError,
 			},

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/openscim/terraform-provider-scim/internal/protoserver"
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
@@ -17,9 +18,12 @@ import (
 const testToken = "test-token-5b1d0c"
 
 // protoV6ProviderFactories runs the provider in the test process, so the
-// acceptance tests need no registry, no plugin cache and no network.
+// acceptance tests need no registry, no plugin cache and no network. It is
+// wrapped as main.go serves it.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"scim": providerserver.NewProtocol6WithError(New("test")()),
+	"scim": func() (tfprotov6.ProviderServer, error) {
+		return protoserver.Wrap(providerserver.NewProtocol6(New("test")())()), nil
+	},
 }
 
 // testAccPreCheck makes sure nothing from the developer's environment leaks

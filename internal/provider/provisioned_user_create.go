@@ -318,7 +318,7 @@ func (r *provisionedUserResource) desiredValues(ctx context.Context, call *userC
 	profile, _ := stringMap(ctx, m.Profile)
 	values, err := mapping.Evaluate(call.rules, profile, call.settings.discovery)
 	if err != nil {
-		diags.Append(issueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
+		diags.Append(encodedIssueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
 		return nil, diags
 	}
 	m.Attributes = mapValue(values)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -60,7 +59,7 @@ type provisionedUserModel struct {
 	Location         types.String   `tfsdk:"location"`
 	ConnectedAppID   types.String   `tfsdk:"connected_app_id"`
 	Compatibility    types.Object   `tfsdk:"compatibility"`
-	AttributeMapping types.List     `tfsdk:"attribute_mapping"`
+	AttributeMapping types.String   `tfsdk:"attribute_mapping"`
 	Profile          types.Map      `tfsdk:"profile"`
 	Active           types.Bool     `tfsdk:"active"`
 	Deprovision      types.String   `tfsdk:"deprovision"`
@@ -115,12 +114,11 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 					"Unset (the default), and for each unset field, the app's discovery decides.",
 				Attributes: compatibilitySchemaAttributes(),
 			},
-			"attribute_mapping": schema.ListNestedAttribute{
+			"attribute_mapping": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "The mapping rules; pass `scim_attribute_mapping.<name>.rules`, so a changed mapping plans an " +
-					"update of every affected account.",
-				NestedObject: schema.NestedAttributeObject{Attributes: ruleAttributes()},
-				Validators:   []validator.List{listvalidator.SizeAtLeast(1)},
+				MarkdownDescription: "The mapping rules, encoded on one line; pass `scim_attribute_mapping.<name>.encoded`. " +
+					"A changed mapping plans an update of every affected account, showing the attribute values that change " +
+					"and this one line, not the rules again (the rules' diff is shown once, at the mapping).",
 			},
 			"profile": schema.MapAttribute{
 				Required:            true,
@@ -234,10 +232,10 @@ func (r *provisionedUserResource) ValidateConfig(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rules, ok, diags := rulesFromList(ctx, m.AttributeMapping)
+	rules, ok, diags := rulesFromEncoded(m.AttributeMapping)
 	resp.Diagnostics.Append(diags...)
 	if ok {
-		resp.Diagnostics.Append(issueDiagnostics("attribute_mapping", mapping.ValidateRules(rules), summaryInvalidMapping)...)
+		resp.Diagnostics.Append(encodedIssueDiagnostics("attribute_mapping", mapping.ValidateRules(rules), summaryInvalidMapping)...)
 	}
 }
 
@@ -363,7 +361,7 @@ func (r *provisionedUserResource) prepare(ctx context.Context, m *provisionedUse
 	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
 	diags.Append(sdiags...)
 	settings.applyTo(client)
-	rules, _, rdiags := rulesFromList(ctx, m.AttributeMapping)
+	rules, _, rdiags := rulesFromEncoded(m.AttributeMapping)
 	diags.Append(rdiags...)
 	return ctx, &userCall{client: client, settings: settings, rules: rules, appID: appID}, diags
 }
@@ -390,7 +388,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 
 	plan.Attributes = types.MapUnknown(types.StringType)
 	plan.UserName = types.StringUnknown()
-	rules, rulesKnown, diags := rulesFromList(ctx, plan.AttributeMapping)
+	rules, rulesKnown, diags := rulesFromEncoded(plan.AttributeMapping)
 	resp.Diagnostics.Append(diags...)
 	profile, profileKnown := stringMap(ctx, plan.Profile)
 	if rulesKnown && profileKnown && !plan.ConnectedAppID.IsUnknown() {
@@ -401,7 +399,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		values, err := mapping.Evaluate(rules, profile, call.settings.discovery)
 		if err != nil {
-			resp.Diagnostics.Append(issueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
+			resp.Diagnostics.Append(encodedIssueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
 			return
 		}
 		plan.Attributes = mapValue(values)
@@ -449,7 +447,7 @@ func keepEquivalentInputs(ctx context.Context, req resource.ModifyPlanRequest, r
 	if plan.AttributeMapping.Equal(state.AttributeMapping) && plan.Profile.Equal(state.Profile) {
 		return diags
 	}
-	prior, ok, d := rulesFromList(ctx, state.AttributeMapping)
+	prior, ok, d := rulesFromEncoded(state.AttributeMapping)
 	diags.Append(d...)
 	if !ok || !managesAll(rules, mapping.ManagedPaths(prior)) {
 		return diags

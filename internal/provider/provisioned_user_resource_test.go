@@ -88,7 +88,7 @@ func (c peopleConfig) users() string {
 resource "scim_provisioned_user" %q {
   connected_app_id  = scim_connected_app.app.id
   compatibility     = scim_connected_app.app.compatibility
-  attribute_mapping = scim_attribute_mapping.app.rules
+  attribute_mapping = scim_attribute_mapping.app.encoded
   profile           = local.people.%s
 %s
 }

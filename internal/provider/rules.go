@@ -14,9 +14,8 @@ import (
 	"github.com/openscim/terraform-provider-scim/internal/mapping"
 )
 
-// ruleModel is one mapping rule as Terraform holds it. The same object type
-// is `rules` of scim_attribute_mapping and `attribute_mapping` of
-// scim_provisioned_user, so one can be assigned to the other.
+// ruleModel is one mapping rule as Terraform holds it in `rules` of
+// scim_attribute_mapping.
 type ruleModel struct {
 	Target    types.String `tfsdk:"target"`
 	Source    types.String `tfsdk:"source"`
@@ -99,10 +98,36 @@ func rulesFromList(ctx context.Context, l types.List) (rules []mapping.Rule, ok 
 	return rules, true, diags
 }
 
+// rulesFromEncoded decodes `attribute_mapping` of scim_provisioned_user,
+// the `encoded` attribute of a scim_attribute_mapping. ok is false when it is
+// unknown or null, or does not decode (then with an error on the attribute).
+func rulesFromEncoded(s types.String) (rules []mapping.Rule, ok bool, diags diag.Diagnostics) {
+	if s.IsNull() || s.IsUnknown() {
+		return nil, false, nil
+	}
+	rules, err := mapping.Decode(s.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("attribute_mapping"), summaryInvalidMapping, err.Error())
+		return nil, false, diags
+	}
+	return rules, true, nil
+}
+
 // issueDiagnostics turns the mapping engine's issues into diagnostics on the
-// rule and field at fault under attribute root. Errors that are not issues
-// become plain errors with the given summary.
+// rule and field at fault under attribute root, a rules list. Errors that
+// are not issues become plain errors with the given summary.
 func issueDiagnostics(root string, errs []error, fallbackSummary string) diag.Diagnostics {
+	return issueDiagnosticsAt(root, true, errs, fallbackSummary)
+}
+
+// encodedIssueDiagnostics is issueDiagnostics for attribute root holding
+// encoded rules (a string): every issue is on the attribute, its text names
+// the rule.
+func encodedIssueDiagnostics(root string, errs []error, fallbackSummary string) diag.Diagnostics {
+	return issueDiagnosticsAt(root, false, errs, fallbackSummary)
+}
+
+func issueDiagnosticsAt(root string, perRule bool, errs []error, fallbackSummary string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, err := range errs {
 		issues := mapping.Issues(err)
@@ -112,7 +137,7 @@ func issueDiagnostics(root string, errs []error, fallbackSummary string) diag.Di
 		}
 		for _, is := range issues {
 			at := path.Root(root)
-			if is.Index >= 0 {
+			if perRule && is.Index >= 0 {
 				at = at.AtListIndex(is.Index)
 				if is.Field != "" {
 					at = at.AtName(is.Field)

@@ -46,10 +46,15 @@ resource "scim_attribute_mapping" "app" {
   rules            = concat(local.base_rules, [local.title_rule])
 }
 
+resource "scim_attribute_mapping" "base" {
+  connected_app_id = scim_connected_app.app.id
+  rules            = local.base_rules
+}
+
 resource "scim_provisioned_user" "alice" {
   connected_app_id  = scim_connected_app.app.id
   compatibility     = scim_connected_app.app.compatibility
-  attribute_mapping = terraform_data.flag.output ? scim_attribute_mapping.app.rules : local.base_rules
+  attribute_mapping = terraform_data.flag.output ? scim_attribute_mapping.app.encoded : scim_attribute_mapping.base.encoded
   profile = {
     email       = "alice@example.com"
     family_name = terraform_data.flag.output ? "Ng" : "Unknown"
@@ -70,6 +75,9 @@ resource "scim_provisioned_user" "alice" {
 						plancheck.ExpectResourceAction(user, plancheck.ResourceActionCreate),
 						plancheck.ExpectUnknownValue(user, tfjsonpath.New("attributes")),
 						plancheck.ExpectUnknownValue("scim_attribute_mapping.app", tfjsonpath.New("managed_attributes")),
+						plancheck.ExpectUnknownValue("scim_attribute_mapping.app", tfjsonpath.New("encoded")),
+						plancheck.ExpectKnownValue("scim_attribute_mapping.base", tfjsonpath.New("encoded"),
+							knownvalue.StringExact("v1: userName=email|lower; name.familyName=family_name")),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{

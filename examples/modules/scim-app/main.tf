@@ -32,7 +32,7 @@ resource "scim_provisioned_user" "this" {
 
   connected_app_id  = scim_connected_app.this.id
   compatibility     = scim_connected_app.this.compatibility
-  attribute_mapping = scim_attribute_mapping.this.rules
+  attribute_mapping = scim_attribute_mapping.this.encoded
   profile           = each.value
 
   active         = contains(var.active_statuses, each.value.status)

@@ -31,7 +31,7 @@ resource "scim_provisioned_user" "slack" {
 
   connected_app_id  = scim_connected_app.slack.id
   compatibility     = scim_connected_app.slack.compatibility
-  attribute_mapping = scim_attribute_mapping.slack.rules
+  attribute_mapping = scim_attribute_mapping.slack.encoded
   profile           = each.value
 
   # A leaver keeps a deactivated account, so their messages and files stay.

@@ -1,0 +1,111 @@
+package protoserver
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/openscim/terraform-provider-scim/internal/provider"
+)
+
+type payloadKey struct{}
+
+// payload stands for the request values terraform-plugin-go attaches
+// (loggers, their options): big, and reachable from the request context.
+type payload struct{ _ [16 << 10]byte }
+
+// requestsKeptAlive sends n ValidateResourceConfig calls, each with a
+// context carrying its own payload, and reports how many payloads are still
+// reachable once the calls have returned.
+func requestsKeptAlive(t *testing.T, s tfprotov6.ProviderServer, n int) int {
+	t.Helper()
+	refs := make([]weak.Pointer[payload], n)
+	for i := range n {
+		p := &payload{}
+		refs[i] = weak.Make(p)
+		ctx, cancel := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, p))
+		_, err := s.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "scim_connected_app"})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	alive := 0
+	for _, r := range refs {
+		if r.Value() != nil {
+			alive++
+		}
+	}
+	runtime.KeepAlive(s) // the server lives as long as the provider process
+	return alive
+}
+
+func frameworkServer() tfprotov6.ProviderServer {
+	return providerserver.NewProtocol6(provider.New("test")())()
+}
+
+// The framework keeps every call's context until StopProvider; wrapped, a
+// finished call's request is let go.
+func TestWrapLetsFinishedRequestsGo(t *testing.T) {
+	const n = 200
+	if kept := requestsKeptAlive(t, frameworkServer(), n); kept < n/2 {
+		t.Logf("the framework no longer keeps finished calls' contexts (%d of %d kept); the wrapper may be unnecessary", kept, n)
+	}
+	if kept := requestsKeptAlive(t, Wrap(frameworkServer()), n); kept > 0 {
+		t.Fatalf("%d of %d finished requests are still reachable through the wrapped server", kept, n)
+	}
+}
+
+// While the call runs, the request's values are visible; its cancellation
+// and deadline reach the call; when the call returns, its context is done
+// and no longer holds the request.
+func TestDetach(t *testing.T) {
+	deadline := time.Now().Add(time.Hour)
+	request, cancelRequest := context.WithDeadline(context.WithValue(context.Background(), payloadKey{}, "v"), deadline)
+	defer cancelRequest()
+	ctx, release := detach(request)
+	if got := ctx.Value(payloadKey{}); got != "v" {
+		t.Fatalf("Value during the call = %v, want the request's value", got)
+	}
+	if got, ok := ctx.Deadline(); !ok || !got.Equal(deadline) {
+		t.Fatalf("Deadline = %v, %v; want the request's %v", got, ok, deadline)
+	}
+	child, cancelChild := context.WithCancel(ctx)
+	defer cancelChild()
+	cancelRequest()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the request did not reach a context derived from the call's")
+	}
+	release()
+	if ctx.Value(payloadKey{}) != nil {
+		t.Fatal("the call's context still answers with the request's values after release")
+	}
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatalf("Err after release = %v, want Canceled", ctx.Err())
+	}
+}
+
+func TestDetachReleaseWithoutCancel(t *testing.T) {
+	request := context.WithValue(context.Background(), payloadKey{}, "v")
+	ctx, release := detach(request)
+	if _, ok := ctx.Deadline(); ok {
+		t.Fatal("a request without a deadline gave the call one")
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("Err during the call = %v", ctx.Err())
+	}
+	release()
+	if ctx.Err() == nil {
+		t.Fatal("the call's context is not done after release")
+	}
+}
