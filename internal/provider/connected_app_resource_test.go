@@ -114,8 +114,11 @@ func TestAccConnectedApp_missingDiscoveryUsesDefaults(t *testing.T) {
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("discovery_missing"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.StringExact("/ResourceTypes"), knownvalue.StringExact("/Schemas"),
 				})),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("schemas"), knownvalue.ListPartial(map[int]knownvalue.Check{
-					0: knownvalue.StringExact("urn:ietf:params:scim:schemas:core:2.0:User"),
+				// The RFC's schemas stand in for the missing /Schemas.
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("schemas"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("urn:ietf:params:scim:schemas:core:2.0:Group"),
+					knownvalue.StringExact("urn:ietf:params:scim:schemas:core:2.0:User"),
+					knownvalue.StringExact(enterpriseURN),
 				})),
 			},
 		}},

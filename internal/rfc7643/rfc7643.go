@@ -13,6 +13,11 @@
 //   - enterprise_user.json: the Enterprise User extension
 //     (urn:ietf:params:scim:schemas:extension:enterprise:2.0:User, §4.3), as
 //     represented in §8.7.1.
+//   - group.json: the core Group schema
+//     (urn:ietf:params:scim:schemas:core:2.0:Group, §4.2), as represented in
+//     §8.7.1: displayName is "required": false there although its
+//     description says REQUIRED, and members has no "display"
+//     sub-attribute, which §4.2 mentions; the file keeps §8.7.1 as it is.
 //   - common_attributes.json: the attributes every resource has whatever its
 //     schemas: "id", "externalId" and "meta" (§3.1) and "schemas" (§3). No
 //     schema lists them, as in §8.7.1, so they are kept apart.
@@ -28,16 +33,18 @@ import "embed"
 const (
 	UserSchemaURN           = "urn:ietf:params:scim:schemas:core:2.0:User"
 	EnterpriseUserSchemaURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	GroupSchemaURN          = "urn:ietf:params:scim:schemas:core:2.0:Group"
 )
 
 // File names of the embedded data.
 const (
 	UserFile             = "user.json"
 	EnterpriseUserFile   = "enterprise_user.json"
+	GroupFile            = "group.json"
 	CommonAttributesFile = "common_attributes.json"
 )
 
-//go:embed user.json enterprise_user.json common_attributes.json
+//go:embed user.json enterprise_user.json group.json common_attributes.json
 var files embed.FS
 
 // File is one embedded schema representation: its file name and its JSON.
@@ -46,13 +53,14 @@ type File struct {
 	Data []byte
 }
 
-// Schemas returns the schema representations, the core User schema first,
-// then the Enterprise User extension. Each Data is a JSON object in the form
+// Schemas returns the schema representations: the core User schema, the
+// Enterprise User extension, then the core Group schema. Each Data is a JSON object in the form
 // /Schemas serves (RFC 7643 §7) and a fresh copy the caller may modify.
 func Schemas() []File {
 	return []File{
 		{Name: UserFile, Data: mustRead(UserFile)},
 		{Name: EnterpriseUserFile, Data: mustRead(EnterpriseUserFile)},
+		{Name: GroupFile, Data: mustRead(GroupFile)},
 	}
 }
 

@@ -56,7 +56,7 @@ func checkAttrs(t *testing.T, where string, attrs []attr) {
 
 func TestSchemas(t *testing.T) {
 	files := Schemas()
-	wantIDs := []string{UserSchemaURN, EnterpriseUserSchemaURN}
+	wantIDs := []string{UserSchemaURN, EnterpriseUserSchemaURN, GroupSchemaURN}
 	if len(files) != len(wantIDs) {
 		t.Fatalf("%d schemas", len(files))
 	}

@@ -8,10 +8,10 @@ import (
 	"github.com/openscim/terraform-provider-scim/internal/rfc7643"
 )
 
-// BuiltinSchemas returns the RFC 7643 §8.7.1 definitions of the core User
-// and Enterprise User schemas, in that order. They stand in for /Schemas on
-// servers that do not serve it, so attribute paths can still be checked
-// against the standard. Each call returns a fresh copy that the caller may
+// BuiltinSchemas returns the RFC 7643 §8.7.1 definitions of the core User,
+// Enterprise User and core Group schemas, in that order. They stand in for
+// /Schemas on servers that do not serve it, so attribute paths can still be
+// checked against the standard. Each call returns a fresh copy that the caller may
 // modify.
 //
 // The definitions are the JSON files of internal/rfc7643, the same data the

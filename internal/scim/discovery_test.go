@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/openscim/terraform-provider-scim/internal/rfc7643"
 )
 
 const entURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -432,7 +434,7 @@ func TestLookupUserAttribute(t *testing.T) {
 
 func TestBuiltinSchemasMatchRFC(t *testing.T) {
 	schemas := BuiltinSchemas()
-	if len(schemas) != 2 || schemas[0].ID != SchemaUser || schemas[1].ID != entURN {
+	if len(schemas) != 3 || schemas[0].ID != SchemaUser || schemas[1].ID != entURN || schemas[2].ID != rfc7643.GroupSchemaURN {
 		t.Fatalf("schemas = %v", schemas)
 	}
 	byName := map[string]Attribute{}

@@ -108,7 +108,7 @@ func (t *Target) DeleteUser(id string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	rt := t.userType()
-	if !t.store.remove(rt, id) {
+	if !t.removeLocked(rt, id) {
 		return fmt.Errorf("scimtarget: %w", notFound("User %q not found", id))
 	}
 	return nil

@@ -51,7 +51,7 @@ func TestServiceProviderConfigFollowsCapabilities(t *testing.T) {
 func TestResourceTypes(t *testing.T) {
 	_, c := newTarget(t, Options{})
 	r := c.do("GET", "/ResourceTypes", nil).must(t, http.StatusOK)
-	if get(r.body, "totalResults") != float64(1) || get(r.body, "schemas.0") != urnListResponse {
+	if get(r.body, "totalResults") != float64(2) || get(r.body, "schemas.0") != urnListResponse || get(r.body, "Resources.1.endpoint") != "/Groups" {
 		t.Fatalf("list: %s", r.raw)
 	}
 	user := get(r.body, "Resources.0")
@@ -107,11 +107,12 @@ func subAttrDoc(attrDoc map[string]any, name string) map[string]any {
 func TestSchemas(t *testing.T) {
 	_, c := newTarget(t, Options{})
 	r := c.do("GET", "/Schemas", nil).must(t, http.StatusOK)
-	if get(r.body, "totalResults") != float64(2) {
-		t.Fatalf("want 2 schemas: %s", r.raw)
+	if get(r.body, "totalResults") != float64(3) {
+		t.Fatalf("want 3 schemas: %s", r.raw)
 	}
-	if get(r.body, "Resources.0.id") != urnCoreUser || get(r.body, "Resources.1.id") != urnEnterpriseUser {
-		t.Errorf("order/ids: %v %v", get(r.body, "Resources.0.id"), get(r.body, "Resources.1.id"))
+	// Core schemas first, then extensions.
+	if get(r.body, "Resources.0.id") != urnCoreUser || get(r.body, "Resources.1.id") != urnCoreGroup || get(r.body, "Resources.2.id") != urnEnterpriseUser {
+		t.Errorf("order/ids: %v %v %v", get(r.body, "Resources.0.id"), get(r.body, "Resources.1.id"), get(r.body, "Resources.2.id"))
 	}
 	user := c.do("GET", "/Schemas/"+urnCoreUser, nil).must(t, http.StatusOK).body
 	if get(user, "meta.location") != c.base+"/Schemas/"+urnCoreUser {

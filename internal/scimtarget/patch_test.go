@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
-	"testing/fstest"
-
-	"github.com/openscim/terraform-provider-scim/internal/rfc7643"
 )
 
 // patchCase applies a PATCH to a freshly created user and checks the result.
@@ -233,70 +230,4 @@ func TestPatchUserNameClash(t *testing.T) {
 	c.createUser("alice", nil)
 	id := c.createUser("bob", nil)
 	c.do("PATCH", "/Users/"+id, patchBody(op("replace", "userName", "ALICE"))).wantError(t, http.StatusConflict, errUniqueness)
-}
-
-// groupSchema is the RFC 7643 §8.7.1 Group schema, trimmed. It shows that a
-// new resource type is data: no server code changes are needed to serve it.
-const groupSchema = `{
-  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
-  "id": "urn:ietf:params:scim:schemas:core:2.0:Group",
-  "name": "Group",
-  "attributes": [
-    {"name": "displayName", "type": "string", "multiValued": false, "required": true, "caseExact": false,
-     "mutability": "readWrite", "returned": "default", "uniqueness": "none"},
-    {"name": "members", "type": "complex", "multiValued": true, "required": false, "mutability": "readWrite", "returned": "default",
-     "subAttributes": [
-       {"name": "value", "type": "string", "multiValued": false, "required": false, "caseExact": false, "mutability": "immutable", "returned": "default", "uniqueness": "none"},
-       {"name": "$ref", "type": "reference", "referenceTypes": ["User", "Group"], "multiValued": false, "required": false, "caseExact": false, "mutability": "immutable", "returned": "default", "uniqueness": "none"},
-       {"name": "type", "type": "string", "multiValued": false, "required": false, "caseExact": false, "canonicalValues": ["User", "Group"], "mutability": "immutable", "returned": "default", "uniqueness": "none"}
-     ]}
-  ]
-}`
-
-func newGroupTarget(t *testing.T) *client {
-	t.Helper()
-	fsys := fstest.MapFS{
-		"user.json":  {Data: rfc7643.Schemas()[0].Data},
-		"group.json": {Data: []byte(groupSchema)},
-		"resource_types.json": {Data: []byte(`[
-			{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "User", "name": "User", "endpoint": "/Users", "schema": "urn:ietf:params:scim:schemas:core:2.0:User"},
-			{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "Group", "name": "Group", "endpoint": "/Groups", "schema": "urn:ietf:params:scim:schemas:core:2.0:Group"}
-		]`)},
-	}
-	reg, err := loadRegistry(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, c := newTarget(t, Options{})
-	tg.reg = reg
-	return c
-}
-
-func TestGroupsAreData(t *testing.T) {
-	c := newGroupTarget(t)
-	r := c.do("POST", "/Groups", map[string]any{
-		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
-		"displayName": "Admins",
-		"members":     []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2"}},
-	}).must(t, http.StatusCreated)
-	id := r.body["id"].(string)
-	if get(r.body, "meta.resourceType") != "Group" || get(r.body, "meta.location") != c.base+"/Groups/"+id {
-		t.Errorf("group meta: %s", r.raw)
-	}
-	r = c.do("PATCH", "/Groups/"+id, patchBody(
-		op("add", "members", []any{map[string]any{"value": "u3"}}),
-		op("remove", `members[value eq "u1"]`, nil),
-	)).must(t, http.StatusOK)
-	got, _ := json.Marshal(r.body["members"])
-	if string(got) != `[{"value":"u2"},{"value":"u3"}]` {
-		t.Errorf("members %s", got)
-	}
-	lst := c.do("GET", "/Groups?filter="+urlq(`members[value eq "u3"]`), nil).must(t, http.StatusOK)
-	if get(lst.body, "totalResults") != 1.0 {
-		t.Errorf("filter on members: %s", lst.raw)
-	}
-	rt := c.do("GET", "/ResourceTypes/Group", nil).must(t, http.StatusOK)
-	if get(rt.body, "endpoint") != "/Groups" {
-		t.Errorf("resource type: %s", rt.raw)
-	}
 }

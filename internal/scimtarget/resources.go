@@ -26,6 +26,9 @@ func (t *Target) createLocked(rt *resourceType, doc map[string]any, id string) (
 	if err := validateDoc(rt, doc); err != nil {
 		return nil, err
 	}
+	if err := t.checkMembersLocked(rt, doc, id); err != nil {
+		return nil, err
+	}
 	if name := t.store.conflict(rt, doc, "", t.opts.Quirks); name != "" {
 		return nil, conflictError(name, doc, rt)
 	}
@@ -37,6 +40,7 @@ func (t *Target) createLocked(rt *resourceType, doc map[string]any, id string) (
 	now := t.now()
 	res := &resource{id: id, doc: doc, created: now, lastModified: now, version: 1}
 	t.store.insert(rt, res)
+	t.membershipsChangedLocked(rt)
 	return res, nil
 }
 
@@ -50,6 +54,9 @@ func (t *Target) commitLocked(rt *resourceType, res *resource, doc map[string]an
 	if err := validateDoc(rt, doc); err != nil {
 		return err
 	}
+	if err := t.checkMembersLocked(rt, doc, res.id); err != nil {
+		return err
+	}
 	if name := t.store.conflict(rt, doc, res.id, t.opts.Quirks); name != "" {
 		return conflictError(name, doc, rt)
 	}
@@ -59,6 +66,7 @@ func (t *Target) commitLocked(rt *resourceType, res *resource, doc map[string]an
 	res.doc = doc
 	res.version++
 	res.lastModified = t.now()
+	t.membershipsChangedLocked(rt)
 	return nil
 }
 
@@ -332,7 +340,7 @@ func (c *call) delete(rt *resourceType, id string) error {
 		if err := c.checkIfMatch(res); err != nil {
 			return err
 		}
-		c.t.store.remove(rt, id)
+		c.t.removeLocked(rt, id)
 		return nil
 	})
 	if err != nil {

@@ -181,7 +181,8 @@ var resourceTypesJSON []byte
 // resourceTypeHooks attaches server behaviour to resource types by name;
 // everything else about a resource type is data.
 var resourceTypeHooks = map[string]func(doc map[string]any){
-	"User": normalizeUser,
+	"User":  normalizeUser,
+	"Group": normalizeGroup,
 }
 
 // builtinRegistry is parsed once; it is immutable afterwards and shared by all

@@ -220,7 +220,7 @@ func TestSchemaControlEndpoints(t *testing.T) {
 	if r := ctl("GET", "/schemas/"+urnCoreUser, nil).must(t, http.StatusOK); schemaAttr(r.body, "name.givenName") != nil {
 		t.Errorf("GET /_control/schemas/{urn} still has name.givenName")
 	}
-	if r := ctl("GET", "/schemas", nil).must(t, http.StatusOK); len(get(r.body, "schemas").([]any)) != 2 {
+	if r := ctl("GET", "/schemas", nil).must(t, http.StatusOK); len(get(r.body, "schemas").([]any)) != 3 {
 		t.Errorf("GET /_control/schemas: %s", r.raw)
 	}
 

@@ -159,7 +159,7 @@ func TestGetMissingUser(t *testing.T) {
 	c.do("DELETE", "/Users/does-not-exist", nil).wantError(t, http.StatusNotFound, "")
 	c.do("PUT", "/Users/does-not-exist", userDoc("x", nil)).wantError(t, http.StatusNotFound, "")
 	c.do("PATCH", "/Users/does-not-exist", patchBody(op("replace", "title", "x"))).wantError(t, http.StatusNotFound, "")
-	c.do("GET", "/Groups", nil).wantError(t, http.StatusNotFound, "")
+	c.do("GET", "/Devices", nil).wantError(t, http.StatusNotFound, "")
 	c.do("DELETE", "/Users", nil).wantError(t, http.StatusMethodNotAllowed, "")
 	c.do("GET", "/Me", nil).wantError(t, http.StatusNotImplemented, "")
 }
