@@ -200,7 +200,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 			seen  = map[string]bool{}
 		)
 		if first {
-			got, total, err = c.listPage(ctx, opts, start, c.pageSize(batchPageSize))
+			got, total, err = c.listPage(ctx, usersEndpoint, opts, start, c.pageSize(batchPageSize))
 			for _, r := range got {
 				seen[r.ID()] = true
 			}
@@ -208,7 +208,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 			l.mu.Lock()
 			start, seen = l.next, l.seen
 			l.mu.Unlock()
-			got, total, err = c.listUsersFrom(ctx, opts, start, seen)
+			got, total, err = c.listFrom(ctx, usersEndpoint, opts, start, seen)
 		}
 
 		l.mu.Lock()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,26 +13,39 @@ import (
 	"strings"
 )
 
-const usersPath = "/Users"
-
-func userPath(id string) string { return usersPath + "/" + url.PathEscape(id) }
-
-func errEmptyID(op string) error {
-	// An empty id would address the whole /Users collection; refusing it
-	// protects against a DELETE or PUT on the wrong target.
-	return fmt.Errorf("SCIM %s user: empty user id", op)
+// endpoint is a resource type's collection: the operations below serve
+// /Users and /Groups alike, and only the words in messages differ.
+type endpoint struct {
+	path   string // "/Users"
+	schema string // the core schema URN
+	noun   string // "user", in messages
 }
 
-// withSchemas returns user with "schemas" filled in when the caller left it
-// out: the core User URN plus every top-level URN-named extension object.
+var (
+	usersEndpoint  = endpoint{path: "/Users", schema: SchemaUser, noun: "user"}
+	groupsEndpoint = endpoint{path: "/Groups", schema: SchemaGroup, noun: "group"}
+)
+
+func (e endpoint) item(id string) string { return e.path + "/" + url.PathEscape(id) }
+
+func (e endpoint) errEmptyID(op string) error {
+	// An empty id would address the whole collection; refusing it protects
+	// against a DELETE or PUT on the wrong target.
+	return fmt.Errorf("SCIM %s %s: empty %s id", op, e.noun, e.noun)
+}
+
+func errEmptyID(op string) error { return usersEndpoint.errEmptyID(op) }
+
+// withSchemas returns in with "schemas" filled in when the caller left it
+// out: e's core schema URN plus every top-level URN-named extension object.
 // Servers reject resources without "schemas", and the provider builds
 // resources attribute by attribute. The caller's map is not modified.
-func withSchemas(user Resource) Resource {
+func (e endpoint) withSchemas(user Resource) Resource {
 	if _, ok := lookupFold(user, "schemas"); ok {
 		return user
 	}
 	out := make(Resource, len(user)+1)
-	schemas := []string{SchemaUser}
+	schemas := []string{e.schema}
 	var exts []string
 	for k, v := range user {
 		out[k] = v
@@ -93,7 +105,7 @@ func idFromLocation(loc string) string {
 		return ""
 	}
 	id := path.Base(p)
-	if id == "." || id == "/" || strings.EqualFold(id, "Users") {
+	if id == "." || id == "/" || strings.EqualFold(id, "Users") || strings.EqualFold(id, "Groups") {
 		return ""
 	}
 	return id
@@ -106,25 +118,39 @@ func idFromLocation(loc string) string {
 // A connection failure after the POST was sent is an *AmbiguousError and is
 // never retried.
 func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error) {
+	res, err := c.create(ctx, usersEndpoint, user, "userName")
+	if err != nil {
+		return nil, err
+	}
+	// A listing read before the create does not hold it; one read after
+	// may, but this Client's own write is read by itself all the same.
+	c.batches.invalidate(res.ID())
+	return res, nil
+}
+
+// create is CreateUser for any endpoint; lookupBy names what the caller can
+// look an untracked resource up by.
+func (c *Client) create(ctx context.Context, e endpoint, in Resource, lookupBy string) (Resource, error) {
 	var raw json.RawMessage
-	resp, err := c.Do(ctx, http.MethodPost, usersPath, nil, withSchemas(user), "", &raw)
+	resp, err := c.Do(ctx, http.MethodPost, e.path, nil, e.withSchemas(in), "", &raw)
 	if err != nil {
 		return nil, err
 	}
 	res, _, derr := decodeResource(raw)
 	if derr != nil {
-		return nil, c.responseError(http.MethodPost, usersPath, resp, raw, "the created user is not a JSON object: "+derr.Error())
+		return nil, c.responseError(http.MethodPost, e.path, resp, raw, "the created "+e.noun+" is not a JSON object: "+derr.Error())
 	}
 	loc := resp.Header.Get("Location")
 	if res.ID() == "" {
 		id := idFromLocation(loc)
 		if id == "" {
-			return nil, c.responseError(http.MethodPost, usersPath, resp, raw,
-				`the server reported success but sent no user "id" (neither in the body nor in a Location header), so the created account cannot be tracked; look it up by userName before retrying`)
+			return nil, c.responseError(http.MethodPost, e.path, resp, raw,
+				fmt.Sprintf(`the server reported success but sent no %s "id" (neither in the body nor in a Location header), so the created %s cannot be tracked; look it up by %s before retrying`,
+					e.noun, e.noun, lookupBy))
 		}
-		got, err := c.GetUser(ctx, id, nil)
+		got, err := c.get(ctx, e, id, nil)
 		if err != nil {
-			return nil, fmt.Errorf("SCIM POST %s created the user (Location %s) but reading it back failed: %w", c.url(usersPath, nil), loc, err)
+			return nil, fmt.Errorf("SCIM POST %s created the %s (Location %s) but reading it back failed: %w", c.url(e.path, nil), e.noun, loc, err)
 		}
 		res = got
 	}
@@ -136,9 +162,6 @@ func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error
 		}
 		meta["location"] = loc
 	}
-	// A listing read before the create does not hold it; one read after
-	// may, but this Client's own write is read by itself all the same.
-	c.batches.invalidate(res.ID())
 	return res, nil
 }
 
@@ -148,35 +171,39 @@ func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error
 // found out from a 400) the full user is fetched and cut down here to the
 // same attributes.
 func (c *Client) GetUser(ctx context.Context, id string, attributes []string) (Resource, error) {
+	return c.get(ctx, usersEndpoint, id, attributes)
+}
+
+func (c *Client) get(ctx context.Context, e endpoint, id string, attributes []string) (Resource, error) {
 	if id == "" {
-		return nil, errEmptyID("GET")
+		return nil, e.errEmptyID("GET")
 	}
-	p := userPath(id)
+	p := e.item(id)
 	resp, raw, local, err := c.getProjected(ctx, p, nil, attributes)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.requireUser(http.MethodGet, p, resp, raw)
+	res, err := c.requireOne(e, http.MethodGet, p, resp, raw)
 	if err != nil || !local {
 		return res, err
 	}
 	return projectResource(res, attributes), nil
 }
 
-// requireUser checks that a body is a single user with an id. Some servers
-// answer GET /Users/{id} with a list (empty for unknown ids), which must not
-// be mistaken for the user.
-func (c *Client) requireUser(method, p string, resp *http.Response, raw json.RawMessage) (Resource, error) {
+// requireOne checks that a body is a single resource with an id. Some
+// servers answer GET /Users/{id} with a list (empty for unknown ids), which
+// must not be mistaken for the resource.
+func (c *Client) requireOne(e endpoint, method, p string, resp *http.Response, raw json.RawMessage) (Resource, error) {
 	res, ok, err := decodeResource(raw)
 	switch {
 	case err != nil:
-		return nil, c.responseError(method, p, resp, raw, "the user is not a JSON object: "+err.Error())
+		return nil, c.responseError(method, p, resp, raw, "the "+e.noun+" is not a JSON object: "+err.Error())
 	case !ok:
-		return nil, c.responseError(method, p, resp, raw, "empty body where a user was expected")
+		return nil, c.responseError(method, p, resp, raw, "empty body where a "+e.noun+" was expected")
 	case res.ID() == "" && looksLikeList(res):
-		return nil, c.responseError(method, p, resp, raw, "the server returned a list response where a single user was expected")
+		return nil, c.responseError(method, p, resp, raw, "the server returned a list response where a single "+e.noun+" was expected")
 	case res.ID() == "":
-		return nil, c.responseError(method, p, resp, raw, `the user has no "id"`)
+		return nil, c.responseError(method, p, resp, raw, `the `+e.noun+` has no "id"`)
 	}
 	return res, nil
 }
@@ -184,20 +211,24 @@ func (c *Client) requireUser(method, p string, resp *http.Response, raw json.Raw
 // ReplaceUser PUTs the full user (RFC 7644 §3.5.1). ifMatch, when set, makes
 // the replace conditional on the version the caller last saw.
 func (c *Client) ReplaceUser(ctx context.Context, id string, user Resource, ifMatch string) (Resource, error) {
-	if id == "" {
-		return nil, errEmptyID("PUT")
-	}
 	c.batches.invalidate(id)
+	return c.replace(ctx, usersEndpoint, id, user, ifMatch)
+}
+
+func (c *Client) replace(ctx context.Context, e endpoint, id string, in Resource, ifMatch string) (Resource, error) {
+	if id == "" {
+		return nil, e.errEmptyID("PUT")
+	}
 	var raw json.RawMessage
-	p := userPath(id)
-	resp, err := c.Do(ctx, http.MethodPut, p, nil, withSchemas(user), ifMatch, &raw)
+	p := e.item(id)
+	resp, err := c.Do(ctx, http.MethodPut, p, nil, e.withSchemas(in), ifMatch, &raw)
 	if err != nil {
 		return nil, err
 	}
 	if res, ok, _ := decodeResource(raw); !ok || res.ID() == "" {
-		return c.GetUser(ctx, id, nil)
+		return c.get(ctx, e, id, nil)
 	}
-	return c.requireUser(http.MethodPut, p, resp, raw)
+	return c.requireOne(e, http.MethodPut, p, resp, raw)
 }
 
 // PatchUser sends a PATCH (RFC 7644 §3.5.2). Servers may answer 204 or an
@@ -206,29 +237,35 @@ func (c *Client) ReplaceUser(ctx context.Context, id string, user Resource, ifMa
 // validated first, as a malformed path would otherwise surface as an opaque
 // 400 from the server.
 func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
+	if id != "" && len(ops) > 0 {
+		c.batches.invalidate(id)
+	}
+	return c.patch(ctx, usersEndpoint, id, ops, ifMatch, attributes)
+}
+
+func (c *Client) patch(ctx context.Context, e endpoint, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
 	if id == "" {
-		return nil, errEmptyID("PATCH")
+		return nil, e.errEmptyID("PATCH")
 	}
 	if len(ops) == 0 {
-		return nil, errors.New("SCIM PATCH user: no operations (RFC 7644 requires at least one)")
+		return nil, fmt.Errorf("SCIM PATCH %s: no operations (RFC 7644 requires at least one)", e.noun)
 	}
 	if err := validateOps(ops); err != nil {
-		return nil, fmt.Errorf("SCIM PATCH user %s: %w", id, err)
+		return nil, fmt.Errorf("SCIM PATCH %s %s: %w", e.noun, id, err)
 	}
-	c.batches.invalidate(id)
 	req := PatchRequest{Schemas: []string{MessagePatchOp}, Operations: ops}
 	var raw json.RawMessage
-	p := userPath(id)
+	p := e.item(id)
 	resp, err := c.Do(ctx, http.MethodPatch, p, nil, req, ifMatch, &raw)
 	if err != nil {
 		return nil, err
 	}
 	res, ok, derr := decodeResource(raw)
 	if derr != nil {
-		return nil, c.responseError(http.MethodPatch, p, resp, raw, "the patched user is not a JSON object: "+derr.Error())
+		return nil, c.responseError(http.MethodPatch, p, resp, raw, "the patched "+e.noun+" is not a JSON object: "+derr.Error())
 	}
 	if resp.StatusCode == http.StatusNoContent || !ok || res.ID() == "" {
-		return c.GetUser(ctx, id, attributes)
+		return c.get(ctx, e, id, attributes)
 	}
 	return res, nil
 }
@@ -236,11 +273,17 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp, ifMatc
 // DeleteUser deletes a user. A 404 comes back as an *Error (IsNotFound): the
 // provider decides whether "already gone" is success.
 func (c *Client) DeleteUser(ctx context.Context, id string, ifMatch string) error {
-	if id == "" {
-		return errEmptyID("DELETE")
+	if id != "" {
+		c.batches.invalidate(id)
 	}
-	c.batches.invalidate(id)
-	_, err := c.Do(ctx, http.MethodDelete, userPath(id), nil, nil, ifMatch, nil)
+	return c.delete(ctx, usersEndpoint, id, ifMatch)
+}
+
+func (c *Client) delete(ctx context.Context, e endpoint, id string, ifMatch string) error {
+	if id == "" {
+		return e.errEmptyID("DELETE")
+	}
+	_, err := c.Do(ctx, http.MethodDelete, e.item(id), nil, nil, ifMatch, nil)
 	return err
 }
 
@@ -277,7 +320,7 @@ const (
 // than requested. Duplicate ids across pages are dropped. The returned total
 // is the server's totalResults (or the number collected when it sent none).
 func (c *Client) ListUsers(ctx context.Context, opts ListOptions) ([]Resource, int, error) {
-	return c.listUsersFrom(ctx, opts, 1, nil)
+	return c.listFrom(ctx, usersEndpoint, opts, 1, nil)
 }
 
 // pageSize is the page size a listing asks for: count (default 100),
@@ -292,9 +335,10 @@ func (c *Client) pageSize(count int) int {
 	return count
 }
 
-// listUsersFrom is ListUsers starting at startIndex start, skipping ids in
-// seen (which it extends), so a listing can be resumed after its first page.
-func (c *Client) listUsersFrom(ctx context.Context, opts ListOptions, start int, seen map[string]bool) ([]Resource, int, error) {
+// listFrom is ListUsers (for endpoint e) starting at startIndex start,
+// skipping ids in seen (which it extends), so a listing can be resumed
+// after its first page.
+func (c *Client) listFrom(ctx context.Context, e endpoint, opts ListOptions, start int, seen map[string]bool) ([]Resource, int, error) {
 	count := c.pageSize(opts.Count)
 	if seen == nil {
 		seen = map[string]bool{}
@@ -308,7 +352,7 @@ func (c *Client) listUsersFrom(ctx context.Context, opts ListOptions, start int,
 		if opts.Limit > 0 && opts.Limit-len(out) < want {
 			want = opts.Limit - len(out)
 		}
-		resources, pageTotal, err := c.listPage(ctx, opts, start, want)
+		resources, pageTotal, err := c.listPage(ctx, e, opts, start, want)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -354,10 +398,10 @@ func (c *Client) listUsersFrom(ctx context.Context, opts ListOptions, start int,
 	return out, total, nil
 }
 
-// listPage GETs one page of /Users (RFC 7644 §3.4.2): the resources
-// (projected to opts.Attributes when the app does not select them itself)
-// and totalResults, -1 when the answer has none.
-func (c *Client) listPage(ctx context.Context, opts ListOptions, start, count int) ([]Resource, int, error) {
+// listPage GETs one page of e's collection (RFC 7644 §3.4.2): the
+// resources (projected to opts.Attributes when the app does not select them
+// itself) and totalResults, -1 when the answer has none.
+func (c *Client) listPage(ctx context.Context, e endpoint, opts ListOptions, start, count int) ([]Resource, int, error) {
 	q := url.Values{}
 	if opts.Filter != "" {
 		q.Set("filter", opts.Filter)
@@ -371,14 +415,14 @@ func (c *Client) listPage(ctx context.Context, opts ListOptions, start, count in
 	q.Set("startIndex", strconv.Itoa(start))
 	q.Set("count", strconv.Itoa(count))
 
-	resp, raw, local, err := c.getProjected(ctx, usersPath, q, opts.Attributes)
+	resp, raw, local, err := c.getProjected(ctx, e.path, q, opts.Attributes)
 	if err != nil {
 		return nil, 0, err
 	}
 	var lr ListResponse
 	if len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, &lr); err != nil {
-			return nil, 0, &ResponseError{Method: http.MethodGet, URL: c.url(usersPath, q), Status: resp.StatusCode,
+			return nil, 0, &ResponseError{Method: http.MethodGet, URL: c.url(e.path, q), Status: resp.StatusCode,
 				ContentType: resp.Header.Get("Content-Type"), Snippet: makeSnippet(raw, "application/json"), Reason: "invalid list response: " + err.Error()}
 		}
 	}

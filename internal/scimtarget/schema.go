@@ -4,7 +4,6 @@ import (
 	_ "embed" // resource_types.json
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/openscim/terraform-provider-scim/internal/rfc7643"
@@ -206,27 +205,6 @@ func mustLoadRegistry() *registry {
 type dataFile struct {
 	name string
 	data []byte
-}
-
-// loadRegistry reads every schema file (*.json) and resource_types.json from
-// fsys.
-func loadRegistry(fsys fs.FS) (*registry, error) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, err
-	}
-	var files []dataFile
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		data, err := fs.ReadFile(fsys, e.Name())
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, dataFile{name: e.Name(), data: data})
-	}
-	return buildRegistry(files)
 }
 
 // buildRegistry parses schema files and resource_types.json (told apart by

@@ -1,0 +1,118 @@
+package scim
+
+import (
+	"context"
+)
+
+// Groups (RFC 7643 §4.2) go through the same operations as users: POST,
+// GET, PUT, PATCH and DELETE on /Groups, listings paged by totalResults.
+// Only users are served from a batched listing (ReadUser); a group is read
+// by itself.
+
+// CreateGroup POSTs a group and returns it, as CreateUser does for users:
+// a group the server created without telling its id is an error that says
+// to look it up by displayName.
+func (c *Client) CreateGroup(ctx context.Context, group Resource) (Resource, error) {
+	return c.create(ctx, groupsEndpoint, group, "displayName")
+}
+
+// GetGroup reads one group; attributes, when given, limits what the server
+// returns (a group's members are left out unless asked for, when the caller
+// names only other attributes).
+func (c *Client) GetGroup(ctx context.Context, id string, attributes []string) (Resource, error) {
+	return c.get(ctx, groupsEndpoint, id, attributes)
+}
+
+// ReplaceGroup PUTs the full group, for apps without PATCH.
+func (c *Client) ReplaceGroup(ctx context.Context, id string, group Resource, ifMatch string) (Resource, error) {
+	return c.replace(ctx, groupsEndpoint, id, group, ifMatch)
+}
+
+// PatchGroup sends a PATCH of a group; see PatchUser.
+func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
+	return c.patch(ctx, groupsEndpoint, id, ops, ifMatch, attributes)
+}
+
+// DeleteGroup deletes a group; a 404 comes back as an *Error (IsNotFound).
+func (c *Client) DeleteGroup(ctx context.Context, id string, ifMatch string) error {
+	return c.delete(ctx, groupsEndpoint, id, ifMatch)
+}
+
+// ListGroups pages through /Groups like ListUsers.
+func (c *Client) ListGroups(ctx context.Context, opts ListOptions) ([]Resource, int, error) {
+	return c.listFrom(ctx, groupsEndpoint, opts, 1, nil)
+}
+
+// FindGroups returns every group whose attr equals value, for adoption by
+// displayName or externalId.
+func (c *Client) FindGroups(ctx context.Context, attr, value string, attributes []string) ([]Resource, error) {
+	groups, _, err := c.ListGroups(ctx, ListOptions{Filter: EqFilter(attr, value), Attributes: attributes})
+	return groups, err
+}
+
+// MaxMemberChangesPerRequest bounds the member values one PATCH carries:
+// apps cap request sizes (several at 100 or 1,000 values), so a large
+// change is split into several requests.
+const MaxMemberChangesPerRequest = 100
+
+// MemberPatches turns a change of a group's members into PATCH requests
+// (each a list of operations) that name only the members that change: a
+// group of 10,000 members gaining two and losing one sends three values,
+// never the whole list. Each request carries at most perRequest values
+// (MaxMemberChangesPerRequest when 0): one "add" of the new members, and
+// one "remove" per departing member with the value filter of RFC 7644
+// §3.5.2.2 (members[value eq "..."]). With filteredPaths false, for apps
+// that refuse filtered PATCH paths, a removal is instead an operation on
+// "members" with the values to remove, the form those apps accept.
+func MemberPatches(add, remove []string, perRequest int, filteredPaths bool) [][]PatchOp {
+	if perRequest <= 0 {
+		perRequest = MaxMemberChangesPerRequest
+	}
+	var out [][]PatchOp
+	for len(add) > 0 || len(remove) > 0 {
+		budget := perRequest
+		var ops []PatchOp
+		if n := min(len(remove), budget); n > 0 {
+			if filteredPaths {
+				for _, id := range remove[:n] {
+					ops = append(ops, PatchOp{Op: PatchRemove, Path: "members[value eq " + QuoteFilterValue(id) + "]"})
+				}
+			} else {
+				ops = append(ops, PatchOp{Op: PatchRemove, Path: "members", Value: memberValues(remove[:n])})
+			}
+			remove, budget = remove[n:], budget-n
+		}
+		if n := min(len(add), budget); n > 0 {
+			ops = append(ops, PatchOp{Op: PatchAdd, Path: "members", Value: memberValues(add[:n])})
+			add = add[n:]
+		}
+		out = append(out, ops)
+	}
+	return out
+}
+
+func memberValues(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = map[string]any{"value": id}
+	}
+	return out
+}
+
+// GroupMemberIDs returns the values of a group's members, in the order the
+// app lists them.
+func GroupMemberIDs(group Resource) []string {
+	v, _ := lookupFold(group, "members")
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, m := range list {
+		if e, ok := m.(map[string]any); ok {
+			if id, ok := lookupFold(e, "value"); ok {
+				if s, ok := id.(string); ok && s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}

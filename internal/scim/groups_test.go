@@ -1,0 +1,119 @@
+package scim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
+)
+
+func TestMemberPatches(t *testing.T) {
+	add := []string{"a1", "a2", "a3"}
+	remove := []string{"r1", "r2"}
+	got := MemberPatches(add, remove, 0, true)
+	want := [][]PatchOp{{
+		{Op: PatchRemove, Path: `members[value eq "r1"]`},
+		{Op: PatchRemove, Path: `members[value eq "r2"]`},
+		{Op: PatchAdd, Path: "members", Value: []any{map[string]any{"value": "a1"}, map[string]any{"value": "a2"}, map[string]any{"value": "a3"}}},
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("MemberPatches = %#v", got)
+	}
+	// Split so that no request carries more than perRequest values.
+	got = MemberPatches(add, remove, 2, false)
+	want = [][]PatchOp{
+		{{Op: PatchRemove, Path: "members", Value: []any{map[string]any{"value": "r1"}, map[string]any{"value": "r2"}}}},
+		{{Op: PatchAdd, Path: "members", Value: []any{map[string]any{"value": "a1"}, map[string]any{"value": "a2"}}}},
+		{{Op: PatchAdd, Path: "members", Value: []any{map[string]any{"value": "a3"}}}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("MemberPatches split = %#v", got)
+	}
+	if got := MemberPatches(nil, nil, 0, true); got != nil {
+		t.Errorf("no change gave %v", got)
+	}
+	for _, ops := range MemberPatches(add, remove, 1, true) {
+		if err := validateOps(ops); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// The group operations against the local target, and a group of 10,000
+// members changed by three: the requests carry those three values only.
+func TestGroupsAgainstTarget(t *testing.T) {
+	tg, srv := scimtarget.NewTestServer(t, scimtarget.Options{})
+	c := newTestClient(t, scimtarget.BaseURL(srv))
+	ctx := context.Background()
+	var ids []string
+	for i := range 10000 {
+		id, err := tg.AddUser(map[string]any{"userName": fmt.Sprintf("u%05d@example.com", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	g, err := c.CreateGroup(ctx, Resource{"displayName": "Everyone", "externalId": "all", "members": memberValues(ids[:9998])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.ID() == "" || len(GroupMemberIDs(g)) != 9998 {
+		t.Fatalf("created group: id %q, %d members", g.ID(), len(GroupMemberIDs(g)))
+	}
+	found, err := c.FindGroups(ctx, "displayName", "everyone", []string{"displayName", "externalId"})
+	if err != nil || len(found) != 1 || found[0].ID() != g.ID() || found[0]["members"] != nil {
+		t.Fatalf("FindGroups = %v, %v", found, err)
+	}
+
+	tg.ResetRequests()
+	for _, ops := range MemberPatches(ids[9998:], ids[:1], 0, true) {
+		if _, err := c.PatchGroup(ctx, g.ID(), ops, "", []string{"displayName"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	values := 0
+	for _, r := range tg.Requests() {
+		if r.Method != http.MethodPatch {
+			continue
+		}
+		var body PatchRequest
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		for _, op := range body.Operations {
+			if list, ok := op.Value.([]any); ok {
+				values += len(list)
+			} else {
+				values++
+			}
+		}
+	}
+	if values != 3 {
+		t.Errorf("the change of 3 members sent %d member values", values)
+	}
+	members, _ := tg.GroupMembers(g.ID())
+	if len(members) != 9999 || members[0] != ids[1] {
+		t.Errorf("%d members after the change, first %s", len(members), members[0])
+	}
+
+	got, err := c.GetGroup(ctx, g.ID(), []string{"displayName", "members"})
+	if err != nil || len(GroupMemberIDs(got)) != 9999 {
+		t.Fatalf("GetGroup: %d members, %v", len(GroupMemberIDs(got)), err)
+	}
+	if _, err := c.ReplaceGroup(ctx, g.ID(), Resource{"displayName": "All staff"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteGroup(ctx, g.ID(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetGroup(ctx, g.ID(), nil); !IsNotFound(err) {
+		t.Errorf("GetGroup after delete: %v", err)
+	}
+	if err := c.DeleteGroup(ctx, "", ""); err == nil {
+		t.Error("DeleteGroup with an empty id did not fail")
+	}
+}
