@@ -39,9 +39,11 @@ func main() {
 	tf := flag.String("terraform", "terraform", "the terraform CLI")
 	rps := flag.String("requests-per-second", "", "provider requests_per_second (empty: the provider's default)")
 	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
+	seed := flag.Int("seed-from", 0, "apply this many accounts for real, then grow state and app to N by copying the first account, and measure the refresh only (Terraform's own apply of 10,000 resources takes most of an hour)")
 	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them)")
 	flag.Parse()
 	profileDir = *profile
+	seedFrom = *seed
 	if err := run(*n, *rounds, *tf, *rps, *limit); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1)
@@ -51,6 +53,10 @@ func main() {
 // profileDir, when set, receives the provider's profiles of each measured
 // command (see SCIM_PROVIDER_PROFILE_DIR in main_profile.go).
 var profileDir string
+
+// seedFrom, when set, is how many accounts are created for real before the
+// state and the app are grown to N (see seed.go).
+var seedFrom int
 
 type sample struct {
 	wall     time.Duration
@@ -85,8 +91,12 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	var floorApply, floorRefresh, scimApply, scimRefresh []sample
 	for r := 1; r <= rounds; r++ {
 		fmt.Printf("round %d/%d (N=%d)\n", r, rounds, n)
+		applyN := n
+		if seedFrom > 0 && seedFrom < n {
+			applyN = seedFrom
+		}
 		floorDir := filepath.Join(work, fmt.Sprintf("floor-%d", r))
-		if err := writeFloor(floorDir, n); err != nil {
+		if err := writeFloor(floorDir, applyN); err != nil {
 			return err
 		}
 		target, baseURL, stop, err := startTarget(0)
@@ -94,9 +104,25 @@ func run(n, rounds int, tf, rps string, limit int) error {
 			return err
 		}
 		scimDir := filepath.Join(work, fmt.Sprintf("scim-%d", r))
-		if err := writeSCIM(scimDir, baseURL, n, rps); err != nil {
+		if err := writeSCIM(scimDir, baseURL, applyN, rps); err != nil {
 			stop()
 			return err
+		}
+		grow := func() error {
+			if applyN == n {
+				return nil
+			}
+			fmt.Printf("  growing state and app from %d to %d accounts\n", applyN, n)
+			if err := writeFloor(floorDir, n); err != nil {
+				return err
+			}
+			if err := writeSCIM(scimDir, baseURL, n, rps); err != nil {
+				return err
+			}
+			if err := growState(floorDir, "terraform_data", applyN, n, nil); err != nil {
+				return err
+			}
+			return growState(scimDir, "scim_provisioned_user", applyN, n, copyAccount(target))
 		}
 		// Interleaved: floor, provider, floor, provider.
 		steps := []struct {
@@ -110,7 +136,13 @@ func run(n, rounds int, tf, rps string, limit int) error {
 			{floorDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &floorRefresh, nil},
 			{scimDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &scimRefresh, target},
 		}
-		for _, s := range steps {
+		for i, s := range steps {
+			if i == 2 {
+				if err := grow(); err != nil {
+					stop()
+					return err
+				}
+			}
 			stepEnv := env
 			if s.t != nil {
 				s.t.ResetRequests()
@@ -147,7 +179,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		fmt.Printf("| %s | %s | %s | %.2f | %.3f | %s | %s |\n", name, f.wall.Round(10*time.Millisecond), s.wall.Round(10*time.Millisecond),
 			float64(s.wall)/float64(f.wall), float64(s.requests)/float64(n), mib(s.peakKB), s.cpu.Round(10*time.Millisecond))
 	}
-	row("apply (N creates)", floorApply, scimApply)
+	applyName := "apply (N creates)"
+	if seedFrom > 0 && seedFrom < n {
+		applyName = fmt.Sprintf("apply (%d creates, before growing to N)", seedFrom)
+	}
+	row(applyName, floorApply, scimApply)
 	row("refresh (plan, no changes)", floorRefresh, scimRefresh)
 	if limit <= 0 {
 		return nil

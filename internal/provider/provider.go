@@ -294,6 +294,8 @@ func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewConnectedAppResource,
 		NewAttributeMappingResource,
+		NewProvisionedGroupResource,
+		NewGroupMemberResource,
 		NewProvisionedUserResource,
 	}
 }

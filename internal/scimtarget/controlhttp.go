@@ -19,6 +19,13 @@ import (
 //	PATCH  /_control/users/{id}           {"path": p, "value": v} or {"attributes": {p: v}}
 //	DELETE /_control/users/{id}           delete out of band
 //	POST   /_control/users/{id}/activate  and /deactivate
+//	GET    /_control/groups[?displayName=x]  list groups, or find one by displayName
+//	POST   /_control/groups               create a group out of band
+//	GET    /_control/groups/{id}          one group
+//	PATCH  /_control/groups/{id}          {"displayName": name} renames it
+//	DELETE /_control/groups/{id}          delete out of band
+//	POST   /_control/groups/{id}/members  {"value": id} adds a member
+//	DELETE /_control/groups/{id}/members/{member}  removes one
 //	GET    /_control/faults               pending faults
 //	POST   /_control/faults               inject a Fault (latency_ms for latency)
 //	DELETE /_control/faults               clear faults
@@ -85,6 +92,8 @@ func (t *Target) control(r *http.Request, p, base string) (int, any, error) {
 	switch segs[0] {
 	case "users":
 		return t.controlUsers(r, segs[1:], base)
+	case "groups":
+		return t.controlGroups(r, segs[1:])
 	case "schemas":
 		return t.controlSchemas(r, segs[1:])
 	case "faults":
@@ -247,4 +256,75 @@ func (t *Target) getUser(id, base string) (map[string]any, bool) {
 		return nil, false
 	}
 	return t.renderAdmin(rt, res, base), true
+}
+
+func (t *Target) controlGroups(r *http.Request, rest []string) (int, any, error) {
+	m := r.Method
+	one := func(id string, status int) (int, any, error) {
+		g, ok := t.GetGroup(id)
+		if !ok {
+			return 0, nil, controlError(http.StatusNotFound, "no group %q", id)
+		}
+		return status, g, nil
+	}
+	switch {
+	case len(rest) == 0 && m == http.MethodGet:
+		if name := r.URL.Query().Get("displayName"); name != "" {
+			for _, g := range t.Groups() {
+				if n, _ := g["displayName"].(string); strings.EqualFold(n, name) {
+					return http.StatusOK, g, nil
+				}
+			}
+			return 0, nil, controlError(http.StatusNotFound, "no group with displayName %q", name)
+		}
+		return http.StatusOK, map[string]any{"groups": t.Groups()}, nil
+	case len(rest) == 0 && m == http.MethodPost:
+		var doc map[string]any
+		if err := readJSON(r, &doc); err != nil {
+			return 0, nil, err
+		}
+		id, err := t.AddGroup(doc)
+		if err != nil {
+			return 0, nil, err
+		}
+		return one(id, http.StatusCreated)
+	case len(rest) == 1 && m == http.MethodGet:
+		return one(rest[0], http.StatusOK)
+	case len(rest) == 1 && m == http.MethodPatch:
+		var body struct {
+			DisplayName string `json:"displayName"`
+		}
+		if err := readJSON(r, &body); err != nil {
+			return 0, nil, err
+		}
+		if body.DisplayName == "" {
+			return 0, nil, controlError(http.StatusBadRequest, `body must be {"displayName": ...}`)
+		}
+		if err := t.RenameGroup(rest[0], body.DisplayName); err != nil {
+			return 0, nil, err
+		}
+		return one(rest[0], http.StatusOK)
+	case len(rest) == 1 && m == http.MethodDelete:
+		if err := t.DeleteGroup(rest[0]); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusNoContent, nil, nil
+	case len(rest) == 2 && rest[1] == "members" && m == http.MethodPost:
+		var body struct {
+			Value string `json:"value"`
+		}
+		if err := readJSON(r, &body); err != nil {
+			return 0, nil, err
+		}
+		if err := t.AddGroupMember(rest[0], body.Value); err != nil {
+			return 0, nil, err
+		}
+		return one(rest[0], http.StatusOK)
+	case len(rest) == 3 && rest[1] == "members" && m == http.MethodDelete:
+		if err := t.RemoveGroupMember(rest[0], rest[2]); err != nil {
+			return 0, nil, err
+		}
+		return one(rest[0], http.StatusOK)
+	}
+	return 0, nil, controlError(http.StatusNotFound, "unknown control endpoint /_control/groups/%s (%s)", strings.Join(rest, "/"), m)
 }

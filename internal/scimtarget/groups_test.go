@@ -214,3 +214,22 @@ func TestLargeGroupPatch(t *testing.T) {
 		t.Errorf("%d members, first %s, last %s", len(members), members[0], members[len(members)-1])
 	}
 }
+
+func TestControlGroups(t *testing.T) {
+	tg, c := newTarget(t, Options{})
+	alice := c.createUser("alice@example.com", nil)
+	r := c.do("POST", "/_control/groups", map[string]any{"displayName": "Ops"}).must(t, http.StatusCreated)
+	g, _ := r.body["id"].(string)
+	c.do("POST", "/_control/groups/"+g+"/members", map[string]any{"value": alice}).must(t, http.StatusOK)
+	c.do("PATCH", "/_control/groups/"+g, map[string]any{"displayName": "Operations"}).must(t, http.StatusOK)
+	r = c.do("GET", "/_control/groups?displayName=operations", nil).must(t, http.StatusOK)
+	if get(r.body, "id") != g || !reflect.DeepEqual(memberValues(r.body), []string{alice}) {
+		t.Errorf("after add and rename: %s", r.raw)
+	}
+	c.do("DELETE", "/_control/groups/"+g+"/members/"+alice, nil).must(t, http.StatusOK)
+	c.do("DELETE", "/_control/groups/"+g+"/members/"+alice, nil).must(t, http.StatusNotFound)
+	c.do("DELETE", "/_control/groups/"+g, nil).must(t, http.StatusNoContent)
+	if len(tg.Groups()) != 0 || len(tg.Requests()) != 1 {
+		t.Errorf("groups %v; requests recorded %d (only the user's POST)", tg.Groups(), len(tg.Requests()))
+	}
+}
