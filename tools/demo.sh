@@ -52,10 +52,10 @@ export SCIM_CREDENTIALS="[{\"url\": \"$base_url\", \"bearer_token\": \"demo-toke
 export TF_VAR_scim_base_url="$base_url"
 tf() { echo "+ terraform $*"; terraform "$@"; }
 
-step "terraform plan: three accounts, with the exact SCIM attributes that will be sent"
+step "terraform plan: three accounts, with the exact SCIM attributes that will be sent, and a group of them"
 tf plan -input=false -no-color
 
-step "terraform apply: one POST per account"
+step "terraform apply: one POST per account, one for the group"
 tf apply -input=false -auto-approve -no-color
 
 step "A plan right after apply is empty"
@@ -79,6 +79,26 @@ step "terraform apply: one PATCH repairs it"
 tf apply -input=false -auto-approve -no-color
 curl -fsS "$base_url/_control/users/$alice_id" | grep -o '"title": *"[^"]*"' || true
 
+group_id="$(terraform output -raw all_staff_group)"
+bob_location="$(terraform output -json accounts | grep -o '"bob":"[^"]*"' | cut -d'"' -f4)"
+bob_id="${bob_location##*/}"
+step "Behind Terraform's back, an admin removes Bob from the group \"All staff\" in the app"
+curl -fsS -X DELETE "$base_url/_control/groups/$group_id/members/$bob_id" >/dev/null
+echo "DELETE $base_url/_control/groups/$group_id/members/$bob_id"
+
+step "terraform plan: the group's members show the drift, member by member"
+set +e
+tf plan -input=false -no-color -detailed-exitcode
+rc=$?
+set -e
+if [ "$rc" -ne 2 ]; then echo "expected the plan to show the membership drift (exit code 2), got $rc" >&2; exit 1; fi
+
+step "terraform apply: one PATCH adds Bob back, naming only him"
+tf apply -input=false -auto-approve -no-color
+members="$(curl -fsS "$base_url/_control/groups/$group_id" | grep -o '"value": *"[^"]*"' | wc -l)"
+echo "Members of \"All staff\": $members"
+if [ "$members" -ne 3 ]; then echo "expected 3 members after the repair, got $members" >&2; exit 1; fi
+
 step "Bob leaves: active = false deactivates his account in place"
 tf apply -input=false -auto-approve -no-color -var 'leavers=["bob"]'
 curl -fsS "$base_url/_control/users?userName=bob@example.com" | grep -o '"active": *[a-z]*' || true
@@ -94,7 +114,7 @@ echo "Accounts with userName carol@example.com: $carol_accounts"
 if [ "$carol_accounts" -ne 1 ]; then echo "expected exactly one account for Carol after the rehire, got $carol_accounts" >&2; exit 1; fi
 curl -fsS "$base_url/_control/users?userName=carol@example.com" | grep -o '"active": *[a-z]*' || true
 
-step "terraform destroy: accounts are deactivated (deprovision = \"deactivate\"), not deleted"
+step "terraform destroy: accounts are deactivated (deprovision = \"deactivate\"), not deleted; the group is deleted"
 tf destroy -input=false -auto-approve -no-color -var 'leavers=["bob"]'
 echo "Accounts left in the app:"
 curl -fsS "$base_url/_control/users" | grep -o '"userName": *"[^"]*"\|"active": *[a-z]*' | paste - - || true

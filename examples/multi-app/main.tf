@@ -138,6 +138,14 @@ module "slack" {
   ])
   people         = local.people
   adopt_existing = true
+
+  # A Slack user group per department, from each person's profile.
+  groups = {
+    for d in distinct([for p in values(local.people) : p.department]) : lower(d) => {
+      display_name = "dept-${lower(d)}"
+      members      = [for k, p in local.people : k if p.department == d]
+    }
+  }
 }
 
 # The HR system: employees only, keyed by employee id. People on leave stay

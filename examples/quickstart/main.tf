@@ -1,4 +1,4 @@
-# Quickstart: one app, its attribute mapping and three people.
+# Quickstart: one app, its attribute mapping, three people and a group.
 # `make demo` runs it against the local SCIM target.
 terraform {
   required_providers {
@@ -65,6 +65,20 @@ resource "scim_provisioned_user" "demo" {
   profile           = each.value
   active            = !contains(var.leavers, each.key)
   deprovision       = "deactivate"
+}
+
+# A group holding exactly the accounts of everyone in the configuration: a
+# member removed in the app is added back, and a person who departs leaves it.
+resource "scim_provisioned_group" "all_staff" {
+  connected_app_id = scim_connected_app.demo.id
+  compatibility    = scim_connected_app.demo.compatibility
+  display_name     = "All staff"
+  members          = [for k, u in scim_provisioned_user.demo : u.id]
+}
+
+output "all_staff_group" {
+  description = "The SCIM id of the group \"All staff\"."
+  value       = scim_provisioned_group.all_staff.id
 }
 
 output "accounts" {

@@ -62,6 +62,8 @@ type sample struct {
 	wall     time.Duration
 	requests int
 	peakKB   int64
+	// accounts is how many accounts the command handled.
+	accounts int
 	// cpu is the user and system CPU time of the provider processes.
 	cpu time.Duration
 }
@@ -160,6 +162,10 @@ func run(n, rounds int, tf, rps string, limit int) error {
 				stop()
 				return err
 			}
+			smp.accounts = n
+			if i < 2 {
+				smp.accounts = applyN
+			}
 			if s.t != nil {
 				smp.requests = accountRequests(s.t)
 			}
@@ -177,7 +183,7 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	row := func(name string, floor, scim []sample) {
 		f, s := median(floor), median(scim)
 		fmt.Printf("| %s | %s | %s | %.2f | %.3f | %s | %s |\n", name, f.wall.Round(10*time.Millisecond), s.wall.Round(10*time.Millisecond),
-			float64(s.wall)/float64(f.wall), float64(s.requests)/float64(n), mib(s.peakKB), s.cpu.Round(10*time.Millisecond))
+			float64(s.wall)/float64(f.wall), float64(s.requests)/float64(max(s.accounts, 1)), mib(s.peakKB), s.cpu.Round(10*time.Millisecond))
 	}
 	applyName := "apply (N creates)"
 	if seedFrom > 0 && seedFrom < n {
@@ -268,6 +274,7 @@ func median(s []sample) sample {
 		requests: pick(func(a, b sample) bool { return a.requests < b.requests }).requests,
 		peakKB:   pick(func(a, b sample) bool { return a.peakKB < b.peakKB }).peakKB,
 		cpu:      pick(func(a, b sample) bool { return a.cpu < b.cpu }).cpu,
+		accounts: s[0].accounts,
 	}
 }
 

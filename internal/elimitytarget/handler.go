@@ -103,6 +103,10 @@ func (a *account) resource() scim.Resource {
 // library leaves enforcing uniqueness to the handler, so a store does it.
 func (h *userHandler) userNameTaken(userName any, exceptID string) bool {
 	name, _ := userName.(string)
+	if name == "" {
+		// Groups have no userName.
+		return false
+	}
 	for id, a := range h.users {
 		if id == exceptID {
 			continue

@@ -29,12 +29,13 @@ const EnterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:Use
 const scimRoot = "/scim/v2"
 
 // Server is an elimity-com/scim service provider for Users (core schema
-// plus the enterprise extension) on 127.0.0.1.
+// plus the enterprise extension) and Groups on 127.0.0.1.
 type Server struct {
 	baseURL string
 	token   string
 	lib     http.Handler // the library's scim.Server, without auth or log
 	users   *userHandler
+	groups  *userHandler
 	srv     *http.Server
 	ln      net.Listener
 
@@ -69,6 +70,7 @@ func Start(token string) (*Server, error) {
 		token:   token,
 		ln:      ln,
 		users:   newUserHandler(schema.CoreUserSchema(), schema.ExtensionEnterpriseUser()),
+		groups:  newUserHandler(schema.CoreGroupSchema()),
 	}
 	lib, err := scim.NewServer(&scim.ServerArgs{
 		ServiceProviderConfig: &scim.ServiceProviderConfig{
@@ -91,6 +93,13 @@ func Start(token string) (*Server, error) {
 			Schema:           s.users.core,
 			SchemaExtensions: []scim.SchemaExtension{{Schema: s.users.extensions[0]}},
 			Handler:          s.users,
+		}, {
+			ID:          optional.NewString("Group"),
+			Name:        "Group",
+			Endpoint:    "/Groups",
+			Description: optional.NewString("Group"),
+			Schema:      s.groups.core,
+			Handler:     s.groups,
 		}},
 	}, scim.WithBaseURL(s.baseURL))
 	if err != nil {
@@ -286,4 +295,20 @@ func (s *Server) UserByUserName(userName string) (map[string]any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Group returns what the server stores for one group, or false.
+func (s *Server) Group(id string) (map[string]any, bool) { return s.groups.snapshot(id) }
+
+// Groups returns every stored group, in creation order.
+func (s *Server) Groups() []map[string]any { return s.groups.all() }
+
+// RemoveGroupMember removes a member from a group out of band, with the
+// PATCH an administrator's tool would send.
+func (s *Server) RemoveGroupMember(groupID, memberID string) error {
+	_, _, err := s.inProcess(http.MethodPatch, "/Groups/"+groupID, map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "remove", "path": fmt.Sprintf("members[value eq %q]", memberID)}},
+	})
+	return err
 }

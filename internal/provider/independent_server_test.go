@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -263,4 +264,75 @@ func TestAccIndependent_deprovisionDelete(t *testing.T) {
 func TestAccIndependent_deprovisionAbandon(t *testing.T) {
 	srv, baseURL := newIndependentServer(t)
 	testDeprovisionAbandon(t, srv, baseURL)
+}
+
+// The core group scenario against the independent server: a group created
+// with members, a member removed in the app shown and added back, a member
+// leaving the configuration removed, the group deleted on destroy.
+func TestAccIndependent_groupMembers(t *testing.T) {
+	srv, baseURL := newIndependentServer(t)
+	const addr = "scim_provisioned_group.eng"
+	cfg := func(people ...string) string {
+		return groupConfig(baseURL, groupBlock("eng", "Engineering", membersOf(people...)))
+	}
+	members := func() ([]string, error) {
+		groups := srv.Groups()
+		if len(groups) != 1 {
+			return nil, fmt.Errorf("the server holds %d groups, want 1", len(groups))
+		}
+		var out []string
+		list, _ := groups[0]["members"].([]any)
+		for _, m := range list {
+			e, _ := m.(map[string]any)
+			out = append(out, fmt.Sprint(e["value"]))
+		}
+		return out, nil
+	}
+	expectMembers := func(userNames ...string) func() error {
+		return func() error {
+			got, err := members()
+			if err != nil {
+				return err
+			}
+			var want []string
+			for _, u := range userNames {
+				want = append(want, userID(srv, u))
+			}
+			if !sameMembers(got, want) {
+				return fmt.Errorf("members %v, want %v (%v)", got, want, userNames)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if g := srv.Groups(); len(g) != 0 {
+				return fmt.Errorf("groups left after destroy: %v", g)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("alice", "bob"),
+				Check:  checkTarget(expectMembers("alice@example.com", "bob@example.com")),
+			},
+			{
+				PreConfig: func() {
+					g := srv.Groups()[0]
+					must(t, srv.RemoveGroupMember(fmt.Sprint(g["id"]), userID(srv, "bob@example.com")))
+				},
+				Config: cfg("alice", "bob"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkTarget(expectMembers("alice@example.com", "bob@example.com")),
+			},
+			{
+				Config: cfg("alice"),
+				Check:  checkTarget(expectMembers("alice@example.com")),
+			},
+		},
+	})
 }

@@ -429,7 +429,7 @@ func (r *provisionedGroupResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, err := call.client.GetGroup(ctx, state.ID.ValueString(), state.readAttributes())
+	res, err := call.client.ReadGroup(ctx, state.ID.ValueString(), state.readAttributes())
 	if scim.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("SCIM Group Deleted Outside Terraform",
 			fmt.Sprintf("The group %q (%s) no longer exists in the app; Terraform will plan to create it again.",

@@ -31,18 +31,20 @@ import (
 // filter.maxResults caps it, and apps may send fewer.
 const batchPageSize = 500
 
-// userBatches holds the listings of one Client, one per set of requested
-// attributes (accounts of one app usually share one mapping).
-type userBatches struct {
+// batches holds the listings of one Client, one per endpoint and set of
+// requested attributes (accounts of one app usually share one mapping).
+type batches struct {
 	mu       sync.Mutex
 	disabled bool
 	listings map[string]*listing
-	// written are ids this Client wrote since their listing was read.
+	// written are the resources (endpoint path and id) this Client wrote
+	// since their listing was read.
 	written map[string]bool
 }
 
-// listing is the app's accounts as listed with one set of attributes.
+// listing is an endpoint's resources as listed with one set of attributes.
 type listing struct {
+	e     endpoint
 	attrs []string
 
 	mu      sync.Mutex
@@ -76,12 +78,29 @@ func (c *Client) DisableBatchReads() {
 // returned resource may be shared with other readers: treat it as
 // read-only. A 404 comes back as from GetUser.
 func (c *Client) ReadUser(ctx context.Context, id string, attributes []string) (Resource, error) {
-	if id == "" {
-		return nil, errEmptyID("GET")
+	return c.read(ctx, usersEndpoint, id, attributes)
+}
+
+// ReadGroup reads one group for a refresh as ReadUser does for accounts,
+// from the listing of /Groups when that is cheaper, unless attributes ask
+// for members: a page of groups with their members could carry every
+// membership of the app in one answer, so such a group is read by itself.
+func (c *Client) ReadGroup(ctx context.Context, id string, attributes []string) (Resource, error) {
+	for _, a := range attributes {
+		if strings.EqualFold(a, "members") {
+			return c.GetGroup(ctx, id, attributes)
+		}
 	}
-	l := c.batches.listingFor(attributes)
-	if l == nil || c.batches.wasWritten(id) {
-		return c.GetUser(ctx, id, attributes)
+	return c.read(ctx, groupsEndpoint, id, attributes)
+}
+
+func (c *Client) read(ctx context.Context, e endpoint, id string, attributes []string) (Resource, error) {
+	if id == "" {
+		return nil, e.errEmptyID("GET")
+	}
+	l := c.batches.listingFor(e, attributes)
+	if l == nil || c.batches.wasWritten(e, id) {
+		return c.get(ctx, e, id, attributes)
 	}
 	for {
 		res, state, wait := l.lookup(ctx, c, id)
@@ -89,7 +108,7 @@ func (c *Client) ReadUser(ctx context.Context, id string, attributes []string) (
 		case listed:
 			return res, nil
 		case readAlone:
-			return c.GetUser(ctx, id, attributes)
+			return c.get(ctx, e, id, attributes)
 		case waitFor:
 			select {
 			case <-wait:
@@ -117,7 +136,7 @@ func attributesKey(attributes []string) string {
 	return strings.Join(k, ",")
 }
 
-func (b *userBatches) listingFor(attributes []string) *listing {
+func (b *batches) listingFor(e endpoint, attributes []string) *listing {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.disabled {
@@ -126,30 +145,30 @@ func (b *userBatches) listingFor(attributes []string) *listing {
 	if b.listings == nil {
 		b.listings = map[string]*listing{}
 	}
-	key := attributesKey(attributes)
+	key := e.path + " " + attributesKey(attributes)
 	l, ok := b.listings[key]
 	if !ok {
-		l = &listing{attrs: append([]string(nil), attributes...)}
+		l = &listing{e: e, attrs: append([]string(nil), attributes...)}
 		b.listings[key] = l
 	}
 	return l
 }
 
-// invalidate marks an account written by this Client: its listed copy is
+// invalidate marks a resource written by this Client: its listed copy is
 // stale.
-func (b *userBatches) invalidate(id string) {
+func (b *batches) invalidate(e endpoint, id string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.written == nil {
 		b.written = map[string]bool{}
 	}
-	b.written[id] = true
+	b.written[e.item(id)] = true
 }
 
-func (b *userBatches) wasWritten(id string) bool {
+func (b *batches) wasWritten(e endpoint, id string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.written[id]
+	return b.written[e.item(id)]
 }
 
 // lookup finds id in the listing, starting a fetch when one is due.
@@ -200,7 +219,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 			seen  = map[string]bool{}
 		)
 		if first {
-			got, total, err = c.listPage(ctx, usersEndpoint, opts, start, c.pageSize(batchPageSize))
+			got, total, err = c.listPage(ctx, l.e, opts, start, c.pageSize(batchPageSize))
 			for _, r := range got {
 				seen[r.ID()] = true
 			}
@@ -208,7 +227,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 			l.mu.Lock()
 			start, seen = l.next, l.seen
 			l.mu.Unlock()
-			got, total, err = c.listFrom(ctx, usersEndpoint, opts, start, seen)
+			got, total, err = c.listFrom(ctx, l.e, opts, start, seen)
 		}
 
 		l.mu.Lock()

@@ -107,7 +107,7 @@ type Client struct {
 	noAttributes atomic.Bool
 
 	// batches serves ReadUser from the app's listing (batch.go).
-	batches userBatches
+	batches batches
 
 	discMu   sync.Mutex
 	disc     *Discovery

@@ -5,15 +5,20 @@ import (
 )
 
 // Groups (RFC 7643 §4.2) go through the same operations as users: POST,
-// GET, PUT, PATCH and DELETE on /Groups, listings paged by totalResults.
-// Only users are served from a batched listing (ReadUser); a group is read
-// by itself.
+// GET, PUT, PATCH and DELETE on /Groups, listings paged by totalResults,
+// refreshes from a batched listing (ReadGroup, in batch.go). Writes mark
+// the group as read by itself from then on.
 
 // CreateGroup POSTs a group and returns it, as CreateUser does for users:
 // a group the server created without telling its id is an error that says
 // to look it up by displayName.
 func (c *Client) CreateGroup(ctx context.Context, group Resource) (Resource, error) {
-	return c.create(ctx, groupsEndpoint, group, "displayName")
+	res, err := c.create(ctx, groupsEndpoint, group, "displayName")
+	if err != nil {
+		return nil, err
+	}
+	c.batches.invalidate(groupsEndpoint, res.ID())
+	return res, nil
 }
 
 // GetGroup reads one group; attributes, when given, limits what the server
@@ -25,16 +30,19 @@ func (c *Client) GetGroup(ctx context.Context, id string, attributes []string) (
 
 // ReplaceGroup PUTs the full group, for apps without PATCH.
 func (c *Client) ReplaceGroup(ctx context.Context, id string, group Resource, ifMatch string) (Resource, error) {
+	c.batches.invalidate(groupsEndpoint, id)
 	return c.replace(ctx, groupsEndpoint, id, group, ifMatch)
 }
 
 // PatchGroup sends a PATCH of a group; see PatchUser.
 func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
+	c.batches.invalidate(groupsEndpoint, id)
 	return c.patch(ctx, groupsEndpoint, id, ops, ifMatch, attributes)
 }
 
 // DeleteGroup deletes a group; a 404 comes back as an *Error (IsNotFound).
 func (c *Client) DeleteGroup(ctx context.Context, id string, ifMatch string) error {
+	c.batches.invalidate(groupsEndpoint, id)
 	return c.delete(ctx, groupsEndpoint, id, ifMatch)
 }
 

@@ -117,3 +117,49 @@ func TestGroupsAgainstTarget(t *testing.T) {
 		t.Error("DeleteGroup with an empty id did not fail")
 	}
 }
+
+// Refreshing many groups whose members are not managed costs a few listing
+// pages; with members, each group is read by itself; a group this client
+// wrote is read by itself.
+func TestReadGroupBatches(t *testing.T) {
+	tg, srv := scimtarget.NewTestServer(t, scimtarget.Options{})
+	c := newTestClient(t, scimtarget.BaseURL(srv))
+	ctx := context.Background()
+	if _, err := c.Discover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 300 {
+		id, err := tg.AddGroup(map[string]any{"displayName": fmt.Sprintf("team-%03d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	tg.ResetRequests()
+	attrs := []string{"displayName", "externalId"}
+	for _, id := range ids {
+		g, err := c.ReadGroup(ctx, id, attrs)
+		if err != nil || g.ID() != id {
+			t.Fatalf("ReadGroup(%s) = %v, %v", id, g, err)
+		}
+	}
+	if n := len(tg.Requests()); n > 10 {
+		t.Errorf("refreshing 300 groups took %d requests", n)
+	}
+	if _, err := c.PatchGroup(ctx, ids[0], []PatchOp{{Op: PatchReplace, Path: "displayName", Value: "renamed"}}, "", attrs); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := c.ReadGroup(ctx, ids[0], attrs); err != nil || g["displayName"] != "renamed" {
+		t.Errorf("ReadGroup after this client's PATCH = %v, %v", g, err)
+	}
+	tg.ResetRequests()
+	for _, id := range ids[:5] {
+		if _, err := c.ReadGroup(ctx, id, []string{"displayName", "members"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := tg.Count(http.MethodGet, "/Groups/*"); n != 5 {
+		t.Errorf("5 reads with members made %d GETs of single groups", n)
+	}
+}

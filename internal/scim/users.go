@@ -34,8 +34,6 @@ func (e endpoint) errEmptyID(op string) error {
 	return fmt.Errorf("SCIM %s %s: empty %s id", op, e.noun, e.noun)
 }
 
-func errEmptyID(op string) error { return usersEndpoint.errEmptyID(op) }
-
 // withSchemas returns in with "schemas" filled in when the caller left it
 // out: e's core schema URN plus every top-level URN-named extension object.
 // Servers reject resources without "schemas", and the provider builds
@@ -124,7 +122,7 @@ func (c *Client) CreateUser(ctx context.Context, user Resource) (Resource, error
 	}
 	// A listing read before the create does not hold it; one read after
 	// may, but this Client's own write is read by itself all the same.
-	c.batches.invalidate(res.ID())
+	c.batches.invalidate(usersEndpoint, res.ID())
 	return res, nil
 }
 
@@ -211,7 +209,7 @@ func (c *Client) requireOne(e endpoint, method, p string, resp *http.Response, r
 // ReplaceUser PUTs the full user (RFC 7644 §3.5.1). ifMatch, when set, makes
 // the replace conditional on the version the caller last saw.
 func (c *Client) ReplaceUser(ctx context.Context, id string, user Resource, ifMatch string) (Resource, error) {
-	c.batches.invalidate(id)
+	c.batches.invalidate(usersEndpoint, id)
 	return c.replace(ctx, usersEndpoint, id, user, ifMatch)
 }
 
@@ -238,7 +236,7 @@ func (c *Client) replace(ctx context.Context, e endpoint, id string, in Resource
 // 400 from the server.
 func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
 	if id != "" && len(ops) > 0 {
-		c.batches.invalidate(id)
+		c.batches.invalidate(usersEndpoint, id)
 	}
 	return c.patch(ctx, usersEndpoint, id, ops, ifMatch, attributes)
 }
@@ -274,7 +272,7 @@ func (c *Client) patch(ctx context.Context, e endpoint, id string, ops []PatchOp
 // provider decides whether "already gone" is success.
 func (c *Client) DeleteUser(ctx context.Context, id string, ifMatch string) error {
 	if id != "" {
-		c.batches.invalidate(id)
+		c.batches.invalidate(usersEndpoint, id)
 	}
 	return c.delete(ctx, usersEndpoint, id, ifMatch)
 }

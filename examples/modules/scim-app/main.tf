@@ -1,4 +1,5 @@
-# One SCIM app, its attribute mapping and an account for each person.
+# One SCIM app, its attribute mapping, an account for each person and the
+# app's groups with their members.
 #
 # Everything a user resource needs from the app and the mapping reaches it as a
 # reference (the app's id and compatibility settings, the mapping's rules), so a
@@ -39,4 +40,17 @@ resource "scim_provisioned_user" "this" {
   deprovision    = var.deprovision
   adopt_existing = var.adopt_existing
   adopt_by       = var.adopt_by
+}
+
+# Each group holds exactly the accounts of the people listed for it; a
+# person who is not (or no longer) in `people` cannot be a member.
+resource "scim_provisioned_group" "this" {
+  for_each = var.groups
+
+  connected_app_id = scim_connected_app.this.id
+  compatibility    = scim_connected_app.this.compatibility
+  display_name     = each.value.display_name
+  external_id      = each.value.external_id
+  members          = [for key in each.value.members : scim_provisioned_user.this[key].id if contains(keys(scim_provisioned_user.this), key)]
+  adopt_existing   = var.adopt_existing
 }

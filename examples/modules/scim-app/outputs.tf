@@ -24,3 +24,13 @@ output "accounts" {
     }
   }
 }
+
+output "groups" {
+  description = "Each group, by the key in `groups`: its SCIM id and location (the import ID)."
+  value = {
+    for key, group in scim_provisioned_group.this : key => {
+      id       = group.id
+      location = group.location
+    }
+  }
+}

@@ -81,3 +81,13 @@ variable "adopt_by" {
     error_message = "adopt_by must be userName or externalId."
   }
 }
+
+variable "groups" {
+  description = "The app's groups, by a stable key: each with its display_name, an optional external_id and members, the keys in `people` of the people it holds (people missing from `people` are left out). Build it from a map of teams, or from the people's profiles, e.g. { for d in distinct([for p in values(var.people) : p.department]) : d => { display_name = d, members = [for k, p in var.people : k if p.department == d] } }."
+  type = map(object({
+    display_name = string
+    external_id  = optional(string)
+    members      = list(string)
+  }))
+  default = {}
+}
