@@ -428,3 +428,36 @@ resource "scim_provisioned_group" "everyone" {
 		},
 	})
 }
+
+// An app without PATCH: a change of members is a read and a PUT of the
+// whole group, and other attributes of the group are kept.
+func TestAccProvisionedGroup_withoutPatch(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	cfg := func(people ...string) string {
+		c := peopleConfig{baseURL: baseURL, people: threePeople(), appArgs: "  compatibility = { patch = false }"}
+		return c.String() + groupBlock("eng", "Engineering", membersOf(people...))
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg("alice")},
+			{
+				PreConfig: target.ResetRequests,
+				Config:    cfg("alice", "carol"),
+				Check: checkTarget(func() error {
+					if err := expectGroupMembers(target, "Engineering", "alice@example.com", "carol@example.com"); err != nil {
+						return err
+					}
+					if n := target.Count(http.MethodPatch, "/Groups/*"); n != 0 {
+						return fmt.Errorf("%d PATCHes to an app without PATCH", n)
+					}
+					if n := target.Count(http.MethodPut, "/Groups/*"); n != 1 {
+						return fmt.Errorf("%d PUTs of the group, want 1", n)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
