@@ -461,3 +461,49 @@ func TestAccProvisionedGroup_withoutPatch(t *testing.T) {
 		},
 	})
 }
+
+// Adoption by externalId links the one group with that externalId whatever
+// its name; two groups with the same name are an error that lists them,
+// and nothing is linked or created.
+func TestAccProvisionedGroup_adoptByExternalIDAndAmbiguity(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	byExternalID := groupConfig(baseURL, groupBlock("sales", "Sales", "  external_id = \"sales\"\n  adopt_existing = true\n  adopt_by = \"externalId\"\n"+membersOf("bob")))
+	byName := groupConfig(baseURL, groupBlock("ops", "Ops", "  adopt_existing = true\n"))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					_, err := target.AddGroup(map[string]any{"displayName": "Sales (legacy)", "externalId": "sales"})
+					must(t, err)
+				},
+				Config: byExternalID,
+				Check: checkTarget(func() error {
+					if n := len(target.Groups()); n != 1 {
+						return fmt.Errorf("%d groups after adoption by externalId, want 1", n)
+					}
+					return expectGroupMembers(target, "Sales", "bob@example.com")
+				}),
+			},
+			{
+				PreConfig: func() {
+					for range 2 {
+						_, err := target.AddGroup(map[string]any{"displayName": "Ops"})
+						must(t, err)
+					}
+				},
+				Config:      byName,
+				ExpectError: regexpFromPattern(`(?s)Several SCIM Groups Match.*found 2 groups`),
+			},
+			{
+				PreConfig: func() {
+					if n := len(target.Groups()); n != 2 {
+						t.Errorf("the failed adoption left %d groups, want 2 (Ops twice; Sales destroyed with the step's config)", n)
+					}
+				},
+				Config: groupConfig(baseURL),
+			},
+		},
+	})
+}
