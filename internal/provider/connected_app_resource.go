@@ -382,10 +382,10 @@ func (r *connectedAppResource) probeUsers(ctx context.Context, client *scim.Clie
 }
 
 // checkCredentialsOnRefresh lists one user, as create does, once per app
-// per command, so that
-// credentials the app rejects (401, 403) fail the refresh of the app itself:
-// Terraform then skips the accounts that depend on it, and the plan shows
-// one error, here, instead of the same error once per account. An app that
+// per command, so that credentials the app rejects (401, 403) fail the
+// refresh of the app itself: Terraform then skips the accounts that depend
+// on it, and the plan shows one error, here, instead of the same error once
+// per account. An app that
 // cannot be reached already failed discovery. Other failures of the listing
 // are left to the accounts, which are read one by one when listing fails
 // (some apps refuse unfiltered listings).

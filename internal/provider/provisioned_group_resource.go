@@ -478,8 +478,9 @@ func (r *provisionedGroupResource) Update(ctx context.Context, req resource.Upda
 
 // apply brings the group from actual to desired: the name and externalId,
 // then the members that change, in as many requests as their number needs.
-// actual is updated as each request succeeds, so an error reports how far
-// it got.
+// When one of several requests fails, state keeps what was recorded before
+// the change; the next refresh reads what the app holds, and the next
+// apply sends what is still missing.
 func (r *provisionedGroupResource) apply(ctx context.Context, call *groupCall, actual, desired *provisionedGroupModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	id := desired.ID.ValueString()
