@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -116,31 +114,6 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// isMember asks the app whether the group holds the member: first with a
-// filter that returns at most the one group (cheap however large the group
-// is), and, for apps whose filters cannot express it, by reading the
-// group's members.
-func isMember(ctx context.Context, client *scim.Client, groupID, memberID string) (groupExists, member bool, err error) {
-	filter := scim.EqFilter("id", groupID) + " and " + scim.EqFilter("members.value", memberID)
-	found, _, err := client.ListGroups(ctx, scim.ListOptions{Filter: filter, Attributes: []string{"id"}, Limit: 1})
-	if err == nil && len(found) > 0 {
-		return true, true, nil
-	}
-	if e, ok := scim.AsError(err); err != nil && (!ok || (e.Status != http.StatusBadRequest && e.Status != http.StatusNotImplemented && e.Status != http.StatusForbidden)) {
-		return false, false, err
-	}
-	// No match, or a filter the app refuses: read the group itself, which
-	// also tells a deleted group from a removed member.
-	g, err := client.GetGroup(ctx, groupID, []string{"members"})
-	if scim.IsNotFound(err) {
-		return false, false, nil
-	}
-	if err != nil {
-		return false, false, err
-	}
-	return true, slices.Contains(scim.GroupMemberIDs(g), memberID), nil
-}
-
 func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -152,7 +125,7 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	exists, member, err := isMember(ctx, call.client, state.GroupID.ValueString(), state.MemberID.ValueString())
+	exists, member, err := call.client.HasGroupMember(ctx, state.GroupID.ValueString(), state.MemberID.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Reading the membership of "+state.describe(call.appID), call.appID, err))
 		return

@@ -174,35 +174,11 @@ func (r *provisionedGroupResource) Configure(_ context.Context, req resource.Con
 
 func groupLocation(appID, id string) string { return appID + "/Groups/" + id }
 
-// groupCall is what one operation on a group needs.
-type groupCall struct {
-	client   *scim.Client
-	settings appSettings
-	appID    string
-}
+// groupCall is what one operation on a group needs: its app.
+type groupCall = appCall
 
 func (r *provisionedGroupResource) prepare(ctx context.Context, m *provisionedGroupModel) (context.Context, *groupCall, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	ctx = r.clients.withMasking(ctx)
-	appID, err := normalizeBaseURL(m.ConnectedAppID.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
-		return ctx, nil, diags
-	}
-	client, err := r.clients.Client(appID)
-	if err != nil {
-		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
-		return ctx, nil, diags
-	}
-	d, err := client.Discover(ctx)
-	if err != nil {
-		diags.Append(appErrorDiagnostic(r.clients, "Reading what the app supports", appID, err))
-		return ctx, nil, diags
-	}
-	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
-	diags.Append(sdiags...)
-	settings.applyTo(client)
-	return ctx, &groupCall{client: client, settings: settings, appID: appID}, diags
+	return r.clients.prepareApp(ctx, m.ConnectedAppID, m.Compatibility)
 }
 
 // readAttributes are the attributes a refresh asks for: members only when
@@ -566,19 +542,12 @@ func (r *provisionedGroupResource) Delete(ctx context.Context, req resource.Dele
 // ImportState takes the group's SCIM location, `<base_url>/Groups/<id>`.
 // Members are not managed until the configuration sets them.
 func (r *provisionedGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	i := strings.LastIndex(req.ID, "/Groups/")
-	if i <= 0 || i+len("/Groups/") >= len(req.ID) || strings.Contains(req.ID[i+len("/Groups/"):], "/") {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("A provisioned group is imported by its SCIM location, `<base_url>/Groups/<id>`, e.g. "+
-				"`terraform import scim_provisioned_group.engineering https://api.slack.com/scim/v2/Groups/e9e30dba`; got %q.", req.ID))
+	appID, id, ok := splitLocation(req.ID, "/Groups/", &resp.Diagnostics,
+		"A provisioned group is imported by its SCIM location, `<base_url>/Groups/<id>`, e.g. "+
+			"`terraform import scim_provisioned_group.engineering https://api.slack.com/scim/v2/Groups/e9e30dba`")
+	if !ok {
 		return
 	}
-	appID, err := normalizeBaseURL(req.ID[:i])
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The base URL part of %q is not valid: %v", req.ID, err))
-		return
-	}
-	id := req.ID[i+len("/Groups/"):]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("location"), groupLocation(appID, id))...)

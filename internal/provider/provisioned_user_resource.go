@@ -315,10 +315,45 @@ func (s appSettings) applyTo(client *scim.Client) {
 
 // userCall bundles what one operation on an account needs.
 type userCall struct {
+	appCall
+	rules []mapping.Rule
+}
+
+// appCall is what one operation on a resource of an app needs: the app's
+// client, what it supports with the compatibility overrides applied, and
+// its normalised base URL.
+type appCall struct {
 	client   *scim.Client
 	settings appSettings
-	rules    []mapping.Rule
 	appID    string
+}
+
+// prepareApp makes the appCall for a resource of the app connectedAppID,
+// with its compatibility overrides: the client (applying what the
+// overrides turn off) and the app's discovery, once per command. The
+// returned context masks every configured secret in logs.
+func (f *clientFactory) prepareApp(ctx context.Context, connectedAppID types.String, compat types.Object) (context.Context, *appCall, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ctx = f.withMasking(ctx)
+	appID, err := normalizeBaseURL(connectedAppID.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
+		return ctx, nil, diags
+	}
+	client, err := f.Client(appID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
+		return ctx, nil, diags
+	}
+	d, err := client.Discover(ctx)
+	if err != nil {
+		diags.Append(appErrorDiagnostic(f, "Reading what the app supports", appID, err))
+		return ctx, nil, diags
+	}
+	settings, sdiags := settingsFor(ctx, d, compat)
+	diags.Append(sdiags...)
+	settings.applyTo(client)
+	return ctx, &appCall{client: client, settings: settings, appID: appID}, diags
 }
 
 // readBack reads the managed attributes from an account the app returned,
@@ -341,29 +376,13 @@ func (c *userCall) readBack(res scim.Resource, sent map[string]string, carryUnre
 }
 
 func (r *provisionedUserResource) prepare(ctx context.Context, m *provisionedUserModel) (context.Context, *userCall, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	ctx = r.clients.withMasking(ctx)
-	appID, err := normalizeBaseURL(m.ConnectedAppID.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
+	ctx, app, diags := r.clients.prepareApp(ctx, m.ConnectedAppID, m.Compatibility)
+	if app == nil {
 		return ctx, nil, diags
 	}
-	client, err := r.clients.Client(appID)
-	if err != nil {
-		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
-		return ctx, nil, diags
-	}
-	d, err := client.Discover(ctx)
-	if err != nil {
-		diags.Append(appErrorDiagnostic(r.clients, "Reading what the app supports", appID, err))
-		return ctx, nil, diags
-	}
-	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
-	diags.Append(sdiags...)
-	settings.applyTo(client)
 	rules, _, rdiags := rulesFromEncoded(m.AttributeMapping)
 	diags.Append(rdiags...)
-	return ctx, &userCall{client: client, settings: settings, rules: rules, appID: appID}, diags
+	return ctx, &userCall{appCall: *app, rules: rules}, diags
 }
 
 // ModifyPlan computes the SCIM attributes that will be sent, so they are in
@@ -552,19 +571,12 @@ func (r *provisionedUserResource) refreshFrom(ctx context.Context, call *userCal
 
 // ImportState takes the account's SCIM location, `<base_url>/Users/<id>`.
 func (r *provisionedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	i := strings.LastIndex(req.ID, "/Users/")
-	if i <= 0 || i+len("/Users/") >= len(req.ID) || strings.Contains(req.ID[i+len("/Users/"):], "/") {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("A provisioned user is imported by its SCIM location, `<base_url>/Users/<id>`, e.g. "+
-				"`terraform import 'scim_provisioned_user.slack[\"alice\"]' https://api.slack.com/scim/v2/Users/2819c223`; got %q.", req.ID))
+	appID, id, ok := splitLocation(req.ID, "/Users/", &resp.Diagnostics,
+		"A provisioned user is imported by its SCIM location, `<base_url>/Users/<id>`, e.g. "+
+			"`terraform import 'scim_provisioned_user.slack[\"alice\"]' https://api.slack.com/scim/v2/Users/2819c223`")
+	if !ok {
 		return
 	}
-	appID, err := normalizeBaseURL(req.ID[:i])
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The base URL part of %q is not valid: %v", req.ID, err))
-		return
-	}
-	id := req.ID[i+len("/Users/"):]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("location"), userLocation(appID, id))...)
@@ -572,6 +584,23 @@ func (r *provisionedUserResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deprovision"), deprovisionDeactivate)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_by"), "userName")...)
+}
+
+// splitLocation splits an import ID `<base_url><collection><id>` (collection
+// "/Users/" or "/Groups/") into the normalised base URL and the id; on a
+// malformed ID it adds an error that starts with usage and reports false.
+func splitLocation(importID, collection string, diags *diag.Diagnostics, usage string) (appID, id string, ok bool) {
+	i := strings.LastIndex(importID, collection)
+	if i <= 0 || i+len(collection) >= len(importID) || strings.Contains(importID[i+len(collection):], "/") {
+		diags.AddError("Invalid Import ID", fmt.Sprintf("%s; got %q.", usage, importID))
+		return "", "", false
+	}
+	appID, err := normalizeBaseURL(importID[:i])
+	if err != nil {
+		diags.AddError("Invalid Import ID", fmt.Sprintf("The base URL part of %q is not valid: %v", importID, err))
+		return "", "", false
+	}
+	return appID, importID[i+len(collection):], true
 }
 
 // activeOf reads "active" from a resource; some apps send it as a string.

@@ -2,6 +2,8 @@ package scim
 
 import (
 	"context"
+	"net/http"
+	"slices"
 )
 
 // Groups (RFC 7643 §4.2) go through the same operations as users: POST,
@@ -123,4 +125,28 @@ func GroupMemberIDs(group Resource) []string {
 		}
 	}
 	return out
+}
+
+// HasGroupMember asks the app whether the group holds the member: first
+// with a filter that returns at most the one group (cheap however large the
+// group is), and, when that finds nothing or the app's filters cannot
+// express it (400, 403, 501), by reading the group's members, which also
+// tells a deleted group (groupExists false) from a removed member.
+func (c *Client) HasGroupMember(ctx context.Context, groupID, memberID string) (groupExists, member bool, err error) {
+	filter := EqFilter("id", groupID) + " and " + EqFilter("members.value", memberID)
+	found, _, err := c.ListGroups(ctx, ListOptions{Filter: filter, Attributes: []string{"id"}, Limit: 1})
+	if err == nil && len(found) > 0 {
+		return true, true, nil
+	}
+	if e, ok := AsError(err); err != nil && (!ok || (e.Status != http.StatusBadRequest && e.Status != http.StatusNotImplemented && e.Status != http.StatusForbidden)) {
+		return false, false, err
+	}
+	g, err := c.GetGroup(ctx, groupID, []string{"members"})
+	if IsNotFound(err) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return true, slices.Contains(GroupMemberIDs(g), memberID), nil
 }

@@ -163,3 +163,30 @@ func TestReadGroupBatches(t *testing.T) {
 		t.Errorf("5 reads with members made %d GETs of single groups", n)
 	}
 }
+
+func TestHasGroupMember(t *testing.T) {
+	tg, srv := scimtarget.NewTestServer(t, scimtarget.Options{})
+	c := newTestClient(t, scimtarget.BaseURL(srv))
+	ctx := context.Background()
+	alice, _ := tg.AddUser(map[string]any{"userName": "alice@example.com"})
+	bob, _ := tg.AddUser(map[string]any{"userName": "bob@example.com"})
+	g, err := tg.AddGroup(map[string]any{"displayName": "Ops", "members": []any{map[string]any{"value": alice}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id             string
+		exists, member bool
+	}{{alice, true, true}, {bob, true, false}} {
+		exists, member, err := c.HasGroupMember(ctx, g, tc.id)
+		if err != nil || exists != tc.exists || member != tc.member {
+			t.Errorf("HasGroupMember(%s) = %v, %v, %v", tc.id, exists, member, err)
+		}
+	}
+	if err := tg.DeleteGroup(g); err != nil {
+		t.Fatal(err)
+	}
+	if exists, member, err := c.HasGroupMember(ctx, g, alice); err != nil || exists || member {
+		t.Errorf("HasGroupMember of a deleted group = %v, %v, %v", exists, member, err)
+	}
+}
