@@ -301,5 +301,10 @@ func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *scimProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewUsersDataSource,
+		NewUserDataSource,
+		NewGroupsDataSource,
+		NewGroupDataSource,
+	}
 }

@@ -3,6 +3,9 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+
+	filter "github.com/scim2/filter-parser/v2"
 )
 
 // EqFilter builds `attr eq "value"`, the filter used to find an existing
@@ -24,4 +27,15 @@ func QuoteFilterValue(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // encoding a string cannot fail
 	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// ValidateFilter reports whether s is a SCIM filter as RFC 7644 §3.4.2.2
+// defines it (`userName sw "a" and active eq true`), with the parser's
+// message when it is not, so a bad filter fails at plan time rather than
+// as an app's 400.
+func ValidateFilter(s string) error {
+	if _, err := filter.ParseFilter([]byte(s)); err != nil {
+		return fmt.Errorf("%q is not a SCIM filter (RFC 7644 §3.4.2.2): %v", s, err)
+	}
+	return nil
 }

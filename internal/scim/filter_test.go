@@ -37,3 +37,23 @@ func TestEqFilterRoundTripsThroughParser(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateFilter(t *testing.T) {
+	for _, ok := range []string{
+		`userName eq "alice@example.com"`,
+		`active eq false and userName sw "a"`,
+		`emails[type eq "work" and value co "@example.com"]`,
+		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "R&D"`,
+		`meta.lastModified gt "2026-01-01T00:00:00Z"`,
+		`title pr`,
+	} {
+		if err := ValidateFilter(ok); err != nil {
+			t.Errorf("ValidateFilter(%s) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{`userName = "a"`, `userName eq`, `(active eq true`, `userName eq "a" and`} {
+		if err := ValidateFilter(bad); err == nil {
+			t.Errorf("ValidateFilter(%s) = nil, want an error", bad)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
 // AbsoluteURL accepts an absolute http or https URL with a host and no query,
@@ -90,5 +92,53 @@ func (duration) ValidateString(_ context.Context, req validator.StringRequest, r
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
 			fmt.Sprintf("%q is not a positive duration; use a form such as \"30s\", \"1m30s\" or \"2m\".", req.ConfigValue.ValueString()))
+	}
+}
+
+// SCIMFilter accepts a SCIM filter expression (RFC 7644 §3.4.2.2), so a
+// typo fails at plan time instead of as the app's 400.
+func SCIMFilter() validator.String { return scimFilter{} }
+
+type scimFilter struct{}
+
+func (scimFilter) Description(_ context.Context) string {
+	return `must be a SCIM filter such as userName eq "alice@example.com" (RFC 7644 §3.4.2.2)`
+}
+
+func (f scimFilter) MarkdownDescription(ctx context.Context) string { return f.Description(ctx) }
+
+func (scimFilter) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := scim.ValidateFilter(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SCIM Filter",
+			err.Error()+". A filter compares attributes with eq, ne, co, sw, ew, gt, ge, lt, le or pr, joined by and, or, not "+
+				`and parentheses; string values are quoted: userName sw "a" and active eq true.`)
+	}
+}
+
+// AttributePath accepts a SCIM attribute path: `title`, `name.givenName`,
+// `emails[type eq "work"].value` or an extension attribute by its schema
+// URN.
+func AttributePath() validator.String { return attributePath{} }
+
+type attributePath struct{}
+
+func (attributePath) Description(_ context.Context) string {
+	return `must be a SCIM attribute path such as name.givenName or emails[type eq "work"].value`
+}
+
+func (a attributePath) MarkdownDescription(ctx context.Context) string { return a.Description(ctx) }
+
+func (attributePath) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := scim.ParsePath(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SCIM Attribute Path",
+			fmt.Sprintf("%q is not a SCIM attribute path: %v. Write `title`, `name.givenName`, `emails[type eq \"work\"].value` "+
+				"or an extension attribute with its schema URN, "+
+				"`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`.", req.ConfigValue.ValueString(), err))
 	}
 }

@@ -56,3 +56,33 @@ func TestDuration(t *testing.T) {
 		t.Error("an unknown value must not be an error at plan time")
 	}
 }
+
+func TestSCIMFilterAndAttributePath(t *testing.T) {
+	cases := []struct {
+		v   validator.String
+		raw string
+		ok  bool
+	}{
+		{SCIMFilter(), `userName eq "a@example.com"`, true},
+		{SCIMFilter(), `active eq false or title pr`, true},
+		{SCIMFilter(), `userName == "a"`, false},
+		{SCIMFilter(), `userName eq "a" and`, false},
+		{AttributePath(), `title`, true},
+		{AttributePath(), `emails[type eq "work"].value`, true},
+		{AttributePath(), `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`, true},
+		{AttributePath(), `emails[type eq "work"`, false},
+		{AttributePath(), ``, false},
+	}
+	for _, c := range cases {
+		resp := &validator.StringResponse{}
+		c.v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(c.raw)}, resp)
+		if resp.Diagnostics.HasError() == c.ok {
+			t.Errorf("%T(%q): error = %v, want ok = %v", c.v, c.raw, resp.Diagnostics, c.ok)
+		}
+		unknown := &validator.StringResponse{}
+		c.v.ValidateString(context.Background(), validator.StringRequest{ConfigValue: types.StringUnknown()}, unknown)
+		if unknown.Diagnostics.HasError() {
+			t.Errorf("%T: an unknown value must not be an error at plan time", c.v)
+		}
+	}
+}

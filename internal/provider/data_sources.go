@@ -1,0 +1,284 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openscim/terraform-provider-scim/internal/mapping"
+	"github.com/openscim/terraform-provider-scim/internal/scim"
+	"github.com/openscim/terraform-provider-scim/internal/validators"
+)
+
+// What the data sources that list an app's accounts or groups share: the
+// arguments that select them, the listing with its limit, the exclusion of
+// the managed ones (orphans), and the lookup of exactly one.
+
+const (
+	// defaultListLimit is how many accounts a listing returns at most
+	// unless told otherwise; a listing that matches more is an error, not
+	// a silent cut, since an orphan report that drops accounts would lie.
+	defaultListLimit = 10000
+	maxListLimit     = 1000000
+)
+
+// listArguments are the arguments of scim_users and scim_groups.
+func listArguments(noun string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"connected_app_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "The `id` of the app's `scim_connected_app` (its base URL).",
+			Validators:          []validator.String{connectedAppIDValidator()},
+		},
+		"filter": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "A SCIM filter (RFC 7644 §3.4.2.2) the app applies, e.g. `active eq true` or " +
+				"`userName ew \"@example.com\"`. Checked at plan time. Unset: every " + noun + ". Apps differ in what they " +
+				"support: many accept only `attr eq \"value\"`, some compare case-sensitively.",
+			Validators: []validator.String{validators.SCIMFilter()},
+		},
+		"exclude_ids": schema.SetAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			MarkdownDescription: "Ids to leave out of the result, applied after the app's filter. Pass the ids of the " + noun +
+				"s the configuration manages to list the orphans: the ones in the app that no resource manages.",
+		},
+		"limit": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("The most %ss to list (before `exclude_ids`). When the app holds more that match, "+
+				"reading fails with the number it holds instead of returning a part of them. Default `%d`.", noun, defaultListLimit),
+			Validators: []validator.Int64{int64validator.Between(1, maxListLimit)},
+		},
+		"total_results": schema.Int64Attribute{
+			Computed:            true,
+			MarkdownDescription: "How many " + noun + "s match `filter` in the app, as it counts them (`totalResults`), before `exclude_ids`.",
+		},
+		"ids": schema.ListAttribute{
+			Computed:            true,
+			ElementType:         types.StringType,
+			MarkdownDescription: "The ids of the listed " + noun + "s, in the app's order.",
+		},
+	}
+}
+
+// attributePathsArgument is the optional list of further attributes to
+// return, by SCIM attribute path.
+func attributePathsArgument() schema.Attribute {
+	return schema.ListAttribute{
+		Optional:    true,
+		ElementType: types.StringType,
+		MarkdownDescription: "Further attributes to return in `attributes`, by SCIM attribute path: `title`, `name.givenName`, " +
+			"`emails[type eq \"work\"].value`, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`. " +
+			"Single values only; a complex or multi-valued attribute is returned through its sub-attribute paths.",
+		Validators: []validator.List{listvalidator.ValueStringsAre(validators.AttributePath())},
+	}
+}
+
+// listed is what one listing read: the resources, after exclusion, and
+// the app's total before it.
+type listed struct {
+	resources []scim.Resource
+	total     int
+}
+
+// listAll lists the resources of one collection that match filter, asking
+// for attrs, and fails when more than limit match.
+func listAll(ctx context.Context, clients *clientFactory, appID types.String, noun string,
+	list func(*scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error),
+	filter string, attrs []string, limit int64, exclude []string,
+) (*appCall, listed, diag.Diagnostics) {
+	ctx, call, diags := clients.prepareApp(ctx, appID, types.ObjectNull(nil))
+	if call == nil || diags.HasError() {
+		return nil, listed{}, diags
+	}
+	if limit <= 0 {
+		limit = defaultListLimit
+	}
+	got, total, err := list(call.client)(ctx, scim.ListOptions{Filter: filter, Attributes: attrs, Limit: int(limit) + 1})
+	if err != nil {
+		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Listing the %ss", noun), call.appID, err))
+		return nil, listed{}, diags
+	}
+	if int64(len(got)) > limit || int64(total) > limit {
+		matched := fmt.Sprintf("at least %d", len(got))
+		if int64(total) > limit {
+			matched = fmt.Sprint(total)
+		}
+		diags.AddAttributeError(path.Root("limit"), "Too Many "+titleNoun(noun)+"s to List",
+			fmt.Sprintf("The app at %s holds %s %ss that match%s, more than limit (%d). Narrow `filter` or raise `limit`; "+
+				"a listing never returns a part of what matches.", call.appID, matched, noun, describeFilter(filter), limit))
+		return nil, listed{}, diags
+	}
+	skip := make(map[string]bool, len(exclude))
+	for _, id := range exclude {
+		skip[id] = true
+	}
+	out := listed{total: total, resources: make([]scim.Resource, 0, len(got))}
+	for _, r := range got {
+		if !skip[r.ID()] {
+			out.resources = append(out.resources, r)
+		}
+	}
+	return call, out, diags
+}
+
+func titleNoun(noun string) string { return strings.ToUpper(noun[:1]) + noun[1:] }
+
+func describeFilter(filter string) string {
+	if filter == "" {
+		return ""
+	}
+	return " the filter `" + filter + "`"
+}
+
+// findOne looks up the one resource named by exactly one of the lookup
+// arguments (by id with a GET, else with an `eq` filter) and fails, saying
+// what it found, unless exactly one matches.
+func findOne(ctx context.Context, clients *clientFactory, appID types.String, noun string, by []lookupArgument,
+	get func(*scim.Client) func(context.Context, string, []string) (scim.Resource, error),
+	find func(*scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error),
+	describe func(scim.Resource) string, attrs []string,
+) (*appCall, scim.Resource, diag.Diagnostics) {
+	ctx, call, diags := clients.prepareApp(ctx, appID, types.ObjectNull(nil))
+	if call == nil || diags.HasError() {
+		return nil, nil, diags
+	}
+	var arg lookupArgument
+	for _, a := range by {
+		if !a.value.IsNull() && !a.value.IsUnknown() {
+			arg = a
+		}
+	}
+	value := arg.value.ValueString()
+	if arg.scimName == "id" {
+		res, err := get(call.client)(ctx, value, attrs)
+		if scim.IsNotFound(err) {
+			diags.AddAttributeError(path.Root(arg.name), "No Such "+titleNoun(noun),
+				fmt.Sprintf("The app at %s has no %s with id %q: it answered 404.", call.appID, noun, value))
+			return nil, nil, diags
+		}
+		if err != nil {
+			diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Reading the %s %s", noun, value), call.appID, err))
+			return nil, nil, diags
+		}
+		return call, res, diags
+	}
+	found, err := find(call.client)(ctx, arg.scimName, value, attrs)
+	if err != nil {
+		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Looking up the %s with %s %q", noun, arg.scimName, value), call.appID, err))
+		return nil, nil, diags
+	}
+	switch len(found) {
+	case 1:
+		return call, found[0], diags
+	case 0:
+		diags.AddAttributeError(path.Root(arg.name), "No Such "+titleNoun(noun),
+			fmt.Sprintf("The app at %s has no %s whose %s is %q (filter `%s`). Apps may compare %s case-sensitively; "+
+				"use the value exactly as the app stores it, or list candidates with a broader filter.",
+				call.appID, noun, arg.scimName, value, scim.EqFilter(arg.scimName, value), arg.scimName))
+	default:
+		var names []string
+		for i, r := range found {
+			if i == 10 {
+				names = append(names, fmt.Sprintf("and %d more", len(found)-10))
+				break
+			}
+			names = append(names, describe(r))
+		}
+		diags.AddAttributeError(path.Root(arg.name), "More Than One "+titleNoun(noun),
+			fmt.Sprintf("The app at %s has %d %ss whose %s is %q: %s. Look the %s up by its id instead.",
+				call.appID, len(found), noun, arg.scimName, value, strings.Join(names, ", "), noun))
+	}
+	return nil, nil, diags
+}
+
+// lookupArgument is one way to name the resource a single-resource data
+// source reads: its Terraform argument, the SCIM attribute and the value.
+type lookupArgument struct {
+	name, scimName string
+	value          types.String
+}
+
+// attributeValues reads the requested paths from res as text, keyed by
+// canonical path; nil when none was requested.
+func attributeValues(res scim.Resource, paths []string) types.Map {
+	if len(paths) == 0 {
+		return types.MapNull(types.StringType)
+	}
+	return mapValue(mapping.ExtractValues(res, paths))
+}
+
+// topLevelAttributes are the attributes to ask the app for: always, plus
+// the top-level names of the requested paths.
+func topLevelAttributes(always []string, paths []string) []string {
+	out := append([]string(nil), always...)
+	seen := map[string]bool{}
+	for _, a := range always {
+		seen[strings.ToLower(a)] = true
+	}
+	for _, p := range paths {
+		parsed, err := scim.ParsePath(p)
+		if err != nil {
+			continue
+		}
+		name := parsed.Attribute
+		if parsed.Schema != "" {
+			name = parsed.Schema + ":" + parsed.Attribute
+		}
+		if !seen[strings.ToLower(name)] {
+			seen[strings.ToLower(name)] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func stringOf(res scim.Resource, attr string) types.String {
+	if v, ok := res[attr].(string); ok && v != "" {
+		return types.StringValue(v)
+	}
+	return types.StringNull()
+}
+
+// locationOf is the resource's meta.location, or the one the provider
+// would build from the app's base URL.
+func locationOf(res scim.Resource, fallback string) types.String {
+	if loc := res.Location(); loc != "" {
+		return types.StringValue(loc)
+	}
+	return types.StringValue(fallback)
+}
+
+func stringsFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(l.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func stringsFromSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func idsOf(resources []scim.Resource) types.List {
+	ids := make([]string, len(resources))
+	for i, r := range resources {
+		ids[i] = r.ID()
+	}
+	return listOf(ids)
+}

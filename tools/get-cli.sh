@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# get-cli.sh CLI VERSION: prints the path of a terraform or tofu binary of
+# that version, building it once into a cache (SCIM_CLI_CACHE, by default
+# ~/.cache/terraform-provider-scim/cli) from the Go module proxy, the only
+# source these machines reach. Later calls print the cached binary at once.
+#
+#   tools/get-cli.sh terraform 1.14.3
+#   tools/get-cli.sh tofu 1.6.3
+#
+# Recipes:
+# - terraform up to 1.13 and tofu 1.6: `go install module@version`.
+# - terraform 1.14 and later: the module's go.mod has local `replace`
+#   directives for its remote-state backends, which the module zip lacks, so
+#   `go install` refuses it. The module source is copied, those replace lines
+#   are deleted and the nine remote-state backends (azure, consul, cos, gcs,
+#   kubernetes, oci, oss, pg, s3) are dropped from
+#   internal/backend/init/init.go; then `go build`. The local and http
+#   backends the tests use stay.
+# - tofu after 1.6: built from the module source with `go build ./cmd/tofu`
+#   (its go.mod has a replace directive that `go install` refuses).
+set -euo pipefail
+
+cli="${1:?usage: get-cli.sh terraform|tofu VERSION}"
+version="${2:?usage: get-cli.sh terraform|tofu VERSION}"
+version="${version#v}"
+cache="${SCIM_CLI_CACHE:-$HOME/.cache/terraform-provider-scim/cli}"
+dir="$cache/$cli-$version"
+bin="$dir/$cli"
+if [ -x "$bin" ]; then
+  echo "$bin"
+  exit 0
+fi
+mkdir -p "$dir"
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+export CGO_ENABLED=0
+
+major_minor() { echo "$1" | awk -F. '{ printf "%d%03d", $1, $2 }'; }
+mm="$(major_minor "$version")"
+
+from_source() { # module path, prints the writable copy's directory
+  local mod="$1" src work
+  src="$(go mod download -json "$mod@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -n "$src" ] || { echo "get-cli: go mod download $mod@v$version gave no directory" >&2; exit 1; }
+  work="$(mktemp -d)"
+  cp -r "$src/." "$work/"
+  chmod -R u+w "$work"
+  echo "$work"
+}
+
+case "$cli" in
+terraform)
+  if [ "$mm" -lt 1014 ]; then
+    echo "get-cli: go install github.com/hashicorp/terraform@v$version" >&2
+    GOBIN="$dir" go install "github.com/hashicorp/terraform@v$version" >&2
+  else
+    echo "get-cli: building terraform $version from the module source without its remote-state backends" >&2
+    work="$(from_source github.com/hashicorp/terraform)"
+    trap 'rm -rf "$work"' EXIT
+    # Its own nested modules (the backends, internal/legacy): their replace
+    # and require lines go; nothing that stays imports them.
+    sed -i '/github.com\/hashicorp\/terraform\/internal\//d' "$work/go.mod"
+    init="$work/internal/backend/init/init.go"
+    for b in azure consul cos gcs kubernetes oci oss pg s3; do
+      sed -i "/backend\/remote-state\/$b\"/d" "$init"
+    done
+    sed -i -E '/^[[:space:]]*"(azurerm|consul|cos|gcs|kubernetes|oci|oss|pg|s3)":[[:space:]]*func/d' "$init"
+    (cd "$work" && go build -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$bin" . >&2)
+  fi
+  ;;
+tofu)
+  if [ "$mm" -le 1006 ]; then
+    echo "get-cli: go install github.com/opentofu/opentofu/cmd/tofu@v$version" >&2
+    GOBIN="$dir" go install "github.com/opentofu/opentofu/cmd/tofu@v$version" >&2
+  else
+    echo "get-cli: building tofu $version from the module source" >&2
+    work="$(from_source github.com/opentofu/opentofu)"
+    trap 'rm -rf "$work"' EXIT
+    (cd "$work" && go build -o "$bin" ./cmd/tofu >&2)
+  fi
+  ;;
+*)
+  echo "get-cli: unknown CLI $cli (terraform or tofu)" >&2
+  exit 2
+  ;;
+esac
+
+"$bin" version >&2
+echo "$bin"
