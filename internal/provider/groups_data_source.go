@@ -116,7 +116,9 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	members := m.IncludeMembers.ValueBool()
 	call, got, diags := listAll(ctx, d.clients, m.ConnectedAppID, "group",
-		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) { return c.ListGroups },
+		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
+			return c.ListGroups
+		},
 		m.Filter.ValueString(), groupAttributes(members), m.Limit.ValueInt64(), exclude)
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
@@ -198,7 +200,9 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	call, res, diags := findOne(ctx, d.clients, m.ConnectedAppID, "group",
 		[]lookupArgument{{"id", "id", m.ID}, {"display_name", "displayName", m.DisplayName}, {"external_id", "externalId", m.ExternalID}},
 		func(c *scim.Client) func(context.Context, string, []string) (scim.Resource, error) { return c.GetGroup },
-		func(c *scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error) { return c.FindGroups },
+		func(c *scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error) {
+			return c.FindGroups
+		},
 		describeGroup, groupAttributes(true))
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {

@@ -130,7 +130,9 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	call, got, diags := listAll(ctx, d.clients, m.ConnectedAppID, "account",
-		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) { return c.ListUsers },
+		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
+			return c.ListUsers
+		},
 		m.Filter.ValueString(), topLevelAttributes(accountAttributes, paths), m.Limit.ValueInt64(), exclude)
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
@@ -207,7 +209,9 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	call, res, diags := findOne(ctx, d.clients, m.ConnectedAppID, "account",
 		[]lookupArgument{{"id", "id", m.ID}, {"user_name", "userName", m.UserName}, {"external_id", "externalId", m.ExternalID}},
 		func(c *scim.Client) func(context.Context, string, []string) (scim.Resource, error) { return c.GetUser },
-		func(c *scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error) { return c.FindUsers },
+		func(c *scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error) {
+			return c.FindUsers
+		},
 		describeAccount, topLevelAttributes(accountAttributes, paths))
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
