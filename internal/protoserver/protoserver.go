@@ -24,10 +24,34 @@ import (
 )
 
 // Wrap returns s with its per-instance calls detached from their request
-// contexts when they return. All other calls pass through unchanged.
-func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return &server{ProviderServer: s} }
+// contexts when they return. All other calls pass through unchanged,
+// including those of the optional list resource server (`terraform
+// query`), which terraform-plugin-go finds by a type assertion and so must
+// stay visible through the wrapper.
+func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	w := &server{ProviderServer: s}
+	if l, ok := s.(tfprotov6.ListResourceServer); ok {
+		return &listingServer{server: w, list: l}
+	}
+	return w
+}
 
 type server struct{ tfprotov6.ProviderServer }
+
+// listingServer is a wrapped server that also lists resources. A listing
+// is one call per list block, so it needs no detaching.
+type listingServer struct {
+	*server
+	list tfprotov6.ListResourceServer
+}
+
+func (s *listingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.list.ValidateListResourceConfig(ctx, req)
+}
+
+func (s *listingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.list.ListResource(ctx, req)
+}
 
 // detached is a context whose cancellation and deadline are its own, and
 // whose values come from the request until release.

@@ -109,3 +109,21 @@ func TestDetachReleaseWithoutCancel(t *testing.T) {
 		t.Fatal("the call's context is not done after release")
 	}
 }
+
+// terraform-plugin-go serves `terraform query` only when the server it is
+// given implements the list resource RPCs: the wrapper keeps them, and
+// they reach the framework (an unknown type is the framework's error, not
+// "not implemented").
+func TestWrapKeepsListResources(t *testing.T) {
+	s, ok := Wrap(frameworkServer()).(tfprotov6.ProviderServerWithListResource)
+	if !ok {
+		t.Fatal("the wrapped server does not implement tfprotov6.ProviderServerWithListResource")
+	}
+	resp, err := s.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: "scim_no_such_type"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Diagnostics) == 0 || resp.Diagnostics[0].Summary != "List Resource Type Not Found" {
+		t.Errorf("diagnostics = %+v, want the framework's List Resource Type Not Found", resp.Diagnostics)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -37,6 +38,7 @@ const EnvCredentials = "SCIM_CREDENTIALS"
 var (
 	_ provider.Provider                   = (*scimProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*scimProvider)(nil)
+	_ provider.ProviderWithListResources  = (*scimProvider)(nil)
 )
 
 type scimProvider struct {
@@ -288,6 +290,7 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	clients := newClientFactory(mergeCredentials(creds, envCreds), settings, p.version)
 	resp.ResourceData = clients
 	resp.DataSourceData = clients
+	resp.ListResourceData = clients
 }
 
 func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -297,6 +300,14 @@ func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewProvisionedGroupResource,
 		NewGroupMemberResource,
 		NewProvisionedUserResource,
+	}
+}
+
+// ListResources are for `terraform query` (Terraform 1.14 and later).
+func (p *scimProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewUsersListResource,
+		NewGroupsListResource,
 	}
 }
 

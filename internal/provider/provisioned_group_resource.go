@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -28,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*provisionedGroupResource)(nil)
 	_ resource.ResourceWithImportState = (*provisionedGroupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*provisionedGroupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*provisionedGroupResource)(nil)
 )
 
 // NewProvisionedGroupResource is the constructor the provider registers.
@@ -59,6 +61,11 @@ var (
 
 func (r *provisionedGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_provisioned_group"
+	resp.ResourceBehavior.MutableIdentity = true // identity.go
+}
+
+func (r *provisionedGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = locationIdentitySchema("group", "Groups")
 }
 
 func (r *provisionedGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -297,6 +304,7 @@ func (m *provisionedGroupModel) refreshFrom(appID string, res scim.Resource) {
 }
 
 func (r *provisionedGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan provisionedGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -395,6 +403,7 @@ func (r *provisionedGroupResource) Create(ctx context.Context, req resource.Crea
 }
 
 func (r *provisionedGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics, req.State)
 	var state provisionedGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -422,6 +431,7 @@ func (r *provisionedGroupResource) Read(ctx context.Context, req resource.ReadRe
 }
 
 func (r *provisionedGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state provisionedGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -435,15 +445,28 @@ func (r *provisionedGroupResource) Update(ctx context.Context, req resource.Upda
 	}
 	plan.ID = state.ID
 	plan.Location = types.StringValue(groupLocation(call.appID, state.ID.ValueString()))
+	// Members or externalId become managed (or the group was imported):
+	// what the app holds now is what the change is computed from, so an
+	// import that matches sends nothing.
+	var unread []string
 	if state.Members.IsNull() && !plan.Members.IsNull() {
-		// Members become managed (or the group was imported): what the
-		// app holds now is what the change is computed from.
-		res, err := call.client.GetGroup(ctx, state.ID.ValueString(), []string{"members"})
+		unread = append(unread, "members")
+	}
+	if state.ExternalID.IsNull() && !plan.ExternalID.IsNull() {
+		unread = append(unread, "externalId")
+	}
+	if len(unread) > 0 {
+		res, err := call.client.GetGroup(ctx, state.ID.ValueString(), unread)
 		if err != nil {
-			resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Reading the members of the group %s", state.ID.ValueString()), call.appID, err))
+			resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Reading the group %s before updating it", state.ID.ValueString()), call.appID, err))
 			return
 		}
-		state.Members = listOf(scim.GroupMemberIDs(res))
+		if slices.Contains(unread, "members") {
+			state.Members = listOf(scim.GroupMemberIDs(res))
+		}
+		if slices.Contains(unread, "externalId") {
+			state.ExternalID = stringOf(res, "externalId")
+		}
 	}
 	resp.Diagnostics.Append(r.apply(ctx, call, &state, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -539,12 +562,13 @@ func (r *provisionedGroupResource) Delete(ctx context.Context, req resource.Dele
 	}
 }
 
-// ImportState takes the group's SCIM location, `<base_url>/Groups/<id>`.
-// Members are not managed until the configuration sets them.
+// ImportState takes the group's SCIM location, `<base_url>/Groups/<id>`, or
+// its identity. Members are not managed until the configuration sets them.
 func (r *provisionedGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	appID, id, ok := splitLocation(req.ID, "/Groups/", &resp.Diagnostics,
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	appID, id, ok := importTarget(ctx, req, "/Groups/",
 		"A provisioned group is imported by its SCIM location, `<base_url>/Groups/<id>`, e.g. "+
-			"`terraform import scim_provisioned_group.engineering https://api.slack.com/scim/v2/Groups/e9e30dba`")
+			"`terraform import scim_provisioned_group.engineering https://api.slack.com/scim/v2/Groups/e9e30dba`", &resp.Diagnostics)
 	if !ok {
 		return
 	}

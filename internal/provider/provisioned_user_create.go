@@ -16,6 +16,7 @@ import (
 )
 
 func (r *provisionedUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan provisionedUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState    = (*provisionedUserResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*provisionedUserResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*provisionedUserResource)(nil)
+	_ resource.ResourceWithIdentity       = (*provisionedUserResource)(nil)
 )
 
 // Deprovision modes: what destroying the resource does to the account. One
@@ -82,6 +83,11 @@ const (
 
 func (r *provisionedUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_provisioned_user"
+	resp.ResourceBehavior.MutableIdentity = true // identity.go
+}
+
+func (r *provisionedUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = locationIdentitySchema("account", "Users")
 }
 
 func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -504,6 +510,7 @@ func userNameKey(values map[string]string) string {
 func userLocation(appID, id string) string { return appID + "/Users/" + id }
 
 func (r *provisionedUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics, req.State)
 	var state provisionedUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -569,11 +576,13 @@ func (r *provisionedUserResource) refreshFrom(ctx context.Context, call *userCal
 	m.UserName = types.StringValue(actual[userNameKey(actual)])
 }
 
-// ImportState takes the account's SCIM location, `<base_url>/Users/<id>`.
+// ImportState takes the account's SCIM location, `<base_url>/Users/<id>`,
+// or its identity.
 func (r *provisionedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	appID, id, ok := splitLocation(req.ID, "/Users/", &resp.Diagnostics,
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	appID, id, ok := importTarget(ctx, req, "/Users/",
 		"A provisioned user is imported by its SCIM location, `<base_url>/Users/<id>`, e.g. "+
-			"`terraform import 'scim_provisioned_user.slack[\"alice\"]' https://api.slack.com/scim/v2/Users/2819c223`")
+			"`terraform import 'scim_provisioned_user.slack[\"alice\"]' https://api.slack.com/scim/v2/Users/2819c223`", &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 )
 
 func (r *provisionedUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state provisionedUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Resource identity (Terraform 1.12 and later) of accounts and groups: the
+// app's base URL and the SCIM id, the two parts of the location that
+// `terraform import` takes. An `import` block can name either, and
+// `terraform query` writes identities into the import blocks it generates.
+//
+// The identity is mutable: an app that moves to a new address keeps its
+// accounts, and changing connected_app_id updates them in place, so the
+// base URL in the identity follows it.
+
+type locationIdentityModel struct {
+	BaseURL types.String `tfsdk:"base_url"`
+	ID      types.String `tfsdk:"id"`
+}
+
+func locationIdentitySchema(noun, collection string) identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"base_url": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       fmt.Sprintf("The SCIM base URL of the %s's app, the `id` of its `scim_connected_app`.", noun),
+			},
+			"id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       fmt.Sprintf("The %s's SCIM `id`: its location is `<base_url>/%s/<id>`.", noun, collection),
+			},
+		},
+	}
+}
+
+// syncIdentity sets identity from the connected_app_id and id in state,
+// which every write and read of the resource has just set; it is deferred
+// by each of them so no path of theirs can miss it. A read that removes the
+// resource (deleted in the app) takes them from the prior state, since the
+// framework wants an identity after every read that did not fail. An
+// identity the CLI does not support (nil) or an id not yet known are left.
+func syncIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, prior ...tfsdk.State) {
+	if identity == nil || state == nil || diags.HasError() {
+		return
+	}
+	if state.Raw.IsNull() {
+		if len(prior) == 0 || prior[0].Raw.IsNull() {
+			return
+		}
+		state = &prior[0]
+	}
+	var appID, id types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("connected_app_id"), &appID)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
+	if diags.HasError() || id.IsNull() || id.IsUnknown() || appID.IsUnknown() {
+		return
+	}
+	base, err := normalizeBaseURL(appID.ValueString())
+	if err != nil {
+		return
+	}
+	diags.Append(identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(base), ID: id})...)
+}
+
+// importTarget returns the base URL and id an import names: by identity
+// (an `import` block with `identity`) or by location (`terraform import`,
+// or `id` in an `import` block).
+func importTarget(ctx context.Context, req resource.ImportStateRequest, collection, usage string, diags *diag.Diagnostics) (appID, id string, ok bool) {
+	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
+		return splitLocation(req.ID, collection, diags, usage)
+	}
+	var ident locationIdentityModel
+	diags.Append(req.Identity.Get(ctx, &ident)...)
+	if diags.HasError() {
+		return "", "", false
+	}
+	appID, err := normalizeBaseURL(ident.BaseURL.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid Import Identity",
+			fmt.Sprintf("The identity's base_url %q is not a valid SCIM base URL: %v", ident.BaseURL.ValueString(), err))
+		return "", "", false
+	}
+	if ident.ID.ValueString() == "" {
+		diags.AddAttributeError(path.Root("id"), "Invalid Import Identity", "The identity's id is empty; give the SCIM id the app assigned.")
+		return "", "", false
+	}
+	return appID, ident.ID.ValueString(), true
+}

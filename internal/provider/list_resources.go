@@ -1,0 +1,217 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openscim/terraform-provider-scim/internal/mapping"
+	"github.com/openscim/terraform-provider-scim/internal/scim"
+	"github.com/openscim/terraform-provider-scim/internal/validators"
+)
+
+// List resources (Terraform 1.14 and later): a `list` block in a
+// .tfquery.hcl file lists an app's accounts or groups, and
+// `terraform query -generate-config-out=FILE` writes an import block (by
+// identity) and a resource block for each. For accounts the resource block
+// carries the profile read back through the mapping's `source` rules
+// (mapping.ProfileFrom), so an account that already holds what the mapping
+// makes of it plans no change to the account once imported.
+
+var (
+	_ list.ListResourceWithConfigure = (*usersListResource)(nil)
+	_ list.ListResourceWithConfigure = (*groupsListResource)(nil)
+)
+
+// NewUsersListResource is the constructor the provider registers.
+func NewUsersListResource() list.ListResource { return &usersListResource{} }
+
+// NewGroupsListResource is the constructor the provider registers.
+func NewGroupsListResource() list.ListResource { return &groupsListResource{} }
+
+type usersListResource struct{ clients *clientFactory }
+
+type groupsListResource struct{ clients *clientFactory }
+
+type usersListModel struct {
+	ConnectedAppID   types.String `tfsdk:"connected_app_id"`
+	Filter           types.String `tfsdk:"filter"`
+	AttributeMapping types.String `tfsdk:"attribute_mapping"`
+}
+
+type groupsListModel struct {
+	ConnectedAppID types.String `tfsdk:"connected_app_id"`
+	Filter         types.String `tfsdk:"filter"`
+	IncludeMembers types.Bool   `tfsdk:"include_members"`
+}
+
+func listAppArguments(noun string) map[string]listschema.Attribute {
+	return map[string]listschema.Attribute{
+		"connected_app_id": listschema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "The app's base URL, the `id` of its `scim_connected_app`.",
+			Validators:          []validator.String{connectedAppIDValidator()},
+		},
+		"filter": listschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "A SCIM filter (RFC 7644 §3.4.2.2) the app applies, e.g. `active eq true`. Unset: every " + noun +
+				" (up to the `list` block's `limit`, by default 100).",
+			Validators: []validator.String{validators.SCIMFilter()},
+		},
+	}
+}
+
+func (l *usersListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_provisioned_user"
+}
+
+func (l *usersListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := listAppArguments("account")
+	attrs["attribute_mapping"] = listschema.StringAttribute{
+		Required: true,
+		MarkdownDescription: "The app's mapping, encoded on one line as `scim_attribute_mapping.<name>.encoded` holds it " +
+			"(`terraform output` or `terraform console` shows it). Each account's `profile` is read back through its " +
+			"`source` rules, and the generated resources carry it with this mapping.",
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists an app's accounts for `terraform query`, each with its identity (the app's base URL and the " +
+			"account's id) and, for `-generate-config-out`, a `scim_provisioned_user` whose `profile` is read back through the " +
+			"mapping's `source` rules. An account that holds what the mapping makes of that profile plans no change to the account " +
+			"once imported; constant and template rules are evaluated as they are, so an account that differs from them shows the difference.",
+		Attributes: attrs,
+	}
+}
+
+func (l *usersListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (l *usersListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var m usersListModel
+	diags := req.Config.Get(ctx, &m)
+	rules, ok, d := rulesFromEncoded(m.AttributeMapping)
+	diags.Append(d...)
+	if ok {
+		diags.Append(encodedIssueDiagnostics("attribute_mapping", mapping.ValidateRules(rules), summaryInvalidMapping)...)
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	ctx, call, d := l.clients.prepareApp(ctx, m.ConnectedAppID, types.ObjectNull(nil))
+	diags.Append(d...)
+	if call == nil || diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	paths := mapping.ManagedPaths(rules)
+	users, _, err := call.client.ListUsers(ctx, scim.ListOptions{
+		Filter: m.Filter.ValueString(), Attributes: topLevelAttributes(mapping.ReadAttributes(rules), []string{"externalId"}), Limit: int(req.Limit),
+	})
+	if err != nil {
+		diags.Append(appErrorDiagnostic(l.clients, "Listing the accounts", call.appID, err))
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		for _, res := range users {
+			result := req.NewListResult(ctx)
+			result.DisplayName, _ = res["userName"].(string)
+			result.Diagnostics.Append(result.Identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(call.appID), ID: types.StringValue(res.ID())})...)
+			if req.IncludeResource {
+				values := mapping.ExtractValues(res, paths)
+				profile := mapping.ProfileFrom(rules, values)
+				set := func(attr string, v any) {
+					result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(attr), v)...)
+				}
+				set("id", res.ID())
+				set("location", userLocation(call.appID, res.ID()))
+				set("connected_app_id", call.appID)
+				set("attribute_mapping", m.AttributeMapping.ValueString())
+				set("profile", profile)
+				set("active", activeOf(res, true))
+				set("user_name", result.DisplayName)
+				set("attributes", values)
+				set("version", res.Version())
+			}
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+func (l *groupsListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_provisioned_group"
+}
+
+func (l *groupsListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := listAppArguments("group")
+	attrs["include_members"] = listschema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "Whether the generated resources manage each group's members, listing their account ids. Default " +
+			"`false`: the groups are brought under management by name, and their members stay as the app has them.",
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists an app's groups for `terraform query`, each with its identity (the app's base URL and the " +
+			"group's id) and, for `-generate-config-out`, a `scim_provisioned_group` with its name, `externalId` and, with " +
+			"`include_members`, its members.",
+		Attributes: attrs,
+	}
+}
+
+func (l *groupsListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (l *groupsListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var m groupsListModel
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &m)...)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	ctx, call, d := l.clients.prepareApp(ctx, m.ConnectedAppID, types.ObjectNull(nil))
+	diags.Append(d...)
+	if call == nil || diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	members := m.IncludeMembers.ValueBool()
+	groups, _, err := call.client.ListGroups(ctx, scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: groupAttributes(members), Limit: int(req.Limit)})
+	if err != nil {
+		diags.Append(appErrorDiagnostic(l.clients, "Listing the groups", call.appID, err))
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		for _, res := range groups {
+			result := req.NewListResult(ctx)
+			result.DisplayName, _ = res["displayName"].(string)
+			result.Diagnostics.Append(result.Identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(call.appID), ID: types.StringValue(res.ID())})...)
+			if req.IncludeResource {
+				set := func(attr string, v any) {
+					result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(attr), v)...)
+				}
+				set("id", res.ID())
+				set("location", groupLocation(call.appID, res.ID()))
+				set("connected_app_id", call.appID)
+				set("display_name", result.DisplayName)
+				set("external_id", stringOf(res, "externalId"))
+				if members {
+					set("members", scim.GroupMemberIDs(res))
+				}
+			}
+			if !push(result) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,260 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// cliRun runs a CLI in a working directory with the built provider as a dev
+// override, the way a user runs it: no terraform-plugin-testing between.
+type cliRun struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+// newCLIRun builds the provider and prepares dir for the CLI at bin.
+func newCLIRun(t *testing.T, bin string) *cliRun {
+	t.Helper()
+	work := t.TempDir()
+	plugins := filepath.Join(work, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-scim"), "github.com/openscim/terraform-provider-scim")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rc := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides { \"openscim/scim\" = %q }\n  direct {}\n}\n", plugins), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(work, "config")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, EnvCredentials+"=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	return &cliRun{t: t, bin: bin, dir: dir, env: env}
+}
+
+func (c *cliRun) write(name, content string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *cliRun) read(name string) string {
+	c.t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, name))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// run runs the CLI with args and returns its output and exit status; a
+// status other than those in ok fails the test.
+func (c *cliRun) run(ok []int, args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	status := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		status = exit.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("%s %s: %v", c.bin, strings.Join(args, " "), err)
+	}
+	for _, s := range ok {
+		if s == status {
+			return out.String(), status
+		}
+	}
+	c.t.Fatalf("terraform %s: exit status %d, want %v:\n%s", strings.Join(args, " "), status, ok, out.String())
+	return "", status
+}
+
+// queryMainConfig is the configuration of an app managed by hand until
+// now: the app and its mapping (the one the other tests use), nothing else.
+func queryMainConfig(baseURL string) string {
+	return `terraform {
+  required_providers {
+    scim = { source = "openscim/scim" }
+  }
+}
+` + providerConfig(baseURL, testToken) + fmt.Sprintf(`
+resource "scim_connected_app" "app" {
+  name     = "Local target"
+  base_url = %q
+}
+
+resource "scim_attribute_mapping" "app" {
+  connected_app_id = scim_connected_app.app.id
+  rules = [
+    { target = "userName", source = "email", transform = "lower" },
+    { target = "name.givenName", source = "given_name" },
+    { target = "name.familyName", source = "family_name" },
+    { target = "displayName", template = "{given_name} {family_name}" },
+    { target = "emails[type eq \"work\"].value", source = "email", transform = "lower" },
+    { target = "title", source = "title" },
+    { target = "%s:department", source = "department" },
+  ]
+}
+
+output "mapping" {
+  value = scim_attribute_mapping.app.encoded
+}
+`, baseURL, enterpriseURN)
+}
+
+// Bringing an app managed by hand under management, as the README tells:
+// `terraform query -generate-config-out` writes import blocks (by
+// identity) and resource blocks for the app's accounts and groups, with
+// each account's profile read back through the mapping; the plan with them
+// imports everything and changes nothing in the app, the apply sends no
+// write, and the next plan is empty. Under Terraform 1.14.
+func TestAccQuery_bringAppUnderManagement(t *testing.T) {
+	testAccPreCheck(t)
+	tf := newCLIRun(t, useTerraform114(t))
+	target, baseURL := newTestTarget(t)
+	danaID, err := target.AddUser(danaAccount())
+	if err != nil {
+		t.Fatal(err)
+	}
+	erin := danaAccount()
+	erin["userName"], erin["displayName"] = "erin@example.com", "Erin Kim"
+	erin["name"] = map[string]any{"givenName": "Erin", "familyName": "Kim"}
+	erin["emails"] = []any{map[string]any{"type": "work", "value": "erin@example.com"}}
+	erin["active"] = false
+	delete(erin, "title")
+	erinID, err := target.AddUser(erin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	salesID, err := target.AddGroup(map[string]any{"displayName": "Sales", "externalId": "sales", "members": []any{map[string]any{"value": danaID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tf.write("main.tf", queryMainConfig(baseURL))
+	tf.run([]int{0}, "apply", "-auto-approve", "-input=false")
+	encoded, _ := tf.run([]int{0}, "output", "-raw", "mapping")
+	// The list blocks name the app and its mapping by reference, as the
+	// README shows.
+	tf.write("app.tfquery.hcl", `
+list "scim_provisioned_user" "app" {
+  provider = scim
+  config {
+    connected_app_id  = scim_connected_app.app.id
+    attribute_mapping = scim_attribute_mapping.app.encoded
+  }
+}
+
+list "scim_provisioned_group" "app" {
+  provider = scim
+  config {
+    connected_app_id = scim_connected_app.app.id
+    include_members  = true
+  }
+}
+`)
+	out, _ := tf.run([]int{0}, "query")
+	for _, want := range []string{"dana@example.com", "erin@example.com", "Sales"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terraform query does not list %s:\n%s", want, out)
+		}
+	}
+
+	tf.run([]int{0}, "query", "-generate-config-out=generated.tf")
+	generated := tf.read("generated.tf")
+	t.Logf("generated.tf:\n%s", generated)
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?s)import \{\s+to\s+= scim_provisioned_user\.app_0.*?base_url = "` + regexp.QuoteMeta(baseURL) + `"\s+id\s+= "` + danaID + `"`),
+		regexp.MustCompile(`(?s)resource "scim_provisioned_user" "app_0" \{.*?profile\s+= \{.*?email\s+= "dana@example.com".*?given_name\s+= "Dana".*?title\s+= "Engineer"`),
+		regexp.MustCompile(`(?s)resource "scim_provisioned_user" "app_1" \{.*?active\s+= false`),
+		regexp.MustCompile(`(?s)resource "scim_provisioned_group" "app_0" \{.*?display_name\s+= "Sales".*?members\s+= \["` + danaID + `"\]`),
+		regexp.MustCompile(`id\s+= "` + erinID + `"`),
+		regexp.MustCompile(`id\s+= "` + salesID + `"`),
+	} {
+		if !want.MatchString(generated) {
+			t.Errorf("generated.tf does not match %s:\n%s", want, generated)
+		}
+	}
+	if strings.Contains(generated, testToken) {
+		t.Errorf("generated.tf holds the bearer token:\n%s", generated)
+	}
+	// The README's next step: the literals become references.
+	if !strings.Contains(generated, fmt.Sprintf("attribute_mapping = %q", encoded)) {
+		t.Errorf("generated.tf does not carry the mapping %s", encoded)
+	}
+	generated = strings.ReplaceAll(generated, fmt.Sprintf("%q", encoded), "scim_attribute_mapping.app.encoded")
+	generated = strings.ReplaceAll(generated, fmt.Sprintf("connected_app_id  = %q", baseURL), "connected_app_id  = scim_connected_app.app.id")
+	generated = strings.ReplaceAll(generated, fmt.Sprintf("connected_app_id = %q", baseURL), "connected_app_id = scim_connected_app.app.id")
+	if n := strings.Count(generated, "= scim_connected_app.app.id"); n != 3 {
+		t.Fatalf("%d resources name the app by reference after the edit, want 3:\n%s", n, generated)
+	}
+	tf.write("generated.tf", generated)
+
+	target.ResetRequests()
+	tf.run([]int{0}, "plan", "-input=false", "-out=import.tfplan")
+	show, _ := tf.run([]int{0}, "show", "-json", "import.tfplan")
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+				Before    map[string]any  `json:"before"`
+				After     map[string]any  `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(show), &plan); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	imported := 0
+	for _, rc := range plan.ResourceChanges {
+		if len(rc.Change.Importing) == 0 {
+			if a := rc.Change.Actions; len(a) != 1 || a[0] != "no-op" {
+				t.Errorf("%s is planned without an import: %v", rc.Address, a)
+			}
+			continue
+		}
+		imported++
+		if a := rc.Change.Actions; len(a) != 1 || (a[0] != "update" && a[0] != "no-op") {
+			t.Errorf("%s: actions %v, want an import with at most an in-place update", rc.Address, a)
+		}
+		if strings.HasPrefix(rc.Address, "scim_provisioned_user.") && rc.Change.Before["active"] != rc.Change.After["active"] {
+			t.Errorf("%s: active %v -> %v, want unchanged", rc.Address, rc.Change.Before["active"], rc.Change.After["active"])
+		}
+	}
+	if imported != 3 {
+		t.Errorf("the plan imports %d resources, want 3 (two accounts and a group):\n%s", imported, show)
+	}
+	out, _ = tf.run([]int{0}, "apply", "-input=false", "import.tfplan")
+	if !strings.Contains(out, "3 imported") {
+		t.Errorf("apply did not import 3 resources:\n%s", out)
+	}
+	if err := expectNoWrites(target); err != nil {
+		t.Errorf("bringing the app under management changed it: %v", err)
+	}
+	if out, status := tf.run([]int{0, 2}, "plan", "-input=false", "-detailed-exitcode"); status != 0 {
+		t.Errorf("the plan after the import is not empty:\n%s", out)
+	}
+}
