@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Check every Terraform configuration under examples/ offline, against the
 # provider built from this checkout: `terraform fmt -check`, then
-# `terraform validate` in each directory that holds .tf files.
+# `terraform validate` in each directory that holds .tf files, with
+# `-query` where it also holds .tfquery.hcl files (list blocks: run it with
+# Terraform 1.14 or later, as `make examples` does).
 #
 # The provider is reached through dev_overrides, so no `terraform init` and
 # no registry are needed. Configurations that call a local module get it
@@ -55,7 +57,11 @@ TF
   fi
   # dev_overrides always adds its own warning; any other warning fails the
   # check, since an example should be clean.
-  out="$(cd "$dir" && terraform validate -no-color 2>&1)" || { echo "$out"; failed=1; continue; }
+  query=()
+  if compgen -G "$dir/*.tfquery.hcl" >/dev/null; then
+    query=(-query) # list blocks too (Terraform 1.14 and later)
+  fi
+  out="$(cd "$dir" && terraform validate -no-color "${query[@]}" 2>&1)" || { echo "$out"; failed=1; continue; }
   if grep -E '^(Warning|Error): ' <<<"$out" | grep -qv 'Provider development overrides are in effect'; then
     echo "$out"
     failed=1

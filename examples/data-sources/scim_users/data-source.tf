@@ -1,0 +1,25 @@
+# Every active account of the app, with two more attributes.
+data "scim_users" "active" {
+  connected_app_id = scim_connected_app.slack.id
+  filter           = "active eq true"
+  attribute_paths  = ["title", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"]
+}
+
+# The orphans: accounts in the app that no resource of this configuration
+# manages (the accounts of scim_provisioned_user.slack, one per person).
+data "scim_users" "orphans" {
+  connected_app_id = scim_connected_app.slack.id
+  exclude_ids      = [for account in scim_provisioned_user.slack : account.id]
+}
+
+output "slack_orphans" {
+  value = [for u in data.scim_users.orphans.users : u.user_name]
+}
+
+# A scheduled plan reports them as a failed check (a warning, not an error).
+check "slack_has_no_orphans" {
+  assert {
+    condition     = length(data.scim_users.orphans.users) == 0
+    error_message = "Slack holds accounts no one manages: ${join(", ", [for u in data.scim_users.orphans.users : u.user_name])}."
+  }
+}
