@@ -115,9 +115,9 @@ func TestDetachReleaseWithoutCancel(t *testing.T) {
 // they reach the framework (an unknown type is the framework's error, not
 // "not implemented").
 func TestWrapKeepsListResources(t *testing.T) {
-	s, ok := Wrap(frameworkServer()).(tfprotov6.ProviderServerWithListResource)
+	s, ok := Wrap(frameworkServer()).(tfprotov6.ListResourceServer)
 	if !ok {
-		t.Fatal("the wrapped server does not implement tfprotov6.ProviderServerWithListResource")
+		t.Fatal("the wrapped server does not implement tfprotov6.ListResourceServer")
 	}
 	resp, err := s.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: "scim_no_such_type"})
 	if err != nil {
