@@ -22,6 +22,7 @@ mkdir -p "$demo/bin" "$demo/work"
 step "Building the provider and the local SCIM target"
 go build -o "$demo/bin/terraform-provider-scim" .
 go build -o "$demo/scim-target" ./internal/scimtarget/cmd/scim-target
+go build -o "$demo/bin/scim-drift-report" ./internal/driftreport/cmd/scim-drift-report
 
 step "Starting the local SCIM target on 127.0.0.1 (bearer token: demo-token)"
 "$demo/scim-target" -listen 127.0.0.1:0 -port-file "$demo/target.addr" -token demo-token >"$demo/target.log" 2>&1 &
@@ -70,10 +71,16 @@ echo "PATCH $base_url/_control/users/$alice_id title=Manager"
 
 step "terraform plan: the drift report shows the change, attribute by attribute"
 set +e
-tf plan -input=false -no-color -detailed-exitcode
+tf plan -input=false -no-color -detailed-exitcode -out="$demo/drift.tfplan"
 rc=$?
 set -e
 if [ "$rc" -ne 2 ]; then echo "expected the plan to show the drift (exit code 2), got $rc" >&2; exit 1; fi
+# The report a scheduled CI job would post of this plan (shown at the end).
+set +e
+"$demo/bin/scim-drift-report" -json "$demo/drift-report.json" "$demo/drift.tfplan" >"$demo/drift-report.md"
+rc=$?
+set -e
+if [ "$rc" -ne 2 ]; then echo "expected scim-drift-report to find the drift (exit code 2), got $rc" >&2; exit 1; fi
 
 step "terraform apply: one PATCH repairs it"
 tf apply -input=false -auto-approve -no-color
@@ -121,3 +128,8 @@ curl -fsS "$base_url/_control/users" | grep -o '"userName": *"[^"]*"\|"active": 
 
 step "Done. Requests the app received, by method and path:"
 curl -fsS "$base_url/_control/requests" | grep -o '"[A-Z]* /[^"]*": *[0-9]*' || true
+
+step "The drift report of the drift above (scim-drift-report, exit status 2), as a CI job would post it:"
+cat "$demo/drift-report.md"
+echo
+echo "(also as JSON: $demo/drift-report.json)"

@@ -39,15 +39,19 @@ resource "scim_attribute_mapping" "app" {
 }
 
 locals {
-  # The accounts this configuration manages: none until they are imported,
-  # then the generated resources (the README's sed line adds them).
-  managed_accounts = []
+  # The userNames of the accounts this configuration manages: none until they
+  # are imported (the README's sed line adds them). The orphans report names
+  # the app and these accounts as data, not by reference to their resources:
+  # Terraform reads a data source that refers to a resource with a planned
+  # change only at apply, and the report would then be unknown in every plan
+  # that changes anything else.
+  managed_user_names = []
 }
 
-# Every account of the app that no resource above manages.
+# Every account of the app that no resource manages.
 data "scim_users" "orphans" {
-  connected_app_id = scim_connected_app.app.id
-  exclude_ids      = [for account in local.managed_accounts : account.id]
+  connected_app_id   = var.scim_base_url
+  exclude_user_names = local.managed_user_names
 }
 
 output "orphans" {

@@ -30,8 +30,10 @@ const (
 	maxListLimit     = 1000000
 )
 
-// listArguments are the arguments of scim_users and scim_groups.
-func listArguments(noun string) map[string]schema.Attribute {
+// listArguments are the arguments of scim_users and scim_groups; nameArg
+// and nameAttr are the name a listing can also exclude by (user_names and
+// userName, display_names and displayName).
+func listArguments(noun, nameArg, nameAttr string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"connected_app_id": schema.StringAttribute{
 			Required:            true,
@@ -48,18 +50,28 @@ func listArguments(noun string) map[string]schema.Attribute {
 		"exclude_ids": schema.SetAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
-			MarkdownDescription: "Ids to leave out of the result, applied after the app's filter. Pass the ids of the " + noun +
-				"s the configuration manages to list the orphans: the ones in the app that no resource manages.",
+			MarkdownDescription: "Ids to leave out of the result, applied after the app's filter: the " + noun + "s the " +
+				"configuration manages, to list the orphans (the ones in the app that no resource manages). See `exclude_" + nameArg +
+				"` for a form a scheduled plan can always read.",
+		},
+		"exclude_" + nameArg: schema.SetAttribute{
+			Optional:    true,
+			ElementType: types.StringType,
+			MarkdownDescription: "`" + nameAttr + "`s to leave out of the result, compared case-insensitively, applied after the app's " +
+				"filter. For an orphans report, give the managed " + noun + "s' names as data (for accounts, what the mapping makes of " +
+				"your people, e.g. `[for p in local.people : lower(p.email)]`) and the app by its URL, not as references to the " +
+				"resources: Terraform reads a data source that refers to a resource with a planned change only at apply, so the " +
+				"report would be unknown in every plan that changes anything else.",
 		},
 		"limit": schema.Int64Attribute{
 			Optional: true,
-			MarkdownDescription: fmt.Sprintf("The most %ss to list (before `exclude_ids`). When the app holds more that match, "+
+			MarkdownDescription: fmt.Sprintf("The most %ss to list (before the exclusions). When the app holds more that match, "+
 				"reading fails with the number it holds instead of returning a part of them. Default `%d`.", noun, defaultListLimit),
 			Validators: []validator.Int64{int64validator.Between(1, maxListLimit)},
 		},
 		"total_results": schema.Int64Attribute{
 			Computed:            true,
-			MarkdownDescription: "How many " + noun + "s match `filter` in the app, as it counts them (`totalResults`), before `exclude_ids`.",
+			MarkdownDescription: "How many " + noun + "s match `filter` in the app, as it counts them (`totalResults`), before the exclusions.",
 		},
 		"ids": schema.ListAttribute{
 			Computed:            true,
@@ -93,7 +105,7 @@ type listed struct {
 // for attrs, and fails when more than limit match.
 func listAll(ctx context.Context, clients *clientFactory, appID types.String, noun string,
 	list func(*scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error),
-	filter string, attrs []string, limit int64, exclude []string,
+	filter string, attrs []string, limit int64, exclude []string, nameAttr string, excludeNames []string,
 ) (*appCall, listed, diag.Diagnostics) {
 	ctx, call, diags := clients.prepareApp(ctx, appID, types.ObjectNull(nil))
 	if call == nil || diags.HasError() {
@@ -121,9 +133,14 @@ func listAll(ctx context.Context, clients *clientFactory, appID types.String, no
 	for _, id := range exclude {
 		skip[id] = true
 	}
+	skipName := make(map[string]bool, len(excludeNames))
+	for _, n := range excludeNames {
+		skipName[strings.ToLower(n)] = true
+	}
 	out := listed{total: total, resources: make([]scim.Resource, 0, len(got))}
 	for _, r := range got {
-		if !skip[r.ID()] {
+		name, _ := r[nameAttr].(string)
+		if !skip[r.ID()] && !skipName[strings.ToLower(name)] {
 			out.resources = append(out.resources, r)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -124,8 +125,41 @@ func TestAccUsersDataSource_orphans(t *testing.T) {
 					statecheck.ExpectKnownOutputValue("orphans", knownvalue.ListSizeExact(3)),
 				},
 			},
+			{
+				// By userName (alice's email differs in case from her
+				// userName), the orphans are known at plan time even while
+				// an account is being created.
+				Config: namesExcludedConfig(baseURL),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("scim_provisioned_user.bob", plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownOutputValue("orphans", knownvalue.ListExact([]knownvalue.Check{
+							knownvalue.StringExact("dana@example.com"), knownvalue.StringExact("erin@example.com"), knownvalue.StringExact("frank@example.com"),
+						})),
+					},
+				},
+			},
 		},
 	})
+}
+
+// namesExcludedConfig adds bob to orphansConfig's alice and leaves both out
+// of the orphans by userName, in any case. The data source names the app
+// and the accounts as data, not by reference to their resources: Terraform
+// reads a data source that refers to a resource with a planned change only
+// at apply.
+func namesExcludedConfig(baseURL string) string {
+	people := map[string]map[string]string{"alice": threePeople()["alice"], "bob": threePeople()["bob"]}
+	return peopleConfig{baseURL: baseURL, people: people}.String() + fmt.Sprintf(`
+data "scim_users" "orphans" {
+  connected_app_id   = %q
+  exclude_user_names = [for p in local.people : p.email]
+}
+
+output "orphans" {
+  value = [for u in data.scim_users.orphans.users : u.user_name]
+}
+`, baseURL)
 }
 
 const withTitle = `  attribute_paths = ["title", "emails[type eq \"work\"].value"]`

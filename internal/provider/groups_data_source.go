@@ -36,6 +36,7 @@ type groupsDataSourceModel struct {
 	Filter         types.String     `tfsdk:"filter"`
 	IncludeMembers types.Bool       `tfsdk:"include_members"`
 	ExcludeIDs     types.Set        `tfsdk:"exclude_ids"`
+	ExcludeNames   types.Set        `tfsdk:"exclude_display_names"`
 	Limit          types.Int64      `tfsdk:"limit"`
 	TotalResults   types.Int64      `tfsdk:"total_results"`
 	IDs            types.List       `tfsdk:"ids"`
@@ -64,7 +65,7 @@ func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := listArguments("group")
+	attrs := listArguments("group", "display_names", "displayName")
 	attrs["include_members"] = schema.BoolAttribute{
 		Optional: true,
 		MarkdownDescription: "Whether to return each group's member ids in `members`. Default `false`: groups are listed without " +
@@ -83,7 +84,8 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The groups an app holds (`GET /Groups`), paged until the app's `totalResults`, optionally filtered, " +
-			"without the ones in `exclude_ids` (pass the managed groups' ids to list the orphans).",
+			"without the ones excluded (pass the managed groups' `display_name`s as `exclude_display_names`, or their ids as " +
+			"`exclude_ids`, to list the orphans).",
 		Attributes: attrs,
 	}
 }
@@ -111,6 +113,7 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	var m groupsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	exclude := stringsFromSet(ctx, m.ExcludeIDs, &resp.Diagnostics)
+	excludeNames := stringsFromSet(ctx, m.ExcludeNames, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -119,7 +122,7 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
 			return c.ListGroups
 		},
-		m.Filter.ValueString(), groupAttributes(members), m.Limit.ValueInt64(), exclude)
+		m.Filter.ValueString(), groupAttributes(members), m.Limit.ValueInt64(), exclude, "displayName", excludeNames)
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
 		return

@@ -1,94 +1,14 @@
 package provider
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/openscim/terraform-provider-scim/internal/clitest"
 )
-
-// cliRun runs a CLI in a working directory with the built provider as a dev
-// override, the way a user runs it: no terraform-plugin-testing between.
-type cliRun struct {
-	t   *testing.T
-	bin string
-	dir string
-	env []string
-}
-
-// newCLIRun builds the provider and prepares dir for the CLI at bin.
-func newCLIRun(t *testing.T, bin string) *cliRun {
-	t.Helper()
-	work := t.TempDir()
-	plugins := filepath.Join(work, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-scim"), "github.com/openscim/terraform-provider-scim")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rc := filepath.Join(work, "terraformrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides { \"openscim/scim\" = %q }\n  direct {}\n}\n", plugins), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(work, "config")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, EnvCredentials+"=") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	return &cliRun{t: t, bin: bin, dir: dir, env: env}
-}
-
-func (c *cliRun) write(name, content string) {
-	c.t.Helper()
-	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(content), 0o644); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
-func (c *cliRun) read(name string) string {
-	c.t.Helper()
-	b, err := os.ReadFile(filepath.Join(c.dir, name))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return string(b)
-}
-
-// run runs the CLI with args and returns its output and exit status; a
-// status other than those in ok fails the test.
-func (c *cliRun) run(ok []int, args ...string) (string, int) {
-	c.t.Helper()
-	cmd := exec.Command(c.bin, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = c.dir, c.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	status := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		status = exit.ExitCode()
-	} else if err != nil {
-		c.t.Fatalf("%s %s: %v", c.bin, strings.Join(args, " "), err)
-	}
-	for _, s := range ok {
-		if s == status {
-			return out.String(), status
-		}
-	}
-	c.t.Fatalf("terraform %s: exit status %d, want %v:\n%s", strings.Join(args, " "), status, ok, out.String())
-	return "", status
-}
 
 // queryMainConfig is the configuration of an app managed by hand until
 // now: the app and its mapping (the one the other tests use), nothing else.
@@ -131,7 +51,7 @@ output "mapping" {
 // write, and the next plan is empty. Under Terraform 1.14.
 func TestAccQuery_bringAppUnderManagement(t *testing.T) {
 	testAccPreCheck(t)
-	tf := newCLIRun(t, useTerraform114(t))
+	tf := clitest.New(t, useTerraform114(t))
 	target, baseURL := newTestTarget(t)
 	danaID, err := target.AddUser(danaAccount())
 	if err != nil {
@@ -152,12 +72,12 @@ func TestAccQuery_bringAppUnderManagement(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	tf.write("main.tf", queryMainConfig(baseURL))
-	tf.run([]int{0}, "apply", "-auto-approve", "-input=false")
-	encoded, _ := tf.run([]int{0}, "output", "-raw", "mapping")
+	tf.Write("main.tf", queryMainConfig(baseURL))
+	tf.Exec([]int{0}, "apply", "-auto-approve", "-input=false")
+	encoded, _ := tf.Exec([]int{0}, "output", "-raw", "mapping")
 	// The list blocks name the app and its mapping by reference, as the
 	// README shows.
-	tf.write("app.tfquery.hcl", `
+	tf.Write("app.tfquery.hcl", `
 list "scim_provisioned_user" "app" {
   provider = scim
   config {
@@ -174,15 +94,15 @@ list "scim_provisioned_group" "app" {
   }
 }
 `)
-	out, _ := tf.run([]int{0}, "query")
+	out, _ := tf.Exec([]int{0}, "query")
 	for _, want := range []string{"dana@example.com", "erin@example.com", "Sales"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("terraform query does not list %s:\n%s", want, out)
 		}
 	}
 
-	tf.run([]int{0}, "query", "-generate-config-out=generated.tf")
-	generated := tf.read("generated.tf")
+	tf.Exec([]int{0}, "query", "-generate-config-out=generated.tf")
+	generated := tf.Read("generated.tf")
 	t.Logf("generated.tf:\n%s", generated)
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`(?s)import \{\s+to\s+= scim_provisioned_user\.app_0.*?base_url = "` + regexp.QuoteMeta(baseURL) + `"\s+id\s+= "` + danaID + `"`),
@@ -209,11 +129,11 @@ list "scim_provisioned_group" "app" {
 	if n := strings.Count(generated, "= scim_connected_app.app.id"); n != 3 {
 		t.Fatalf("%d resources name the app by reference after the edit, want 3:\n%s", n, generated)
 	}
-	tf.write("generated.tf", generated)
+	tf.Write("generated.tf", generated)
 
 	target.ResetRequests()
-	tf.run([]int{0}, "plan", "-input=false", "-out=import.tfplan")
-	show, _ := tf.run([]int{0}, "show", "-json", "import.tfplan")
+	tf.Exec([]int{0}, "plan", "-input=false", "-out=import.tfplan")
+	show, _ := tf.Exec([]int{0}, "show", "-json", "import.tfplan")
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
@@ -247,14 +167,14 @@ list "scim_provisioned_group" "app" {
 	if imported != 3 {
 		t.Errorf("the plan imports %d resources, want 3 (two accounts and a group):\n%s", imported, show)
 	}
-	out, _ = tf.run([]int{0}, "apply", "-input=false", "import.tfplan")
+	out, _ = tf.Exec([]int{0}, "apply", "-input=false", "import.tfplan")
 	if !strings.Contains(out, "3 imported") {
 		t.Errorf("apply did not import 3 resources:\n%s", out)
 	}
 	if err := expectNoWrites(target); err != nil {
 		t.Errorf("bringing the app under management changed it: %v", err)
 	}
-	if out, status := tf.run([]int{0, 2}, "plan", "-input=false", "-detailed-exitcode"); status != 0 {
+	if out, status := tf.Exec([]int{0, 2}, "plan", "-input=false", "-detailed-exitcode"); status != 0 {
 		t.Errorf("the plan after the import is not empty:\n%s", out)
 	}
 }

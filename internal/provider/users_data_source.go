@@ -39,6 +39,7 @@ type usersDataSourceModel struct {
 	Filter         types.String       `tfsdk:"filter"`
 	AttributePaths types.List         `tfsdk:"attribute_paths"`
 	ExcludeIDs     types.Set          `tfsdk:"exclude_ids"`
+	ExcludeNames   types.Set          `tfsdk:"exclude_user_names"`
 	Limit          types.Int64        `tfsdk:"limit"`
 	TotalResults   types.Int64        `tfsdk:"total_results"`
 	IDs            types.List         `tfsdk:"ids"`
@@ -97,7 +98,7 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := listArguments("account")
+	attrs := listArguments("account", "user_names", "userName")
 	attrs["attribute_paths"] = attributePathsArgument()
 	entry := accountEntryAttributes()
 	entry["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The account's SCIM `id`."}
@@ -110,9 +111,10 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The accounts an app holds (`GET /Users`), paged until the app's `totalResults`, optionally filtered, " +
-			"without the ones in `exclude_ids`.\n\n" +
-			"Pass the ids of the accounts the configuration manages as `exclude_ids` to list the **orphans**: accounts in the app that " +
-			"no resource manages. In a `check` block, a scheduled plan then reports them (see the example).",
+			"without the ones excluded.\n\n" +
+			"Pass the `user_name`s of the accounts the configuration manages as `exclude_user_names` (or their ids as `exclude_ids`) " +
+			"to list the **orphans**: accounts in the app that no resource manages. With an output or a `check` block, a scheduled " +
+			"plan then reports them (see the example).",
 		Attributes: attrs,
 	}
 }
@@ -126,6 +128,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	paths := stringsFromList(ctx, m.AttributePaths, &resp.Diagnostics)
 	exclude := stringsFromSet(ctx, m.ExcludeIDs, &resp.Diagnostics)
+	excludeNames := stringsFromSet(ctx, m.ExcludeNames, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -133,7 +136,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
 			return c.ListUsers
 		},
-		m.Filter.ValueString(), topLevelAttributes(accountAttributes, paths), m.Limit.ValueInt64(), exclude)
+		m.Filter.ValueString(), topLevelAttributes(accountAttributes, paths), m.Limit.ValueInt64(), exclude, "userName", excludeNames)
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
 		return

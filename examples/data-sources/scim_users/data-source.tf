@@ -6,10 +6,14 @@ data "scim_users" "active" {
 }
 
 # The orphans: accounts in the app that no resource of this configuration
-# manages (the accounts of scim_provisioned_user.slack, one per person).
+# manages. The app and the managed accounts are named as data (the URL, and
+# the userNames the mapping makes of local.people), not by reference to
+# their resources: Terraform reads a data source that refers to a resource
+# with a planned change only at apply, and the report would then be unknown
+# in every plan that changes anything else.
 data "scim_users" "orphans" {
-  connected_app_id = scim_connected_app.slack.id
-  exclude_ids      = [for account in scim_provisioned_user.slack : account.id]
+  connected_app_id   = local.slack_url
+  exclude_user_names = [for p in local.people : lower(p.email)]
 }
 
 output "slack_orphans" {

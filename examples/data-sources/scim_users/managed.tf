@@ -1,8 +1,15 @@
 # What the data-source example refers to: the app and the accounts this
 # configuration manages.
+locals {
+  slack_url = "https://api.slack.com/scim/v2"
+  people = {
+    alice = { email = "Alice@example.com", given_name = "Alice", family_name = "Ng" }
+  }
+}
+
 resource "scim_connected_app" "slack" {
   name     = "Slack"
-  base_url = "https://api.slack.com/scim/v2"
+  base_url = local.slack_url
 }
 
 resource "scim_attribute_mapping" "slack" {
@@ -14,7 +21,7 @@ resource "scim_attribute_mapping" "slack" {
 }
 
 resource "scim_provisioned_user" "slack" {
-  for_each          = { alice = { email = "alice@example.com", given_name = "Alice", family_name = "Ng" } }
+  for_each          = local.people
   connected_app_id  = scim_connected_app.slack.id
   attribute_mapping = scim_attribute_mapping.slack.encoded
   profile           = each.value

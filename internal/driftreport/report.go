@@ -1,0 +1,598 @@
+package driftreport
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Version is the version of the report's JSON shape. It changes only when
+// a member is removed or changes meaning; members may be added within one
+// version.
+const Version = "1"
+
+// Report is the drift report of one plan: one entry per app.
+type Report struct {
+	ReportVersion    string `json:"report_version"`
+	TerraformVersion string `json:"terraform_version"`
+	// Drifted is whether anything changed behind Terraform's back, a
+	// mapping no longer fits its app, an app's capabilities changed, or an
+	// app holds orphans: what makes the command exit 2.
+	Drifted bool  `json:"drifted"`
+	Apps    []App `json:"apps"`
+}
+
+// App is what concerns one app, by its base URL (the connected app's id).
+type App struct {
+	BaseURL string `json:"base_url"`
+	// Name is the scim_connected_app's name, when the plan has it.
+	Name string `json:"name,omitempty"`
+
+	// Drift: changes made in the app outside Terraform.
+	Accounts     []AccountDrift    `json:"accounts"`
+	Groups       []GroupDrift      `json:"groups"`
+	Memberships  []MembershipDrift `json:"memberships"`
+	Capabilities []ValueChange     `json:"capabilities"`
+	// SchemaProblems are the rules of a mapping the app's schema no longer
+	// accepts, by mapping resource.
+	SchemaProblems []SchemaProblem `json:"schema_problems"`
+	Orphans        []Orphan        `json:"orphans"`
+	// OrphansUnread are orphan reports (data sources) Terraform could not
+	// read at plan time, so the plan cannot say which orphans there are.
+	OrphansUnread []string `json:"orphans_unread"`
+
+	// Planned is what applying the plan does in this app.
+	Planned []PlannedChange `json:"planned"`
+}
+
+// Kinds of drift of an account or a group.
+const (
+	KindChanged     = "changed"
+	KindDeactivated = "deactivated"
+	KindReactivated = "reactivated"
+	KindDeleted     = "deleted"
+)
+
+// AccountDrift is one account changed outside Terraform.
+type AccountDrift struct {
+	Address  string `json:"address"`
+	ID       string `json:"id"`
+	UserName string `json:"user_name"`
+	// Kind is changed, deactivated, reactivated or deleted; a deactivated
+	// or reactivated account may also have changed attributes.
+	Kind       string        `json:"kind"`
+	Attributes []ValueChange `json:"attributes"`
+}
+
+// GroupDrift is one group changed outside Terraform.
+type GroupDrift struct {
+	Address        string        `json:"address"`
+	ID             string        `json:"id"`
+	DisplayName    string        `json:"display_name"`
+	Kind           string        `json:"kind"` // changed or deleted
+	Attributes     []ValueChange `json:"attributes"`
+	MembersAdded   []string      `json:"members_added"`
+	MembersRemoved []string      `json:"members_removed"`
+}
+
+// MembershipDrift is a scim_group_member whose membership was removed in
+// the app (or whose group is gone).
+type MembershipDrift struct {
+	Address  string `json:"address"`
+	GroupID  string `json:"group_id"`
+	MemberID string `json:"member_id"`
+	Kind     string `json:"kind"` // deleted
+}
+
+// ValueChange is one value, as text, before and after; "" for none.
+type ValueChange struct {
+	Path string `json:"path"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// SchemaProblem is one problem of one mapping.
+type SchemaProblem struct {
+	Address string `json:"address"`
+	Problem string `json:"problem"`
+}
+
+// Orphan is an account or group of the app that no resource manages, as a
+// scim_users or scim_groups data source with exclude_ids listed it.
+type Orphan struct {
+	Source      string `json:"source"` // the data source's address
+	ID          string `json:"id"`
+	UserName    string `json:"user_name,omitempty"`
+	DisplayName string `json:"display_name,omitempty"`
+}
+
+// Actions of planned changes.
+const (
+	ActionCreate     = "create"
+	ActionImport     = "import"
+	ActionUpdate     = "update"
+	ActionDeactivate = "deactivate"
+	ActionReactivate = "reactivate"
+	ActionDelete     = "delete"
+	ActionForget     = "forget"
+	ActionReplace    = "replace"
+)
+
+// PlannedChange is one change the plan makes to an account or a group.
+type PlannedChange struct {
+	Address string `json:"address"`
+	Kind    string `json:"kind"` // account, group or membership
+	Name    string `json:"name"` // userName, displayName or group/member
+	Action  string `json:"action"`
+	// Attributes are the values that change, for updates.
+	Attributes []ValueChange `json:"attributes,omitempty"`
+}
+
+// Build reads a plan (`terraform show -json PLANFILE`) and makes its report.
+func Build(r io.Reader) (*Report, error) {
+	p, err := readPlan(r)
+	if err != nil {
+		return nil, err
+	}
+	b := builder{apps: map[string]*App{}}
+	for _, rc := range p.ResourceDrift {
+		if rc.Mode == "managed" && ours(rc.ProviderName, rc.Type) {
+			b.drift(rc)
+		}
+	}
+	for _, rc := range p.ResourceChanges {
+		switch {
+		case rc.Mode == "managed" && ours(rc.ProviderName, rc.Type):
+			b.planned(rc)
+		case rc.Mode == "data" && (rc.Type == "scim_users" || rc.Type == "scim_groups") && isOrphanReport(rc.Change.After):
+			// Read only at apply: its configuration refers to something
+			// unknown at plan time (a resource with a planned change).
+			if base := text(rc.Change.After["connected_app_id"]); base != "" {
+				a := b.app(base)
+				a.OrphansUnread = append(a.OrphansUnread, rc.Address)
+			}
+		}
+	}
+	if p.PriorState != nil && p.PriorState.Values != nil {
+		for _, res := range p.PriorState.Values.RootModule.resources() {
+			if ours(res.ProviderName, res.Type) {
+				b.fromState(res)
+			}
+		}
+	}
+	rep := &Report{ReportVersion: Version, TerraformVersion: p.TerraformVersion, Apps: []App{}}
+	for _, a := range b.apps {
+		a.sort()
+		if a.drifted() {
+			rep.Drifted = true
+		}
+		rep.Apps = append(rep.Apps, *a)
+	}
+	sort.Slice(rep.Apps, func(i, j int) bool { return rep.Apps[i].BaseURL < rep.Apps[j].BaseURL })
+	return rep, nil
+}
+
+func (a *App) drifted() bool {
+	return len(a.Accounts)+len(a.Groups)+len(a.Memberships)+len(a.Capabilities)+len(a.SchemaProblems)+len(a.Orphans) > 0
+}
+
+func (a *App) sort() {
+	slices.SortFunc(a.Accounts, func(x, y AccountDrift) int { return strings.Compare(x.Address, y.Address) })
+	slices.SortFunc(a.Groups, func(x, y GroupDrift) int { return strings.Compare(x.Address, y.Address) })
+	slices.SortFunc(a.Memberships, func(x, y MembershipDrift) int { return strings.Compare(x.Address, y.Address) })
+	slices.SortFunc(a.SchemaProblems, func(x, y SchemaProblem) int {
+		return strings.Compare(x.Address+"\x00"+x.Problem, y.Address+"\x00"+y.Problem)
+	})
+	slices.SortStableFunc(a.Orphans, func(x, y Orphan) int { return strings.Compare(x.Source, y.Source) })
+	slices.SortFunc(a.Planned, func(x, y PlannedChange) int { return strings.Compare(x.Address, y.Address) })
+}
+
+type builder struct {
+	apps map[string]*App
+}
+
+// app returns the entry of the app with that base URL, made on first use.
+func (b *builder) app(baseURL string) *App {
+	baseURL = strings.TrimRight(baseURL, "/")
+	a, ok := b.apps[baseURL]
+	if !ok {
+		a = &App{
+			BaseURL: baseURL, Accounts: []AccountDrift{}, Groups: []GroupDrift{}, Memberships: []MembershipDrift{},
+			Capabilities: []ValueChange{}, SchemaProblems: []SchemaProblem{}, Orphans: []Orphan{}, OrphansUnread: []string{}, Planned: []PlannedChange{},
+		}
+		b.apps[baseURL] = a
+	}
+	return a
+}
+
+// appOf finds the app of a resource from its values: connected_app_id for
+// resources of an app, id for the app itself.
+func appOf(typ string, values ...map[string]any) string {
+	key := "connected_app_id"
+	if typ == "scim_connected_app" {
+		key = "id"
+	}
+	for _, v := range values {
+		if s := text(v[key]); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func (b *builder) drift(rc resourceChange) {
+	before, after := rc.Change.Before, rc.Change.After
+	base := appOf(rc.Type, before, after)
+	if base == "" {
+		return
+	}
+	deleted := slices.Contains(rc.Change.Actions, "delete") && after == nil
+	switch rc.Type {
+	case "scim_provisioned_user":
+		d := AccountDrift{Address: rc.Address, ID: text(before["id"]), UserName: text(before["user_name"]), Kind: KindChanged, Attributes: []ValueChange{}}
+		if deleted {
+			d.Kind = KindDeleted
+		} else {
+			d.Attributes = mapChanges(before["attributes"], after["attributes"], sensitivePaths(rc.Change.BeforeSensitive, rc.Change.AfterSensitive, "attributes"))
+			wasActive, isActive := boolean(before["active"], true), boolean(after["active"], true)
+			switch {
+			case wasActive && !isActive:
+				d.Kind = KindDeactivated
+			case !wasActive && isActive:
+				d.Kind = KindReactivated
+			case len(d.Attributes) == 0:
+				return // nothing the report shows (a version, a location)
+			}
+		}
+		a := b.app(base)
+		a.Accounts = append(a.Accounts, d)
+	case "scim_provisioned_group":
+		d := GroupDrift{Address: rc.Address, ID: text(before["id"]), DisplayName: text(before["display_name"]), Kind: KindChanged,
+			Attributes: []ValueChange{}, MembersAdded: []string{}, MembersRemoved: []string{}}
+		if deleted {
+			d.Kind = KindDeleted
+		} else {
+			for _, attr := range []string{"display_name", "external_id"} {
+				if o, n := text(before[attr]), text(after[attr]); o != n {
+					d.Attributes = append(d.Attributes, ValueChange{Path: attr, Old: o, New: n})
+				}
+			}
+			was, is := stringList(before["members"]), stringList(after["members"])
+			d.MembersAdded, d.MembersRemoved = minus(is, was), minus(was, is)
+			if len(d.Attributes)+len(d.MembersAdded)+len(d.MembersRemoved) == 0 {
+				return
+			}
+		}
+		a := b.app(base)
+		a.Groups = append(a.Groups, d)
+	case "scim_group_member":
+		if !deleted {
+			return
+		}
+		a := b.app(base)
+		a.Memberships = append(a.Memberships, MembershipDrift{Address: rc.Address, GroupID: text(before["group_id"]), MemberID: text(before["member_id"]), Kind: KindDeleted})
+	case "scim_connected_app":
+		a := b.app(base)
+		if n := text(after["name"]); n != "" {
+			a.Name = n
+		}
+		a.Capabilities = append(a.Capabilities, flatChanges("", before["capabilities"], after["capabilities"])...)
+	}
+}
+
+func (b *builder) planned(rc resourceChange) {
+	before, after := rc.Change.Before, rc.Change.After
+	base := appOf(rc.Type, after, before)
+	if base == "" {
+		return
+	}
+	acts := rc.Change.Actions
+	imported := len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null"
+	pc := PlannedChange{Address: rc.Address}
+	switch rc.Type {
+	case "scim_provisioned_user":
+		pc.Kind, pc.Name = "account", firstText(after["user_name"], before["user_name"])
+	case "scim_provisioned_group":
+		pc.Kind, pc.Name = "group", firstText(after["display_name"], before["display_name"])
+	case "scim_group_member":
+		member := firstText(after["member_id"], before["member_id"])
+		if member == "" {
+			member = "(an account still to be created)"
+		}
+		pc.Kind, pc.Name = "membership", "member "+member+" of "+firstText(after["group_id"], before["group_id"])
+	case "scim_connected_app":
+		if n := firstText(after["name"], before["name"]); n != "" {
+			b.app(base).Name = n
+		}
+		return
+	default:
+		return
+	}
+	switch {
+	case slices.Contains(acts, "delete") && slices.Contains(acts, "create"):
+		pc.Action = ActionReplace
+	case slices.Equal(acts, []string{"create"}):
+		pc.Action = ActionCreate
+	case slices.Equal(acts, []string{"delete"}):
+		switch text(before["deprovision"]) {
+		case "abandon":
+			pc.Action = ActionForget
+		case "deactivate":
+			pc.Action = ActionDeactivate
+		default:
+			pc.Action = ActionDelete
+		}
+	case slices.Equal(acts, []string{"update"}):
+		pc.Action = ActionUpdate
+		if pc.Kind == "account" {
+			wasActive, isActive := boolean(before["active"], true), boolean(after["active"], true)
+			switch {
+			case wasActive && !isActive:
+				pc.Action = ActionDeactivate
+			case !wasActive && isActive:
+				pc.Action = ActionReactivate
+			}
+			pc.Attributes = mapChanges(before["attributes"], after["attributes"], sensitivePaths(rc.Change.BeforeSensitive, rc.Change.AfterSensitive, "attributes"))
+		}
+		if pc.Kind == "group" {
+			was, is := stringList(before["members"]), stringList(after["members"])
+			for _, m := range minus(is, was) {
+				pc.Attributes = append(pc.Attributes, ValueChange{Path: "members", New: m})
+			}
+			for _, m := range minus(was, is) {
+				pc.Attributes = append(pc.Attributes, ValueChange{Path: "members", Old: m})
+			}
+			for _, attr := range []string{"display_name", "external_id"} {
+				if o, n := text(before[attr]), text(after[attr]); o != n && after[attr] != nil {
+					pc.Attributes = append(pc.Attributes, ValueChange{Path: attr, Old: o, New: n})
+				}
+			}
+		}
+		if imported && len(pc.Attributes) == 0 {
+			pc.Action = ActionImport
+		}
+	case slices.Equal(acts, []string{"no-op"}) && imported:
+		pc.Action = ActionImport
+	default:
+		return // no-op, read
+	}
+	a := b.app(base)
+	a.Planned = append(a.Planned, pc)
+}
+
+// fromState takes what the refreshed state says now: a mapping's schema
+// problems, an app's name, and the orphans that scim_users and scim_groups
+// data sources with exclude_ids listed.
+func (b *builder) fromState(res stateResource) {
+	v := res.Values
+	switch {
+	case res.Mode == "managed" && res.Type == "scim_connected_app":
+		if base := text(v["id"]); base != "" {
+			if n := text(v["name"]); n != "" {
+				b.app(base).Name = n
+			}
+		}
+	case res.Mode == "managed" && res.Type == "scim_attribute_mapping":
+		problems := stringList(v["schema_problems"])
+		if len(problems) == 0 {
+			return
+		}
+		a := b.app(text(v["connected_app_id"]))
+		for _, p := range problems {
+			a.SchemaProblems = append(a.SchemaProblems, SchemaProblem{Address: res.Address, Problem: p})
+		}
+	case res.Mode == "data" && (res.Type == "scim_users" || res.Type == "scim_groups"):
+		if !isOrphanReport(v) {
+			return // a listing, not an orphans report
+		}
+		key, name := "users", "user_name"
+		if res.Type == "scim_groups" {
+			key, name = "groups", "display_name"
+		}
+		entries, _ := v[key].([]any)
+		if len(entries) == 0 {
+			return
+		}
+		a := b.app(text(v["connected_app_id"]))
+		for _, e := range entries {
+			m, _ := e.(map[string]any)
+			o := Orphan{Source: res.Address, ID: text(m["id"])}
+			if name == "user_name" {
+				o.UserName = text(m[name])
+			} else {
+				o.DisplayName = text(m[name])
+			}
+			a.Orphans = append(a.Orphans, o)
+		}
+	}
+}
+
+// isOrphanReport reports whether a scim_users or scim_groups data source
+// excludes anything: a listing of what no resource manages.
+func isOrphanReport(v map[string]any) bool {
+	for _, k := range []string{"exclude_ids", "exclude_user_names", "exclude_display_names"} {
+		if v[k] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// redacted stands for a value the plan marks sensitive, or a password.
+const redacted = "(sensitive)"
+
+// mapChanges compares two maps of text by key; keys in sensitive, and
+// password attributes, show as redacted.
+func mapChanges(before, after any, sensitive sensitiveKeys) []ValueChange {
+	was, _ := before.(map[string]any)
+	is, _ := after.(map[string]any)
+	keys := map[string]bool{}
+	for k := range was {
+		keys[k] = true
+	}
+	for k := range is {
+		keys[k] = true
+	}
+	out := []ValueChange{}
+	for _, k := range slices.Sorted(mapsKeys(keys)) {
+		o, n := text(was[k]), text(is[k])
+		if o == n {
+			continue
+		}
+		if sensitive.has(k) || isPassword(k) {
+			o, n = redactNonEmpty(o), redactNonEmpty(n)
+		}
+		out = append(out, ValueChange{Path: k, Old: o, New: n})
+	}
+	return out
+}
+
+func redactNonEmpty(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+func isPassword(path string) bool {
+	last := path[strings.LastIndexAny(path, ".:")+1:]
+	return strings.EqualFold(last, "password")
+}
+
+// sensitiveKeys are the keys of a map attribute the plan marks sensitive.
+type sensitiveKeys struct {
+	all  bool
+	keys map[string]bool
+}
+
+func (s sensitiveKeys) has(k string) bool { return s.all || s.keys[k] }
+
+// sensitivePaths reads, from before_sensitive and after_sensitive, which
+// keys of the map attribute attr are marked sensitive (all of them when the
+// attribute itself is).
+func sensitivePaths(beforeSensitive, afterSensitive json.RawMessage, attr string) sensitiveKeys {
+	out := sensitiveKeys{keys: map[string]bool{}}
+	for _, raw := range []json.RawMessage{beforeSensitive, afterSensitive} {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil || m[attr] == nil {
+			continue
+		}
+		var all bool
+		if json.Unmarshal(m[attr], &all) == nil {
+			out.all = out.all || all
+			continue
+		}
+		var keys map[string]bool
+		if json.Unmarshal(m[attr], &keys) == nil {
+			for k, s := range keys {
+				if s {
+					out.keys[k] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// flatChanges compares two JSON values as flat text paths: objects by
+// member, anything else by its JSON text.
+func flatChanges(prefix string, before, after any) []ValueChange {
+	bm, bok := before.(map[string]any)
+	am, aok := after.(map[string]any)
+	if bok && aok {
+		keys := map[string]bool{}
+		for k := range bm {
+			keys[k] = true
+		}
+		for k := range am {
+			keys[k] = true
+		}
+		var out []ValueChange
+		for _, k := range slices.Sorted(mapsKeys(keys)) {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			out = append(out, flatChanges(p, bm[k], am[k])...)
+		}
+		return out
+	}
+	if o, n := text(before), text(after); o != n && prefix != "" {
+		return []ValueChange{{Path: prefix, Old: o, New: n}}
+	}
+	return nil
+}
+
+func mapsKeys(m map[string]bool) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// text renders a JSON value as the report shows it: strings as they are,
+// null as "", anything else as JSON.
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return fmt.Sprint(x)
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+
+func firstText(vs ...any) string {
+	for _, v := range vs {
+		if s := text(v); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func boolean(v any, fallback bool) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
+	return fallback
+}
+
+// stringList reads a list of strings.
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// minus is a without b, in a's order.
+func minus(a, b []string) []string {
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	out := []string{}
+	for _, x := range a {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
