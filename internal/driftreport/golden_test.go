@@ -99,9 +99,14 @@ func TestAccReport_golden(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
-	tfBin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatal("terraform is not on PATH")
+	// The CLI the acceptance tests run under: TF_ACC_TERRAFORM_PATH (make
+	// testmatrix), else terraform on PATH.
+	tfBin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tfBin == "" {
+		var err error
+		if tfBin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("terraform is not on PATH")
+		}
 	}
 	target, srv := scimtarget.NewTestServer(t, scimtarget.Options{BearerTokens: []string{token}})
 	baseURL := scimtarget.BaseURL(srv)

@@ -48,5 +48,8 @@ func useTerraform114(t *testing.T) string {
 		t.Fatalf("this test needs Terraform %s (tools/get-cli.sh terraform %s): %v", terraform114Version, terraform114Version, err)
 	}
 	t.Setenv("TF_ACC_TERRAFORM_PATH", path)
+	// It is Terraform, whatever CLI the rest of the suite runs under (make
+	// testmatrix sets registry.opentofu.org for OpenTofu).
+	t.Setenv("TF_ACC_PROVIDER_HOST", "")
 	return path
 }
