@@ -30,6 +30,11 @@ if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
+# The CLI on PATH, when it is that very version (no build needed).
+if onpath="$(command -v "$cli" 2>/dev/null)" && "$onpath" version 2>/dev/null | head -1 | grep -qE "^(Terraform|OpenTofu) v$version\$"; then
+  echo "$onpath"
+  exit 0
+fi
 mkdir -p "$dir"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0

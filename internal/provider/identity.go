@@ -47,8 +47,10 @@ func locationIdentitySchema(noun, collection string) identityschema.Schema {
 // resource (deleted in the app) takes them from the prior state, since the
 // framework wants an identity after every read that did not fail. An
 // identity the CLI does not support (nil) or an id not yet known are left.
+// It runs after a failure too: a create that fails after the app made the
+// account saves the account in state, and its identity with it.
 func syncIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, prior ...tfsdk.State) {
-	if identity == nil || state == nil || diags.HasError() {
+	if identity == nil || state == nil {
 		return
 	}
 	if state.Raw.IsNull() {
@@ -58,9 +60,11 @@ func syncIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.Resou
 		state = &prior[0]
 	}
 	var appID, id types.String
-	diags.Append(state.GetAttribute(ctx, path.Root("connected_app_id"), &appID)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
-	if diags.HasError() || id.IsNull() || id.IsUnknown() || appID.IsUnknown() {
+	var read diag.Diagnostics
+	read.Append(state.GetAttribute(ctx, path.Root("connected_app_id"), &appID)...)
+	read.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
+	if read.HasError() || id.IsNull() || id.IsUnknown() || appID.IsUnknown() {
+		diags.Append(read...)
 		return
 	}
 	base, err := normalizeBaseURL(appID.ValueString())
