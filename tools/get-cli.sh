@@ -8,10 +8,10 @@
 #   tools/get-cli.sh tofu 1.6.3
 #
 # Recipes:
-# - terraform up to 1.13 and tofu 1.6: `go install module@version`.
-# - terraform 1.14 and later: the module's go.mod has local `replace`
-#   directives for its remote-state backends, which the module zip lacks, so
-#   `go install` refuses it. The module source is copied, those replace lines
+# - terraform 1.5 and tofu 1.6: `go install module@version`.
+# - terraform 1.9 and later (where `go install` refuses the module): its
+#   go.mod has local `replace` directives for its remote-state backends,
+#   which the module zip lacks. The module source is copied, those replace lines
 #   are deleted and the nine remote-state backends (azure, consul, cos, gcs,
 #   kubernetes, oci, oss, pg, s3) are dropped from
 #   internal/backend/init/init.go; then `go build`. The local and http
@@ -54,9 +54,11 @@ from_source() { # module path, prints the writable copy's directory
 
 case "$cli" in
 terraform)
-  if [ "$mm" -lt 1014 ]; then
-    echo "get-cli: go install github.com/hashicorp/terraform@v$version" >&2
-    GOBIN="$dir" go install "github.com/hashicorp/terraform@v$version" >&2
+  # go install works where the module's go.mod has no replace directives
+  # (1.5 does; 1.9, 1.13 and 1.14 have them, for their nested modules).
+  if [ "$mm" -lt 1014 ] && echo "get-cli: go install github.com/hashicorp/terraform@v$version" >&2 &&
+    GOBIN="$dir" go install "github.com/hashicorp/terraform@v$version" >&2; then
+    :
   else
     echo "get-cli: building terraform $version from the module source without its remote-state backends" >&2
     work="$(from_source github.com/hashicorp/terraform)"
@@ -80,7 +82,7 @@ tofu)
     echo "get-cli: building tofu $version from the module source" >&2
     work="$(from_source github.com/opentofu/opentofu)"
     trap 'rm -rf "$work"' EXIT
-    (cd "$work" && go build -o "$bin" ./cmd/tofu >&2)
+    (cd "$work" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$bin" ./cmd/tofu >&2)
   fi
   ;;
 *)
