@@ -40,6 +40,7 @@ func main() {
 	rps := flag.String("requests-per-second", "", "provider requests_per_second (empty: the provider's default)")
 	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
 	seed := flag.Int("seed-from", 0, "apply this many accounts for real, then grow state and app to N by copying the first account, and measure the refresh only (Terraform's own apply of 10,000 resources takes most of an hour)")
+	flag.IntVar(&perResource, "per-resource", 0, "split the N instances into resources of this many each (0: one resource); use 1000 for N=10000")
 	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them)")
 	flag.Parse()
 	profileDir = *profile
@@ -411,8 +412,10 @@ func writeFloor(dir string, n int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(`
-resource "terraform_data" "person" {
+	var b strings.Builder
+	for j, blk := range blocks(n) {
+		fmt.Fprintf(&b, `
+resource "terraform_data" %q {
   for_each = %s
   input = {
     email       = "${each.key}@example.com"
@@ -422,20 +425,71 @@ resource "terraform_data" "person" {
     department  = "R&D"
   }
 }
-`, keysExpr(n))), 0o644)
+`, blockName(j), keysExpr(blk[0], blk[1]))
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644)
 }
 
-// keysExpr is an HCL expression for the set of n keys p00000, p00001, ...:
-// range() yields at most 1,024 values, so the keys are built in blocks.
-func keysExpr(n int) string {
+// perResource, when positive, splits the N instances into resources of
+// that many each (person_0, person_1, ...), as a configuration of many
+// apps has them; 0 keeps them in one resource. Terraform's own cost of a
+// plan grows faster than linearly in the instances of one resource (10,000
+// in one took more than an hour here), so a 10,000-account measurement is
+// only meaningful split.
+var perResource int
+
+// blocks are the [from, to) key ranges of the resources of n instances.
+func blocks(n int) [][2]int {
+	if perResource <= 0 || n <= perResource {
+		return [][2]int{{0, n}}
+	}
+	var out [][2]int
+	for from := 0; from < n; from += perResource {
+		out = append(out, [2]int{from, min(from+perResource, n)})
+	}
+	return out
+}
+
+// blockName is the name of the j-th resource.
+func blockName(j int) string {
+	if perResource <= 0 {
+		return "person"
+	}
+	return fmt.Sprintf("person_%d", j)
+}
+
+// keysExpr is an HCL expression for the set of keys p<from>, ..., p<to-1>
+// (p00000, p00001, ...): range() yields at most 1,024 values, so the keys
+// are built in blocks.
+func keysExpr(from, to int) string {
 	const block = 1000
-	return fmt.Sprintf(`toset(flatten([for a in range(%d) : [for b in range(%d) : format("p%%05d", a * %d + b) if a * %d + b < %d]]))`,
-		(n+block-1)/block, block, block, block, n)
+	n := to - from
+	return fmt.Sprintf(`toset(flatten([for a in range(%d) : [for b in range(%d) : format("p%%05d", %d + a * %d + b) if a * %d + b < %d]]))`,
+		(n+block-1)/block, block, from, block, block, n)
 }
 
 func writeSCIM(dir, baseURL string, n int, rps string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	var users strings.Builder
+	for j, blk := range blocks(n) {
+		fmt.Fprintf(&users, `
+resource "scim_provisioned_user" %q {
+  for_each          = %s
+  connected_app_id  = scim_connected_app.app.id
+  compatibility     = scim_connected_app.app.compatibility
+  attribute_mapping = scim_attribute_mapping.app.encoded
+  deprovision       = "abandon"
+  profile = {
+    email       = "${each.key}@example.com"
+    given_name  = "Given ${each.key}"
+    family_name = "Family"
+    title       = "Engineer"
+    department  = "R&D"
+  }
+}
+`, blockName(j), keysExpr(blk[0], blk[1]))
 	}
 	pacing := ""
 	if rps != "" {
@@ -469,19 +523,5 @@ resource "scim_attribute_mapping" "app" {
   ]
 }
 
-resource "scim_provisioned_user" "person" {
-  for_each          = %[3]s
-  connected_app_id  = scim_connected_app.app.id
-  compatibility     = scim_connected_app.app.compatibility
-  attribute_mapping = scim_attribute_mapping.app.encoded
-  deprovision       = "abandon"
-  profile = {
-    email       = "${each.key}@example.com"
-    given_name  = "Given ${each.key}"
-    family_name = "Family"
-    title       = "Engineer"
-    department  = "R&D"
-  }
-}
-`, baseURL, token, keysExpr(n), pacing)), 0o644)
+%[3]s`, baseURL, token, users.String(), pacing)), 0o644)
 }

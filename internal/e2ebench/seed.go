@@ -11,10 +11,12 @@ import (
 )
 
 // growState grows the Terraform state in dir from m to n instances of the
-// resources of type typ, keyed p00000, p00001, ...: each new instance is a
-// copy of p00000 with the key replaced (the configurations derive every
-// value from the key), passed through copyInstance when given (which may
-// rewrite it, for instance to point at a new account). The serial is
+// resources of type typ, keyed p00000, p00001, ... and split into
+// resources as blocks says: each new instance is a copy of p00000 with the
+// key replaced (the configurations derive every value from the key),
+// passed through copyInstance when given (which may rewrite it, for
+// instance to point at a new account), in the resource its key belongs to,
+// made like the first one where the state has none yet. The serial is
 // bumped. This lets the refresh of 10,000 resources be measured without
 // Terraform's own apply of them, which takes most of an hour here.
 func growState(dir, typ string, m, n int, copyInstance func(key string, inst string) (string, error)) error {
@@ -28,27 +30,46 @@ func growState(dir, typ string, m, n int, copyInstance func(key string, inst str
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	resources, _ := state["resources"].([]any)
-	grown := false
+	byName := map[string]map[string]any{}
+	var template string
+	var first map[string]any
+	have := 0
 	for _, r := range resources {
 		res, _ := r.(map[string]any)
 		if res["type"] != typ {
 			continue
 		}
+		byName[fmt.Sprint(res["name"])] = res
 		instances, _ := res["instances"].([]any)
-		var template string
+		have += len(instances)
 		for _, in := range instances {
 			if inst, _ := in.(map[string]any); inst["index_key"] == "p00000" {
 				b, err := json.Marshal(inst)
 				if err != nil {
 					return err
 				}
-				template = string(b)
+				template, first = string(b), res
 			}
 		}
-		if template == "" || len(instances) != m {
-			return fmt.Errorf("%s: %d instances of %s and no p00000 to copy, want %d", file, len(instances), typ, m)
+	}
+	if template == "" || have != m {
+		return fmt.Errorf("%s: %d instances of %s and no p00000 to copy, want %d", file, have, typ, m)
+	}
+	for j, blk := range blocks(n) {
+		name := blockName(j)
+		res, ok := byName[name]
+		if !ok {
+			res = map[string]any{}
+			for k, v := range first {
+				res[k] = v
+			}
+			res["name"] = name
+			res["instances"] = []any{}
+			resources = append(resources, res)
+			byName[name] = res
 		}
-		for i := m; i < n; i++ {
+		instances, _ := res["instances"].([]any)
+		for i := max(blk[0], m); i < blk[1]; i++ {
 			key := fmt.Sprintf("p%05d", i)
 			text := strings.ReplaceAll(template, "p00000", key)
 			if copyInstance != nil {
@@ -63,11 +84,8 @@ func growState(dir, typ string, m, n int, copyInstance func(key string, inst str
 			instances = append(instances, inst)
 		}
 		res["instances"] = instances
-		grown = true
 	}
-	if !grown {
-		return fmt.Errorf("%s: no resources of type %s", file, typ)
-	}
+	state["resources"] = resources
 	serial, _ := state["serial"].(float64)
 	state["serial"] = serial + 1
 	out, err := json.Marshal(state)
