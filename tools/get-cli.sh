@@ -2,7 +2,8 @@
 # get-cli.sh CLI VERSION: prints the path of a terraform or tofu binary of
 # that version, building it once into a cache (SCIM_CLI_CACHE, by default
 # ~/.cache/terraform-provider-scim/cli) from the Go module proxy, the only
-# source these machines reach. Later calls print the cached binary at once.
+# source these machines reach. Later calls print the cached binary at once;
+# a CLI of that very version on PATH is used as it is.
 #
 #   tools/get-cli.sh terraform 1.14.3
 #   tools/get-cli.sh tofu 1.6.3
@@ -11,8 +12,8 @@
 # - terraform 1.5 and tofu 1.6: `go install module@version`.
 # - terraform 1.9 and later (where `go install` refuses the module): its
 #   go.mod has local `replace` directives for its remote-state backends,
-#   which the module zip lacks. The module source is copied, those replace lines
-#   are deleted and the nine remote-state backends (azure, consul, cos, gcs,
+#   which the module zip lacks. The module source is copied, those replace
+#   lines are deleted and the nine remote-state backends (azure, consul, cos, gcs,
 #   kubernetes, oci, oss, pg, s3) are dropped from
 #   internal/backend/init/init.go; then `go build`. The local and http
 #   backends the tests use stay.
