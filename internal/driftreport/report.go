@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -437,7 +438,7 @@ func mapChanges(before, after any, sensitive sensitiveKeys) []ValueChange {
 		keys[k] = true
 	}
 	out := []ValueChange{}
-	for _, k := range slices.Sorted(mapsKeys(keys)) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		o, n := text(was[k]), text(is[k])
 		if o == n {
 			continue
@@ -511,7 +512,7 @@ func flatChanges(prefix string, before, after any) []ValueChange {
 			keys[k] = true
 		}
 		var out []ValueChange
-		for _, k := range slices.Sorted(mapsKeys(keys)) {
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			p := k
 			if prefix != "" {
 				p = prefix + "." + k
@@ -524,16 +525,6 @@ func flatChanges(prefix string, before, after any) []ValueChange {
 		return []ValueChange{{Path: prefix, Old: o, New: n}}
 	}
 	return nil
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // text renders a JSON value as the report shows it: strings as they are,

@@ -233,29 +233,16 @@ func attributeValues(res scim.Resource, paths []string) types.Map {
 	return mapValue(mapping.ExtractValues(res, paths))
 }
 
-// topLevelAttributes are the attributes to ask the app for: always, plus
-// the top-level names of the requested paths.
+// topLevelAttributes are the attributes to ask the app for (`attributes=`):
+// the top-level names of always and of the requested paths, as a refresh
+// asks for those of its rules (with active and userName, as it always
+// does).
 func topLevelAttributes(always []string, paths []string) []string {
-	out := append([]string(nil), always...)
-	seen := map[string]bool{}
-	for _, a := range always {
-		seen[strings.ToLower(a)] = true
+	rules := make([]mapping.Rule, 0, len(always)+len(paths))
+	for _, p := range append(append([]string(nil), always...), paths...) {
+		rules = append(rules, mapping.Rule{Target: p})
 	}
-	for _, p := range paths {
-		parsed, err := scim.ParsePath(p)
-		if err != nil {
-			continue
-		}
-		name := parsed.Attribute
-		if parsed.Schema != "" {
-			name = parsed.Schema + ":" + parsed.Attribute
-		}
-		if !seen[strings.ToLower(name)] {
-			seen[strings.ToLower(name)] = true
-			out = append(out, name)
-		}
-	}
-	return out
+	return mapping.ReadAttributes(rules)
 }
 
 func stringOf(res scim.Resource, attr string) types.String {
@@ -272,15 +259,6 @@ func locationOf(res scim.Resource, fallback string) types.String {
 		return types.StringValue(loc)
 	}
 	return types.StringValue(fallback)
-}
-
-func stringsFromList(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
-	if l.IsNull() || l.IsUnknown() {
-		return nil
-	}
-	var out []string
-	diags.Append(l.ElementsAs(ctx, &out, false)...)
-	return out
 }
 
 func stringsFromSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -104,41 +105,66 @@ func (l *usersListResource) List(ctx context.Context, req list.ListRequest, stre
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	ctx, call, d := l.clients.prepareApp(ctx, m.ConnectedAppID, types.ObjectNull(nil))
+	paths := mapping.ManagedPaths(rules)
+	l.clients.streamListing(ctx, req, stream, diags, m.ConnectedAppID, "account", "userName",
+		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
+			return c.ListUsers
+		},
+		scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: topLevelAttributes([]string{"externalId"}, paths)},
+		func(appID string, res scim.Resource) map[string]any {
+			values := mapping.ExtractValues(res, paths)
+			userName, _ := res["userName"].(string)
+			return map[string]any{
+				"id":                res.ID(),
+				"location":          userLocation(appID, res.ID()),
+				"connected_app_id":  appID,
+				"attribute_mapping": m.AttributeMapping.ValueString(),
+				"profile":           mapping.ProfileFrom(rules, values),
+				"active":            activeOf(res, true),
+				"user_name":         userName,
+				"attributes":        values,
+				"version":           res.Version(),
+			}
+		})
+}
+
+// streamListing lists the app's collection (up to the list block's limit)
+// and streams one result per resource: its identity, its name, and, when
+// Terraform asks for the resource object (-generate-config-out), the
+// attributes resource gives, by name. diags are the configuration's
+// diagnostics; with an error among them, or any on the way, the stream is
+// the diagnostics alone.
+func (f *clientFactory) streamListing(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, diags diag.Diagnostics,
+	connectedAppID types.String, noun, nameAttr string,
+	lister func(*scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error), opts scim.ListOptions,
+	resource func(appID string, res scim.Resource) map[string]any,
+) {
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	ctx, call, d := f.prepareApp(ctx, connectedAppID, types.ObjectNull(nil))
 	diags.Append(d...)
 	if call == nil || diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	paths := mapping.ManagedPaths(rules)
-	users, _, err := call.client.ListUsers(ctx, scim.ListOptions{
-		Filter: m.Filter.ValueString(), Attributes: topLevelAttributes(mapping.ReadAttributes(rules), []string{"externalId"}), Limit: int(req.Limit),
-	})
+	opts.Limit = int(req.Limit)
+	found, _, err := lister(call.client)(ctx, opts)
 	if err != nil {
-		diags.Append(appErrorDiagnostic(l.clients, "Listing the accounts", call.appID, err))
+		diags.Append(appErrorDiagnostic(f, fmt.Sprintf("Listing the %ss", noun), call.appID, err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
-		for _, res := range users {
+		for _, res := range found {
 			result := req.NewListResult(ctx)
-			result.DisplayName, _ = res["userName"].(string)
+			result.DisplayName, _ = res[nameAttr].(string)
 			result.Diagnostics.Append(result.Identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(call.appID), ID: types.StringValue(res.ID())})...)
 			if req.IncludeResource {
-				values := mapping.ExtractValues(res, paths)
-				profile := mapping.ProfileFrom(rules, values)
-				set := func(attr string, v any) {
+				for attr, v := range resource(call.appID, res) {
 					result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(attr), v)...)
 				}
-				set("id", res.ID())
-				set("location", userLocation(call.appID, res.ID()))
-				set("connected_app_id", call.appID)
-				set("attribute_mapping", m.AttributeMapping.ValueString())
-				set("profile", profile)
-				set("active", activeOf(res, true))
-				set("user_name", result.DisplayName)
-				set("attributes", values)
-				set("version", res.Version())
 			}
 			if !push(result) {
 				return
@@ -172,46 +198,25 @@ func (l *groupsListResource) Configure(_ context.Context, req resource.Configure
 
 func (l *groupsListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var m groupsListModel
-	var diags diag.Diagnostics
-	diags.Append(req.Config.Get(ctx, &m)...)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	ctx, call, d := l.clients.prepareApp(ctx, m.ConnectedAppID, types.ObjectNull(nil))
-	diags.Append(d...)
-	if call == nil || diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
+	diags := req.Config.Get(ctx, &m)
 	members := m.IncludeMembers.ValueBool()
-	groups, _, err := call.client.ListGroups(ctx, scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: groupAttributes(members), Limit: int(req.Limit)})
-	if err != nil {
-		diags.Append(appErrorDiagnostic(l.clients, "Listing the groups", call.appID, err))
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for _, res := range groups {
-			result := req.NewListResult(ctx)
-			result.DisplayName, _ = res["displayName"].(string)
-			result.Diagnostics.Append(result.Identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(call.appID), ID: types.StringValue(res.ID())})...)
-			if req.IncludeResource {
-				set := func(attr string, v any) {
-					result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(attr), v)...)
-				}
-				set("id", res.ID())
-				set("location", groupLocation(call.appID, res.ID()))
-				set("connected_app_id", call.appID)
-				set("display_name", result.DisplayName)
-				set("external_id", stringOf(res, "externalId"))
-				if members {
-					set("members", scim.GroupMemberIDs(res))
-				}
+	l.clients.streamListing(ctx, req, stream, diags, m.ConnectedAppID, "group", "displayName",
+		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
+			return c.ListGroups
+		},
+		scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: groupAttributes(members)},
+		func(appID string, res scim.Resource) map[string]any {
+			displayName, _ := res["displayName"].(string)
+			attrs := map[string]any{
+				"id":               res.ID(),
+				"location":         groupLocation(appID, res.ID()),
+				"connected_app_id": appID,
+				"display_name":     displayName,
+				"external_id":      stringOf(res, "externalId"),
 			}
-			if !push(result) {
-				return
+			if members {
+				attrs["members"] = scim.GroupMemberIDs(res)
 			}
-		}
-	}
+			return attrs
+		})
 }

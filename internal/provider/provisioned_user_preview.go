@@ -50,8 +50,8 @@ func (r *provisionedUserResource) previewImported(ctx context.Context, call *use
 	if err != nil {
 		return diags
 	}
-	before := call.readBack(existing, values, false)
-	if len(valueChanges(before, values, call, func(string, *string, *string) string { return "" })) == 0 && activeOf(existing, true) == active {
+	before, wasActive := call.readBack(existing, values, false), activeOf(existing, true)
+	if len(valueChanges(before, values, call, func(string, *string, *string) string { return "" })) == 0 && wasActive == active {
 		// It already matches (an account brought under management with
 		// the configuration `terraform query` generated): the update
 		// records the mapping and the profile and sends nothing, which
@@ -61,7 +61,7 @@ func (r *provisionedUserResource) previewImported(ctx context.Context, call *use
 	diags.AddWarning("Imported SCIM Account Will Be Overwritten",
 		fmt.Sprintf("The account %s was imported, so the plan shows every mapped attribute as added; applying will change what the "+
 			"account holds now as follows.\n\n%s",
-			userLocation(call.appID, existing.ID()), r.overwritesOf(call, existing, values, active)))
+			userLocation(call.appID, existing.ID()), describeOverwrites(before, values, wasActive, active, call)))
 	return diags
 }
 

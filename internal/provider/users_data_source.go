@@ -126,7 +126,7 @@ func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureR
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m usersDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	paths := stringsFromList(ctx, m.AttributePaths, &resp.Diagnostics)
+	paths := stringsOf(m.AttributePaths)
 	exclude := stringsFromSet(ctx, m.ExcludeIDs, &resp.Diagnostics)
 	excludeNames := stringsFromSet(ctx, m.ExcludeNames, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -205,7 +205,7 @@ func (d *userDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m userDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	paths := stringsFromList(ctx, m.AttributePaths, &resp.Diagnostics)
+	paths := stringsOf(m.AttributePaths)
 	if resp.Diagnostics.HasError() {
 		return
 	}
