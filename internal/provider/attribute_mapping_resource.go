@@ -31,7 +31,7 @@ var (
 func NewAttributeMappingResource() resource.Resource { return &attributeMappingResource{} }
 
 type attributeMappingResource struct {
-	clients *clientFactory
+	appResource
 }
 
 type attributeMappingModel struct {
@@ -96,10 +96,6 @@ func (r *attributeMappingResource) Schema(_ context.Context, _ resource.SchemaRe
 			},
 		},
 	}
-}
-
-func (r *attributeMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *attributeMappingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 	"github.com/openscim/terraform-provider-scim/internal/validators"
 )
@@ -34,7 +35,7 @@ var (
 func NewConnectedAppResource() resource.Resource { return &connectedAppResource{} }
 
 type connectedAppResource struct {
-	clients *clientFactory
+	appResource
 }
 
 type connectedAppModel struct {
@@ -143,10 +144,6 @@ func (r *connectedAppResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-func (r *connectedAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *connectedAppResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m connectedAppModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -218,8 +215,8 @@ func (r *connectedAppResource) checkAppAtPlan(ctx context.Context, id string, co
 	if err != nil {
 		return diag.Diagnostics{appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err)}
 	}
-	settings, diags := settingsFor(ctx, d, compat)
-	settings.applyTo(client)
+	overrides, diags := overridesOf(ctx, compat)
+	lifecycle.SettingsFor(d, overrides).ApplyTo(client)
 	return append(diags, r.checkCredentialsOnRefresh(ctx, id)...)
 }
 
@@ -326,9 +323,9 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 		diags.Append(appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err))
 		return diags
 	}
-	settings, sdiags := settingsFor(ctx, d, m.Compatibility)
-	diags.Append(sdiags...)
-	settings.applyTo(client)
+	overrides, odiags := overridesOf(ctx, m.Compatibility)
+	diags.Append(odiags...)
+	lifecycle.SettingsFor(d, overrides).ApplyTo(client)
 	if probe {
 		diags.Append(r.probeUsers(ctx, client, d, false)...)
 		if diags.HasError() {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -14,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/openscim/terraform-provider-scim/internal/scim"
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 )
 
 var (
@@ -27,9 +28,9 @@ var (
 func NewGroupMemberResource() resource.Resource { return &groupMemberResource{} }
 
 // groupMemberResource is one membership of a group that Terraform does not
-// own; it shares the group resource's client preparation.
+// own.
 type groupMemberResource struct {
-	groups provisionedGroupResource
+	appResource
 }
 
 type groupMemberModel struct {
@@ -56,16 +57,8 @@ func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "`<group_id>/<member_id>`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"connected_app_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The `id` of the app's `scim_connected_app`.",
-				Validators:          []validator.String{connectedAppIDValidator()},
-			},
-			"compatibility": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "The app's compatibility overrides; pass `scim_connected_app.<name>.compatibility`.",
-				Attributes:          compatibilitySchemaAttributes(),
-			},
+			"connected_app_id": connectedAppIDAttribute("The `id` of the app's `scim_connected_app`."),
+			"compatibility":    compatibilityAttribute(""),
 			"group_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The SCIM `id` of the group. Changing it moves the membership (remove, then add).",
@@ -82,16 +75,14 @@ func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *groupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.groups.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-func (m groupMemberModel) group() *provisionedGroupModel {
-	return &provisionedGroupModel{ConnectedAppID: m.ConnectedAppID, Compatibility: m.Compatibility, ID: m.GroupID}
-}
-
-func (m groupMemberModel) describe(appID string) string {
-	return fmt.Sprintf("%s in the group %s", m.MemberID.ValueString(), groupLocation(appID, m.GroupID.ValueString()))
+// membership is m's group and member in its app.
+func (r *groupMemberResource) membership(ctx context.Context, m *groupMemberModel) (context.Context, *lifecycle.Groups, lifecycle.Membership, diag.Diagnostics) {
+	ctx, app, diags := r.clients.prepareApp(ctx, m.ConnectedAppID, m.Compatibility)
+	ms := lifecycle.Membership{GroupID: m.GroupID.ValueString(), MemberID: m.MemberID.ValueString()}
+	if app == nil {
+		return ctx, nil, ms, diags
+	}
+	return ctx, app.Groups(), ms, diags
 }
 
 func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -100,17 +91,16 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, call, diags := r.groups.prepare(ctx, plan.group())
+	ctx, groups, ms, diags := r.membership(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ops := scim.MemberPatches([]string{plan.MemberID.ValueString()}, nil, 0, call.settings.filteredPaths)[0]
-	if _, err := call.client.PatchGroup(ctx, plan.GroupID.ValueString(), ops, "", []string{"id"}); err != nil {
-		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Adding "+plan.describe(call.appID), call.appID, err))
+	if err := groups.AddMember(ctx, ms); err != nil {
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, groups.App(), err))
 		return
 	}
-	plan.ID = types.StringValue(plan.GroupID.ValueString() + "/" + plan.MemberID.ValueString())
+	plan.ID = types.StringValue(ms.GroupID + "/" + ms.MemberID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -120,26 +110,23 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, call, diags := r.groups.prepare(ctx, state.group())
+	ctx, groups, ms, diags := r.membership(ctx, &state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	exists, member, err := call.client.HasGroupMember(ctx, state.GroupID.ValueString(), state.MemberID.ValueString())
-	if err != nil {
-		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Reading the membership of "+state.describe(call.appID), call.appID, err))
-		return
-	}
+	app := groups.App()
+	found, err := groups.ReadMembership(ctx, ms)
 	switch {
-	case !exists:
-		resp.Diagnostics.AddWarning("SCIM Group Deleted Outside Terraform",
+	case err != nil:
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
+	case found == lifecycle.GroupGone:
+		goneFromApp(ctx, resp, "SCIM Group Deleted Outside Terraform",
 			fmt.Sprintf("The group %s no longer exists in the app, so neither does the membership of %s; Terraform will plan to add it again, which fails until the group exists.",
-				groupLocation(call.appID, state.GroupID.ValueString()), state.MemberID.ValueString()))
-		resp.State.RemoveResource(ctx)
-	case !member:
-		resp.Diagnostics.AddWarning("SCIM Group Member Removed Outside Terraform",
-			fmt.Sprintf("%s was removed in the app; Terraform will plan to add it again.", state.describe(call.appID)))
-		resp.State.RemoveResource(ctx)
+				app.GroupLocation(ms.GroupID), ms.MemberID))
+	case found == lifecycle.MemberRemoved:
+		goneFromApp(ctx, resp, "SCIM Group Member Removed Outside Terraform",
+			fmt.Sprintf("%s in the group %s was removed in the app; Terraform will plan to add it again.", ms.MemberID, app.GroupLocation(ms.GroupID)))
 	default:
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
@@ -161,15 +148,13 @@ func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, call, diags := r.groups.prepare(ctx, state.group())
+	ctx, groups, ms, diags := r.membership(ctx, &state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ops := scim.MemberPatches(nil, []string{state.MemberID.ValueString()}, 0, call.settings.filteredPaths)[0]
-	_, err := call.client.PatchGroup(ctx, state.GroupID.ValueString(), ops, "", []string{"id"})
-	if err != nil && !scim.IsNotFound(err) {
-		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Removing "+state.describe(call.appID), call.appID, err))
+	if err := groups.RemoveMember(ctx, ms); err != nil {
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, groups.App(), err))
 	}
 }
 

@@ -1,0 +1,53 @@
+package lifecycle
+
+import (
+	"context"
+
+	"github.com/openscim/terraform-provider-scim/internal/scim"
+)
+
+// Previews make linking an existing account or group visible before it
+// happens: Terraform shows an adoption as a create and the first plan after
+// an import as every attribute added, so neither says what the resource
+// holds now. A preview names the resource and each value that applying
+// will overwrite. A failed lookup previews nothing: the apply reports it.
+
+// Preview is what linking an existing resource will change.
+type Preview struct {
+	// Existing is the resource that will be linked.
+	Existing scim.Resource
+	// By and Value are what it was found by (adoption only).
+	By, Value string
+	// Overwrites are the values that will change, one line each
+	// (`title: "Intern" -> "Engineer"`); empty when it already matches.
+	Overwrites []string
+}
+
+// PreviewAdoption looks up the account a create with adoption by `by` will
+// link: nil when none will be (no value to look up by, no match, or the
+// lookup failed); an *AmbiguousMatchError when several match, as the apply
+// would fail.
+func (a *Accounts) PreviewAdoption(ctx context.Context, by string, values map[string]string, active bool) (*Preview, error) {
+	found, err := a.FindForAdoption(ctx, by, values)
+	if err != nil {
+		if _, ambiguous := err.(*AmbiguousMatchError); ambiguous {
+			return nil, err
+		}
+		return nil, nil
+	}
+	if found == nil {
+		return nil, nil
+	}
+	return &Preview{Existing: found, By: by, Value: LookupValue(values, by), Overwrites: a.OverwritesOf(found, values, active)}, nil
+}
+
+// PreviewImport reads an imported account before its first update: nil
+// when the read fails; a Preview with no Overwrites when it already holds
+// the desired values.
+func (a *Accounts) PreviewImport(ctx context.Context, id string, values map[string]string, active bool) *Preview {
+	existing, err := a.Get(ctx, id)
+	if err != nil {
+		return nil
+	}
+	return &Preview{Existing: existing, Overwrites: a.OverwritesOf(existing, values, active)}
+}

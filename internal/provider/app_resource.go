@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
+)
+
+// What every resource, list resource and data source of an app shares:
+// the provider's clients (Configure), the app a resource belongs to with
+// its compatibility overrides (prepare), import by location or identity,
+// and "deleted in the app: warn and remove from state".
+
+// appResource is embedded by every resource and list resource.
+type appResource struct {
+	clients *clientFactory
+}
+
+func (b *appResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// appDataSource is embedded by every data source.
+type appDataSource struct {
+	clients *clientFactory
+}
+
+func (b *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// prepareApp returns the app connectedAppID names, with its compatibility
+// overrides: its client (with what the overrides turn off switched off)
+// and its discovery, once per command. The returned context masks every
+// configured secret in logs.
+func (f *clientFactory) prepareApp(ctx context.Context, connectedAppID types.String, compat types.Object) (context.Context, *lifecycle.App, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ctx = f.withMasking(ctx)
+	appID, err := normalizeBaseURL(connectedAppID.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
+		return ctx, nil, diags
+	}
+	client, err := f.Client(appID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("connected_app_id"), "Invalid Connected App ID", err.Error())
+		return ctx, nil, diags
+	}
+	d, err := client.Discover(ctx)
+	if err != nil {
+		diags.Append(appErrorDiagnostic(f, "Reading what the app supports", appID, err))
+		return ctx, nil, diags
+	}
+	overrides, odiags := overridesOf(ctx, compat)
+	diags.Append(odiags...)
+	settings := lifecycle.SettingsFor(d, overrides)
+	settings.ApplyTo(client)
+	return ctx, &lifecycle.App{Client: client, Settings: settings, BaseURL: appID}, diags
+}
+
+var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
+
+// compatibilityModel is the `compatibility` attribute
+// (compatibilitySchemaAttributes).
+type compatibilityModel struct {
+	Patch               types.Bool `tfsdk:"patch"`
+	Put                 types.Bool `tfsdk:"put"`
+	FilteredPatchPaths  types.Bool `tfsdk:"filtered_patch_paths"`
+	ETag                types.Bool `tfsdk:"etag"`
+	AttributesParameter types.Bool `tfsdk:"attributes_parameter"`
+	BatchReads          types.Bool `tfsdk:"batch_reads"`
+}
+
+// overridesOf reads `compatibility`; unset or unknown fields leave the
+// choice to discovery.
+func overridesOf(ctx context.Context, compat types.Object) (lifecycle.Overrides, diag.Diagnostics) {
+	if compat.IsNull() || compat.IsUnknown() {
+		return lifecycle.Overrides{}, nil
+	}
+	var c compatibilityModel
+	diags := compat.As(ctx, &c, objectAsOptions)
+	return lifecycle.Overrides{
+		Patch:               boolPointer(c.Patch),
+		Put:                 boolPointer(c.Put),
+		FilteredPatchPaths:  boolPointer(c.FilteredPatchPaths),
+		ETag:                boolPointer(c.ETag),
+		AttributesParameter: boolPointer(c.AttributesParameter),
+		BatchReads:          boolPointer(c.BatchReads),
+	}, diags
+}
+
+// goneFromApp is a read that found the resource deleted in the app: it
+// warns and removes it from state, so the plan creates it again.
+func goneFromApp(ctx context.Context, resp *resource.ReadResponse, summary, detail string) {
+	resp.Diagnostics.AddWarning(summary, detail)
+	resp.State.RemoveResource(ctx)
+}
+
+// locationImport is how a resource of one collection is imported: by its
+// SCIM location (`<base_url><collection><id>`) or its identity. Usage
+// says the expected form in an error; Defaults are the attributes an
+// imported resource starts with besides id, connected_app_id and location.
+type locationImport struct {
+	Collection string
+	Usage      string
+	Defaults   map[string]attr.Value
+}
+
+// importState sets the imported resource's id, app, location and defaults.
+func (li locationImport) importState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	appID, id, ok := importTarget(ctx, req, li.Collection, li.Usage, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	set := func(name string, v any) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	set("id", id)
+	set("connected_app_id", appID)
+	set("location", appID+li.Collection+id)
+	for name, v := range li.Defaults {
+		set(name, v)
+	}
+}

@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
+	"github.com/openscim/terraform-provider-scim/internal/scim"
+)
+
+func (r *provisionedGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	var plan provisionedGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	ctx, groups, diags := r.groups(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, desired := groups.App(), plan.group()
+
+	var actual lifecycle.Group
+	if plan.AdoptExisting.ValueBool() {
+		by := plan.AdoptBy.ValueString()
+		found, err := groups.FindForAdoption(ctx, by, desired.AdoptionValue(by), desired.ReadAttributes())
+		if err != nil {
+			resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
+			return
+		}
+		if found != nil {
+			actual = desired.Observed(found)
+			actual.ID = found.ID()
+			if dn, ok := found["displayName"].(string); ok {
+				// Linking brings the name to the configuration's spelling.
+				actual.DisplayName = dn
+			}
+			resp.Diagnostics.AddWarning("Existing SCIM Group Linked",
+				fmt.Sprintf("The group %q (%s) already existed in the app and is now managed by Terraform; its name and members "+
+					"are brought to the configuration.", desired.DisplayName, app.GroupLocation(actual.ID)))
+		}
+	}
+	if actual.ID == "" {
+		created, err := groups.Create(ctx, desired)
+		if err != nil {
+			resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
+			return
+		}
+		actual = created
+	}
+	// Recorded at once, so a failure below leaves the group tracked.
+	recorded := plan
+	recorded.ID = types.StringValue(actual.ID)
+	recorded.Location = types.StringValue(app.GroupLocation(actual.ID))
+	recorded.set(actual)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &recorded)...)
+	desired.ID = actual.ID
+	if err := groups.Apply(ctx, actual, desired); err != nil {
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
+		return
+	}
+	plan.ID, plan.Location = recorded.ID, recorded.Location
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *provisionedGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	var plan, state provisionedGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	ctx, groups, diags := r.groups(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = state.ID
+	plan.Location = types.StringValue(groups.App().GroupLocation(state.ID.ValueString()))
+	actual, desired := state.group(), plan.group()
+	// Members or externalId become managed (or the group was imported):
+	// what the app holds now is what the change is computed from, so an
+	// import that matches sends nothing.
+	var unread []string
+	if !actual.ManageMembers && desired.ManageMembers {
+		unread = append(unread, "members")
+	}
+	if actual.ExternalID == nil && desired.ExternalID != nil {
+		unread = append(unread, "externalId")
+	}
+	if len(unread) > 0 {
+		res, err := groups.ReadCurrent(ctx, actual.ID, unread)
+		if err != nil {
+			resp.Diagnostics.Append(groupDiagnostic(r.clients, groups.App(), err))
+			return
+		}
+		if desired.ManageMembers && !actual.ManageMembers {
+			actual.ManageMembers, actual.Members = true, scim.GroupMemberIDs(res)
+		}
+		if desired.ExternalID != nil && actual.ExternalID == nil {
+			actual.ExternalID = stringPointer(stringOf(res, "externalId"))
+		}
+	}
+	if err := groups.Apply(ctx, actual, desired); err != nil {
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, groups.App(), err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *provisionedGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state provisionedGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.Deprovision.ValueString() == lifecycle.Abandon {
+		return
+	}
+	limit, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	ctx, groups, diags := r.groups(ctx, &state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := groups.Deprovision(ctx, state.group(), state.Deprovision.ValueString()); err != nil {
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, groups.App(), err))
+	}
+}
+
+// groupDiagnostic is the diagnostic for an error of the group lifecycle
+// in app (nil at validation, before any app is known).
+func groupDiagnostic(clients *clientFactory, app *lifecycle.App, err error) diag.Diagnostic {
+	var (
+		missing   *lifecycle.MissingLookupValueError
+		ambiguous *lifecycle.AmbiguousMatchError
+		appErr    *lifecycle.AppError
+	)
+	switch {
+	case errors.As(err, &missing):
+		return diag.NewAttributeErrorDiagnostic(path.Root("adopt_by"), "Cannot Adopt by externalId",
+			"adopt_by = \"externalId\" needs external_id to be set.")
+	case errors.As(err, &ambiguous):
+		locs := make([]string, 0, len(ambiguous.Found))
+		for _, g := range ambiguous.Found {
+			locs = append(locs, app.GroupLocation(g.ID()))
+		}
+		return diag.NewErrorDiagnostic("Several SCIM Groups Match",
+			fmt.Sprintf("adopt_existing looked the group up by %s %q and found %d groups: %s. Nothing was linked or created; "+
+				"set adopt_by = \"externalId\" with an external_id that names one, or remove the others.",
+				ambiguous.By, ambiguous.Value, len(ambiguous.Found), strings.Join(locs, ", ")))
+	case errors.As(err, &appErr):
+		return appErrorDiagnostic(clients, appErr.Doing, app.BaseURL, appErr.Err)
+	default:
+		return appErrorDiagnostic(clients, "Provisioning the group", app.BaseURL, err)
+	}
+}

@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
+	"github.com/openscim/terraform-provider-scim/internal/mapping"
+)
+
+// ModifyPlan computes the SCIM attributes that will be sent, so they are in
+// the plan. The prior state needs no matching here: a refresh already kept
+// Terraform's spelling of every value the app holds in an equal form
+// (userName case-insensitively), so a value that differs from the state is
+// a change the configuration asks for, a change of case included.
+func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.clients == nil {
+		return
+	}
+	var plan provisionedUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *provisionedUserModel
+	if !req.State.Raw.IsNull() {
+		state = &provisionedUserModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	plan.Attributes = types.MapUnknown(types.StringType)
+	plan.UserName = types.StringUnknown()
+	rules, rulesKnown, diags := rulesFromEncoded(plan.AttributeMapping)
+	resp.Diagnostics.Append(diags...)
+	profile, profileKnown := stringMap(ctx, plan.Profile)
+	if rulesKnown && profileKnown && !plan.ConnectedAppID.IsUnknown() {
+		callCtx, accounts, diags := r.accounts(ctx, &plan)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		values, err := mapping.Evaluate(rules, profile, accounts.App().Settings.Discovery)
+		if err != nil {
+			resp.Diagnostics.Append(encodedIssueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
+			return
+		}
+		plan.setValues(values)
+		switch {
+		case state == nil && plan.AdoptExisting.ValueBool() && !plan.AdoptBy.IsUnknown():
+			resp.Diagnostics.Append(r.previewAdoption(callCtx, accounts, &plan, values)...)
+		case state != nil && state.AttributeMapping.IsNull() && !state.ID.IsNull():
+			resp.Diagnostics.Append(r.previewImported(callCtx, accounts, state, values, plan.Active.ValueBool())...)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	plan.Location = types.StringUnknown()
+	plan.Version = types.StringUnknown()
+	if state != nil {
+		if !plan.ConnectedAppID.IsUnknown() && !state.ID.IsNull() {
+			if appID, err := normalizeBaseURL(plan.ConnectedAppID.ValueString()); err == nil {
+				plan.Location = types.StringValue(lifecycle.UserLocation(appID, state.ID.ValueString()))
+			}
+		}
+		if plan.Attributes.Equal(state.Attributes) && plan.Active.Equal(state.Active) {
+			plan.Version = state.Version
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if state != nil && rulesKnown && profileKnown && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(keepEquivalentInputs(ctx, req, resp, plan, *state, rules)...)
+	}
+}
+
+// previewAdoption shows in the plan what a create with adopt_existing will
+// link: a warning that names the account and each value applying will
+// overwrite, since Terraform shows an adoption as a create. Several
+// matches fail the plan, as they would fail the apply, and so does a
+// mapping that yields no value to look the account up by.
+func (r *provisionedUserResource) previewAdoption(ctx context.Context, accounts *lifecycle.Accounts, plan *provisionedUserModel, values map[string]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	by := plan.AdoptBy.ValueString()
+	if lifecycle.LookupValue(values, by) == "" {
+		diags.Append(r.clients.accountDiagnostic(accounts.App(), &lifecycle.MissingLookupValueError{By: by}, refusedUpdate))
+		return diags
+	}
+	preview, err := accounts.PreviewAdoption(ctx, by, values, plan.Active.ValueBool())
+	if err != nil {
+		diags.Append(r.clients.accountDiagnostic(accounts.App(), err, refusedUpdate))
+		return diags
+	}
+	if preview == nil {
+		return diags
+	}
+	diags.AddWarning("Existing SCIM Account Will Be Adopted",
+		fmt.Sprintf("The plan shows this account as created, but applying will link the existing account %s (the one with %s %q, "+
+			"since adopt_existing is set) and bring it to the mapped values.\n\n%s",
+			accounts.App().UserLocation(preview.Existing.ID()), preview.By, preview.Value, describeOverwrites(preview.Overwrites)))
+	return diags
+}
+
+// previewImported reads an imported account before its first update, which
+// the plan shows as every managed attribute added, and says what applying
+// will change. An account that already matches (brought under management
+// with the configuration `terraform query` generated) needs no warning: the
+// update records the mapping and the profile and sends nothing.
+func (r *provisionedUserResource) previewImported(ctx context.Context, accounts *lifecycle.Accounts, state *provisionedUserModel, values map[string]string, active bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	preview := accounts.PreviewImport(ctx, state.ID.ValueString(), values, active)
+	if preview == nil || len(preview.Overwrites) == 0 {
+		return diags
+	}
+	diags.AddWarning("Imported SCIM Account Will Be Overwritten",
+		fmt.Sprintf("The account %s was imported, so the plan shows every mapped attribute as added; applying will change what the "+
+			"account holds now as follows.\n\n%s",
+			accounts.App().UserLocation(preview.Existing.ID()), describeOverwrites(preview.Overwrites)))
+	return diags
+}
+
+// keepEquivalentInputs plans no change for an account that a change of the
+// mapping or the profile does not affect (a new rule whose source this
+// person lacks, a new transform of a value they do not have): when the plan
+// differs from the state only in those inputs, it keeps their prior values,
+// which Terraform accepts as equivalent to the configuration. So only the
+// affected accounts show updates. A refresh reads the paths of the rules in
+// state, so the prior rules are kept only when they manage no path the new
+// ones drop: such a path would be read, and removed, although no rule
+// manages it any more.
+func keepEquivalentInputs(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state provisionedUserModel, rules []mapping.Rule) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.AttributeMapping.Equal(state.AttributeMapping) && plan.Profile.Equal(state.Profile) {
+		return diags
+	}
+	prior, ok, d := rulesFromEncoded(state.AttributeMapping)
+	diags.Append(d...)
+	if !ok || !managesAll(rules, mapping.ManagedPaths(prior)) {
+		return diags
+	}
+	unchanged := plan
+	unchanged.AttributeMapping = state.AttributeMapping
+	unchanged.Profile = state.Profile
+	diags.Append(resp.Plan.Set(ctx, &unchanged)...)
+	if !resp.Plan.Raw.Equal(req.State.Raw) {
+		diags.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+	return diags
+}
+
+// managesAll reports whether rules target every one of paths.
+func managesAll(rules []mapping.Rule, paths []string) bool {
+	managed := mapping.ManagedPaths(rules)
+	for _, p := range paths {
+		if !slices.ContainsFunc(managed, func(m string) bool { return mapping.SamePath(m, p) }) {
+			return false
+		}
+	}
+	return true
+}
