@@ -106,7 +106,7 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	ops := scim.MemberPatches([]string{plan.MemberID.ValueString()}, nil, 0, call.settings.filteredPaths)[0]
-	if _, err := call.client.PatchGroup(ctx, plan.GroupID.ValueString(), ops, "", []string{"id"}); err != nil {
+	if _, err := call.client.Groups().Patch(ctx, plan.GroupID.ValueString(), ops, scim.WriteOptions{Attributes: []string{"id"}}); err != nil {
 		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Adding "+plan.describe(call.appID), call.appID, err))
 		return
 	}
@@ -125,7 +125,7 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	exists, member, err := call.client.HasGroupMember(ctx, state.GroupID.ValueString(), state.MemberID.ValueString())
+	exists, member, err := call.client.Groups().HasMember(ctx, state.GroupID.ValueString(), state.MemberID.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Reading the membership of "+state.describe(call.appID), call.appID, err))
 		return
@@ -167,7 +167,7 @@ func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	ops := scim.MemberPatches(nil, []string{state.MemberID.ValueString()}, 0, call.settings.filteredPaths)[0]
-	_, err := call.client.PatchGroup(ctx, state.GroupID.ValueString(), ops, "", []string{"id"})
+	_, err := call.client.Groups().Patch(ctx, state.GroupID.ValueString(), ops, scim.WriteOptions{Attributes: []string{"id"}})
 	if err != nil && !scim.IsNotFound(err) {
 		resp.Diagnostics.Append(appErrorDiagnostic(r.groups.clients, "Removing "+state.describe(call.appID), call.appID, err))
 	}

@@ -328,7 +328,7 @@ func (r *provisionedGroupResource) Create(ctx context.Context, req resource.Crea
 				return
 			}
 		}
-		found, err := call.client.FindGroups(ctx, by, value, plan.readAttributes())
+		found, err := call.client.Groups().Find(ctx, by, value, scim.ReadOptions{Attributes: plan.readAttributes()})
 		if err != nil {
 			resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Looking up the group with %s %q", by, value), call.appID, err))
 			return
@@ -381,7 +381,7 @@ func (r *provisionedGroupResource) Create(ctx context.Context, req resource.Crea
 		}
 		group["members"] = members
 	}
-	res, err := call.client.CreateGroup(ctx, group)
+	res, err := call.client.Groups().Create(ctx, group)
 	if err != nil {
 		resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Creating the group %q", name), call.appID, err))
 		return
@@ -414,7 +414,7 @@ func (r *provisionedGroupResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, err := call.client.ReadGroup(ctx, state.ID.ValueString(), state.readAttributes())
+	res, err := call.client.Groups().GetFromListing(ctx, state.ID.ValueString(), scim.ReadOptions{Attributes: state.readAttributes()})
 	if scim.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("SCIM Group Deleted Outside Terraform",
 			fmt.Sprintf("The group %q (%s) no longer exists in the app; Terraform will plan to create it again.",
@@ -456,7 +456,7 @@ func (r *provisionedGroupResource) Update(ctx context.Context, req resource.Upda
 		unread = append(unread, "externalId")
 	}
 	if len(unread) > 0 {
-		res, err := call.client.GetGroup(ctx, state.ID.ValueString(), unread)
+		res, err := call.client.Groups().Get(ctx, state.ID.ValueString(), scim.ReadOptions{Attributes: unread})
 		if err != nil {
 			resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Reading the group %s before updating it", state.ID.ValueString()), call.appID, err))
 			return
@@ -508,7 +508,7 @@ func (r *provisionedGroupResource) apply(ctx context.Context, call *groupCall, a
 	}
 	batches[0] = append(attrOps, batches[0]...)
 	for _, ops := range batches {
-		if _, err := call.client.PatchGroup(ctx, id, ops, "", []string{"id"}); err != nil {
+		if _, err := call.client.Groups().Patch(ctx, id, ops, scim.WriteOptions{Attributes: []string{"id"}}); err != nil {
 			diags.Append(appErrorDiagnostic(r.clients, doing, call.appID, err))
 			return diags
 		}
@@ -521,7 +521,7 @@ func (r *provisionedGroupResource) apply(ctx context.Context, call *groupCall, a
 func (r *provisionedGroupResource) replaceWhole(ctx context.Context, call *groupCall, desired *provisionedGroupModel, doing string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	id := desired.ID.ValueString()
-	res, err := call.client.GetGroup(ctx, id, nil)
+	res, err := call.client.Groups().Get(ctx, id, scim.ReadOptions{})
 	if err != nil {
 		diags.Append(appErrorDiagnostic(r.clients, doing, call.appID, err))
 		return diags
@@ -538,7 +538,7 @@ func (r *provisionedGroupResource) replaceWhole(ctx context.Context, call *group
 		}
 		res["members"] = members
 	}
-	if _, err := call.client.ReplaceGroup(ctx, id, res, ""); err != nil {
+	if _, err := call.client.Groups().Replace(ctx, id, res, scim.WriteOptions{}); err != nil {
 		diags.Append(appErrorDiagnostic(r.clients, doing, call.appID, err))
 	}
 	return diags
@@ -555,7 +555,7 @@ func (r *provisionedGroupResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := call.client.DeleteGroup(ctx, state.ID.ValueString(), "")
+	err := call.client.Groups().Delete(ctx, state.ID.ValueString(), scim.WriteOptions{})
 	if err != nil && !scim.IsNotFound(err) {
 		resp.Diagnostics.Append(appErrorDiagnostic(r.clients,
 			fmt.Sprintf("Deleting the group %q (%s)", state.DisplayName.ValueString(), groupLocation(call.appID, state.ID.ValueString())), call.appID, err))

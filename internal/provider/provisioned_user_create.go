@@ -56,7 +56,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 			return
 		}
 		started := time.Now()
-		created, err := call.client.CreateUser(ctx, doc)
+		created, err := call.client.Users().Create(ctx, doc)
 		if unknownOutcome(err) {
 			// The POST may have been applied: look before trying again, so a
 			// lost or unusable answer never turns into a second account.
@@ -67,7 +67,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 			}
 			existing, linked = found, why
 			if existing == nil {
-				created, err = call.client.CreateUser(ctx, doc)
+				created, err = call.client.Users().Create(ctx, doc)
 			}
 		}
 		switch {
@@ -164,7 +164,7 @@ const preexistingSlack = 5 * time.Minute
 func (r *provisionedUserResource) afterUnknownOutcome(ctx context.Context, call *userCall, plan *provisionedUserModel, values map[string]string, doing string, started time.Time, err error) (scim.Resource, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	userName := values[userNameKey(values)]
-	found, ferr := call.client.FindUsers(ctx, "userName", userName, mapping.ReadAttributes(call.rules))
+	found, ferr := call.client.Users().Find(ctx, "userName", userName, scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 	if ferr != nil || len(found) > 1 {
 		diags.AddError("Outcome of Account Creation Unknown",
 			fmt.Sprintf("%s at %s: the app's answer to the create was lost or unusable (%v), and looking the account up "+
@@ -213,7 +213,7 @@ func (r *provisionedUserResource) findMatching(ctx context.Context, call *userCa
 		if v == "" {
 			continue
 		}
-		found, err := call.client.FindUsers(ctx, by, v, mapping.ReadAttributes(call.rules))
+		found, err := call.client.Users().Find(ctx, by, v, scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +337,7 @@ func (r *provisionedUserResource) findForAdoption(ctx context.Context, call *use
 				"Map %s, or adopt by another attribute.", by, by, by))
 		return nil, diags
 	}
-	found, err := call.client.FindUsers(ctx, by, value, mapping.ReadAttributes(call.rules))
+	found, err := call.client.Users().Find(ctx, by, value, scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 	if err != nil {
 		diags.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Looking up the existing account with %s %q to adopt it", by, value), call.appID, err))
 		return nil, diags

@@ -32,7 +32,7 @@ func (r *provisionedUserResource) Delete(ctx context.Context, req resource.Delet
 	// refresh before this destroy read it: an account recorded inactive may
 	// have been reactivated in the app since, so look before skipping.
 	if mode == deprovisionDeactivate && !state.Active.IsNull() && !state.Active.ValueBool() {
-		if cur, err := call.client.GetUser(ctx, id, []string{"active"}); err == nil && !activeOf(cur, true) {
+		if cur, err := call.client.Users().Get(ctx, id, scim.ReadOptions{Attributes: []string{"active"}}); err == nil && !activeOf(cur, true) {
 			return
 		} else if scim.IsNotFound(err) {
 			return
@@ -50,14 +50,14 @@ func (r *provisionedUserResource) Delete(ctx context.Context, req resource.Delet
 	switch mode {
 	case deprovisionDelete:
 		doing = fmt.Sprintf("Deleting the account %s", userLocation(call.appID, id))
-		err = call.client.DeleteUser(ctx, id, ifMatch)
+		err = call.client.Users().Delete(ctx, id, scim.WriteOptions{IfMatch: ifMatch})
 	default:
 		doing = fmt.Sprintf("Deactivating the account %s", userLocation(call.appID, id))
 		_, err = r.send(ctx, call, id, []scim.PatchOp{{Op: scim.PatchReplace, Path: "active", Value: false}}, ifMatch)
 		if scim.IsPreconditionFailed(err) {
 			// A retry after a lost answer meets the version its own first
 			// attempt moved on: an inactive account is what was asked.
-			if cur, gerr := call.client.GetUser(ctx, id, []string{"active"}); gerr == nil && !activeOf(cur, true) {
+			if cur, gerr := call.client.Users().Get(ctx, id, scim.ReadOptions{Attributes: []string{"active"}}); gerr == nil && !activeOf(cur, true) {
 				err = nil
 			}
 		}

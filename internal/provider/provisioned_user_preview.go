@@ -26,7 +26,7 @@ func (r *provisionedUserResource) previewAdoption(ctx context.Context, call *use
 	if value == "" {
 		return diags
 	}
-	found, err := call.client.FindUsers(ctx, by, value, mapping.ReadAttributes(call.rules))
+	found, err := call.client.Users().Find(ctx, by, value, scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 	switch {
 	case err != nil || len(found) == 0:
 		return diags
@@ -46,7 +46,7 @@ func (r *provisionedUserResource) previewAdoption(ctx context.Context, call *use
 // the plan shows as every managed attribute added.
 func (r *provisionedUserResource) previewImported(ctx context.Context, call *userCall, state *provisionedUserModel, values map[string]string, active bool) diag.Diagnostics {
 	var diags diag.Diagnostics
-	existing, err := call.client.GetUser(ctx, state.ID.ValueString(), mapping.ReadAttributes(call.rules))
+	existing, err := call.client.Users().Get(ctx, state.ID.ValueString(), scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 	if err != nil {
 		return diags
 	}

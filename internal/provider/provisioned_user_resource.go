@@ -529,13 +529,14 @@ func (r *provisionedUserResource) Read(ctx context.Context, req resource.ReadReq
 	if len(call.rules) > 0 {
 		attrs = mapping.ReadAttributes(call.rules)
 	}
-	read := call.client.GetUser
+	users := call.client.Users()
+	read := users.Get
 	if len(attrs) > 0 {
 		// Refreshes of one app's accounts share its listing where that
-		// is cheaper (scim.Client.ReadUser).
-		read = call.client.ReadUser
+		// is cheaper (scim.Collection.GetFromListing).
+		read = users.GetFromListing
 	}
-	res, err := read(ctx, state.ID.ValueString(), attrs)
+	res, err := read(ctx, state.ID.ValueString(), scim.ReadOptions{Attributes: attrs})
 	if scim.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("SCIM Account Deleted Outside Terraform",
 			fmt.Sprintf("The account %s (%s) no longer exists in the app; Terraform will plan to create it again.",

@@ -41,7 +41,7 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 	current := state
 	if !known || state.Attributes.IsNull() {
 		// Imported, or the mapping was unknown: read what the app holds now.
-		res, err := call.client.GetUser(ctx, state.ID.ValueString(), mapping.ReadAttributes(call.rules))
+		res, err := call.client.Users().Get(ctx, state.ID.ValueString(), scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 		if err != nil {
 			resp.Diagnostics.Append(appErrorDiagnostic(r.clients, fmt.Sprintf("Reading the account %s before updating it", state.ID.ValueString()), call.appID, err))
 			return
@@ -101,7 +101,7 @@ func (r *provisionedUserResource) apply(ctx context.Context, call *userCall, m *
 	if scim.IsPreconditionFailed(err) {
 		// A retry after a lost answer meets the version its own first
 		// attempt moved on: when the app holds what was sent, it is done.
-		if cur, gerr := call.client.GetUser(ctx, id, mapping.ReadAttributes(call.rules)); gerr == nil &&
+		if cur, gerr := call.client.Users().Get(ctx, id, scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)}); gerr == nil &&
 			inSync(desired, call.readBack(cur, desired, true), call) && activeOf(cur, !active) == active {
 			res, err = cur, nil
 		}
@@ -176,7 +176,7 @@ func (r *provisionedUserResource) changedUnderneath(ctx context.Context, call *u
 // which managed values differ from what Terraform last knew (before), so the
 // conflict diagnostic shows what changed underneath.
 func (r *provisionedUserResource) describeChangeUnderneath(ctx context.Context, call *userCall, id string, before map[string]string, activeBefore types.Bool) string {
-	res, err := call.client.GetUser(ctx, id, mapping.ReadAttributes(call.rules))
+	res, err := call.client.Users().Get(ctx, id, scim.ReadOptions{Attributes: mapping.ReadAttributes(call.rules)})
 	if err != nil {
 		return fmt.Sprintf("Reading the account again to show what changed failed: %v", err)
 	}
@@ -240,7 +240,7 @@ func (r *provisionedUserResource) send(ctx context.Context, call *userCall, id s
 	readAttrs := mapping.ReadAttributes(call.rules)
 	if call.settings.usePatch {
 		if !call.settings.filteredPaths {
-			current, err := call.client.GetUser(ctx, id, nil)
+			current, err := call.client.Users().Get(ctx, id, scim.ReadOptions{})
 			if err != nil {
 				return nil, err
 			}
@@ -248,14 +248,14 @@ func (r *provisionedUserResource) send(ctx context.Context, call *userCall, id s
 				return nil, err
 			}
 		}
-		return call.client.PatchUser(ctx, id, ops, ifMatch, readAttrs)
+		return call.client.Users().Patch(ctx, id, ops, scim.WriteOptions{IfMatch: ifMatch, Attributes: readAttrs})
 	}
 	if !call.settings.canPut {
 		return nil, fmt.Errorf("the app supports neither PATCH (per discovery or compatibility.patch) nor PUT (compatibility.put = false), so the account cannot be updated")
 	}
 	// PUT replaces the whole account: read it, apply the change, write it
 	// back, keeping every attribute Terraform does not manage.
-	current, err := call.client.GetUser(ctx, id, nil)
+	current, err := call.client.Users().Get(ctx, id, scim.ReadOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func (r *provisionedUserResource) send(ctx context.Context, call *userCall, id s
 	if err != nil {
 		return nil, err
 	}
-	return call.client.ReplaceUser(ctx, id, merged, ifMatch)
+	return call.client.Users().Replace(ctx, id, merged, scim.WriteOptions{IfMatch: ifMatch})
 }
 
 // differences compares the managed values the app holds (got) with the

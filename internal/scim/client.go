@@ -106,7 +106,7 @@ type Client struct {
 	// from a 400); it is never cleared, since one Client is one app.
 	noAttributes atomic.Bool
 
-	// batches serves ReadUser from the app's listing (batch.go).
+	// batches serves GetFromListing from the app's listing (batch.go).
 	batches batches
 
 	discMu   sync.Mutex
@@ -277,22 +277,33 @@ func encodeQuery(q url.Values) string {
 	return strings.ReplaceAll(q.Encode(), "+", "%20")
 }
 
-// Do is the low-level call everything else is built on. path is relative to
-// the base URL ("/Users/123"); body, when non-nil, is JSON-encoded (pass a
-// json.RawMessage for pre-encoded JSON); ifMatch sets If-Match. A 2xx JSON
-// body is decoded into out when both are present. Non-2xx answers come back
-// as *Error, unusable 2xx answers as *ResponseError, and a POST whose outcome
-// is unknown as *AmbiguousError. The returned response (when there is one,
-// also alongside an *Error) has its body consumed and closed; use it for
-// status and headers.
-func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body any, ifMatch string, out any) (*http.Response, error) {
+// Request is one call through Do. Path is relative to the base URL
+// ("/Users/123"); Body, when non-nil, is JSON-encoded (pass a
+// json.RawMessage for pre-encoded JSON); IfMatch, when non-empty, is sent
+// as If-Match. A 2xx JSON body is decoded into Out when both are present.
+type Request struct {
+	Method  string
+	Path    string
+	Query   url.Values
+	Body    any
+	IfMatch string
+	Out     any
+}
+
+// Do is the low-level call everything else is built on. Non-2xx answers
+// come back as *Error, unusable 2xx answers as *ResponseError, and a POST
+// whose outcome is unknown as *AmbiguousError. The returned response (when
+// there is one, also alongside an *Error) has its body consumed and closed;
+// use it for status and headers.
+func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
+	method := r.Method
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	u := c.url(path, query)
+	u := c.url(r.Path, r.Query)
 	var payload []byte
-	if body != nil {
-		b, err := json.Marshal(body)
+	if r.Body != nil {
+		b, err := json.Marshal(r.Body)
 		if err != nil {
 			return nil, fmt.Errorf("SCIM %s %s: encoding request body: %w", method, u, err)
 		}
@@ -322,8 +333,8 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if payload != nil {
 		req.Header.Set("Content-Type", contentTypeSCIM)
 	}
-	if ifMatch != "" {
-		req.Header.Set("If-Match", ifMatch)
+	if r.IfMatch != "" {
+		req.Header.Set("If-Match", r.IfMatch)
 	}
 
 	resp, err := c.retryClient(st).Do(req)
@@ -385,8 +396,8 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	// Other labels (text/plain is common) are tolerated as long as the
 	// body is JSON: the body decides, not the header.
-	if out != nil && len(trimmed) > 0 {
-		if err := json.Unmarshal(trimmed, out); err != nil {
+	if r.Out != nil && len(trimmed) > 0 {
+		if err := json.Unmarshal(trimmed, r.Out); err != nil {
 			return resp, &ResponseError{Method: method, URL: u, Status: resp.StatusCode, ContentType: ct,
 				Snippet: c.scrub(makeSnippet(data, ct)), Reason: "invalid JSON: " + err.Error()}
 		}

@@ -193,11 +193,11 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 			logger := &recordingLogger{}
 			c := newTestClient(t, srv.URL, func(c *Config) { c.Auth = tt.auth; c.Logger = logger })
 			ctx := context.Background()
-			if _, err := c.CreateUser(ctx, Resource{"userName": "alice", "password": userPass}); err != nil {
+			if _, err := c.Users().Create(ctx, Resource{"userName": "alice", "password": userPass}); err != nil {
 				t.Fatal(err)
 			}
-			ops := NewPatch().Replace("password", newUserPass).Replace("", map[string]any{"password": newUserPass}).Ops()
-			if _, err := c.PatchUser(ctx, "u1", ops, "", nil); err != nil {
+			ops := []PatchOp{{Op: PatchReplace, Path: "password", Value: newUserPass}, {Op: PatchReplace, Value: map[string]any{"password": newUserPass}}}
+			if _, err := c.Users().Patch(ctx, "u1", ops, WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			dump := logger.dump()
@@ -240,7 +240,7 @@ func TestLevelEnablerSkipsTrace(t *testing.T) {
 	defer srv.Close()
 	logger := &levelLogger{min: LogDebug}
 	c := newTestClient(t, srv.URL, func(c *Config) { c.Logger = logger })
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range logger.all() {
