@@ -53,7 +53,7 @@ func attrRefusingServer(t *testing.T, scimType string, mods ...func(*Config)) (*
 		case strings.HasSuffix(r.URL.Path, "/Users/gone"):
 			scimError(w, http.StatusNotFound, "", "not found")
 		case strings.HasSuffix(r.URL.Path, "/Users"):
-			writeJSON(w, 200, map[string]any{"schemas": []string{MessageListResponse}, "totalResults": 2,
+			writeJSON(w, 200, map[string]any{"schemas": []string{messageListResponse}, "totalResults": 2,
 				"Resources": []any{fullUser("u1"), fullUser("u2")}})
 		default:
 			writeJSON(w, 200, fullUser("u1"))

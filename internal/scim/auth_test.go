@@ -228,9 +228,9 @@ func TestOAuth2TokenErrorsDoNotLeakSecret(t *testing.T) {
 			if err == nil {
 				t.Fatal("want error")
 			}
-			var ae *AuthError
+			var ae *authError
 			if !errors.As(err, &ae) {
-				t.Fatalf("want *AuthError, got %T %v", err, err)
+				t.Fatalf("want *authError, got %T %v", err, err)
 			}
 			if ae.Status != tt.wantStatus {
 				t.Errorf("status = %d", ae.Status)
@@ -263,9 +263,9 @@ func TestOAuth2WrongSecretNotRetried(t *testing.T) {
 		c.Auth = OAuth2ClientCredentials(srv.URL+"/oauth/token", "client-a", "wrong-secret", nil, nil)
 	})
 	_, err := c.Users().Get(context.Background(), "u1", ReadOptions{})
-	var ae *AuthError
+	var ae *authError
 	if !errors.As(err, &ae) || ae.Code != "invalid_client" {
-		t.Fatalf("want AuthError invalid_client, got %v", err)
+		t.Fatalf("want authError invalid_client, got %v", err)
 	}
 	// oauth2 auto-detects the auth style: header first, then form.
 	if n := srv.tokenRequests.Load(); n > 2 {

@@ -76,12 +76,12 @@ type Config struct {
 
 // Defaults applied by New.
 const (
-	DefaultTimeout         = 30 * time.Second
-	DefaultMaxRetries      = 4
-	DefaultRetryWaitMin    = 1 * time.Second
-	DefaultRetryWaitMax    = 30 * time.Second
-	DefaultMaxRetryElapsed = 2 * time.Minute
-	DefaultUserAgent       = "terraform-provider-scim"
+	defaultTimeout         = 30 * time.Second
+	defaultMaxRetries      = 4
+	defaultRetryWaitMin    = 1 * time.Second
+	defaultRetryWaitMax    = 30 * time.Second
+	defaultMaxRetryElapsed = 2 * time.Minute
+	defaultUserAgent       = "terraform-provider-scim"
 	defaultMaxBody         = 32 << 20
 	acceptHeader           = "application/scim+json, application/json"
 	contentTypeSCIM        = "application/scim+json"
@@ -143,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 	case cfg.Timeout < 0:
 		return nil, fmt.Errorf("timeout must not be negative (got %s)", cfg.Timeout)
 	case cfg.MaxRetries < -1:
-		return nil, fmt.Errorf("max retries must be -1 (no retries), 0 (default %d) or positive (got %d)", DefaultMaxRetries, cfg.MaxRetries)
+		return nil, fmt.Errorf("max retries must be -1 (no retries), 0 (default %d) or positive (got %d)", defaultMaxRetries, cfg.MaxRetries)
 	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
 		return nil, errors.New("retry wait bounds must not be negative")
 	case cfg.MaxRetryElapsed < 0:
@@ -161,22 +161,22 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.RetryStatuses = append([]int(nil), cfg.RetryStatuses...)
 	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
+		cfg.Timeout = defaultTimeout
 	}
 	if cfg.RetryWaitMin == 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
+		cfg.RetryWaitMin = defaultRetryWaitMin
 	}
 	if cfg.RetryWaitMax == 0 {
-		cfg.RetryWaitMax = DefaultRetryWaitMax
+		cfg.RetryWaitMax = defaultRetryWaitMax
 	}
 	if cfg.RetryWaitMin > cfg.RetryWaitMax {
 		return nil, fmt.Errorf("minimum retry wait %s exceeds maximum retry wait %s", cfg.RetryWaitMin, cfg.RetryWaitMax)
 	}
 	if cfg.MaxRetryElapsed == 0 {
-		cfg.MaxRetryElapsed = DefaultMaxRetryElapsed
+		cfg.MaxRetryElapsed = defaultMaxRetryElapsed
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 	if cfg.Auth == nil {
 		cfg.Auth = NoAuth()
@@ -193,7 +193,7 @@ func New(cfg Config) (*Client, error) {
 	c.noAttributes.Store(cfg.NoAttributesParam)
 	switch {
 	case cfg.MaxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
+		c.maxRetries = defaultMaxRetries
 	case cfg.MaxRetries < 0:
 		c.maxRetries = 0
 	default:
@@ -292,7 +292,7 @@ type Request struct {
 
 // Do is the low-level call everything else is built on. Non-2xx answers
 // come back as *Error, unusable 2xx answers as *ResponseError, and a POST
-// whose outcome is unknown as *AmbiguousError. The returned response (when
+// whose outcome is unknown as *ambiguousError. The returned response (when
 // there is one, also alongside an *Error) has its body consumed and closed;
 // use it for status and headers.
 func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
@@ -352,7 +352,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 			err = ue.Err
 		}
 		if st.ambiguous {
-			return nil, &AmbiguousError{Method: method, URL: u, Err: err}
+			return nil, &ambiguousError{Method: method, URL: u, Err: err}
 		}
 		return nil, fmt.Errorf("SCIM %s %s: request failed (%s): %w", method, u, plural(attempts, "attempt"), err)
 	}
@@ -368,7 +368,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 		}
 		rerr = fmt.Errorf("reading HTTP %d response body: %w", resp.StatusCode, rerr)
 		if !idempotent(method) {
-			return resp, &AmbiguousError{Method: method, URL: u, Err: rerr}
+			return resp, &ambiguousError{Method: method, URL: u, Err: rerr}
 		}
 		return resp, fmt.Errorf("SCIM %s %s: %w", method, u, rerr)
 	}
@@ -379,7 +379,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 		e.Detail, e.Snippet = c.scrub(e.Detail), c.scrub(e.Snippet)
 		if !idempotent(method) && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
 			// The gateway may have forwarded the POST before failing.
-			return resp, &AmbiguousError{Method: method, URL: u, Err: e}
+			return resp, &ambiguousError{Method: method, URL: u, Err: e}
 		}
 		return resp, e
 	}

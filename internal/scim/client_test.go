@@ -46,7 +46,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func scimError(w http.ResponseWriter, status int, scimType, detail string) {
-	body := map[string]any{"schemas": []string{MessageError}, "status": fmt.Sprint(status), "detail": detail}
+	body := map[string]any{"schemas": []string{messageError}, "status": fmt.Sprint(status), "detail": detail}
 	if scimType != "" {
 		body["scimType"] = scimType
 	}
@@ -174,7 +174,7 @@ func TestDoSendsHeadersAndRealBooleans(t *testing.T) {
 	if got.ctype != "application/scim+json" {
 		t.Errorf("Content-Type = %q", got.ctype)
 	}
-	if got.ua != DefaultUserAgent {
+	if got.ua != defaultUserAgent {
 		t.Errorf("User-Agent = %q", got.ua)
 	}
 	if got.ifMatch != `W/"3"` {

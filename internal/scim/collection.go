@@ -29,7 +29,7 @@ type endpoint struct {
 
 var (
 	usersEndpoint  = endpoint{path: "/Users", schema: SchemaUser, noun: "user", lookupBy: "userName"}
-	groupsEndpoint = endpoint{path: "/Groups", schema: SchemaGroup, noun: "group", lookupBy: "displayName", readAloneWith: "members"}
+	groupsEndpoint = endpoint{path: "/Groups", schema: schemaGroup, noun: "group", lookupBy: "displayName", readAloneWith: "members"}
 )
 
 // Collection is the handle on one resource type's collection of an app
@@ -169,7 +169,7 @@ func idFromLocation(loc string) string {
 // or without an id are read back through the Location header. If no id can
 // be found the resource may exist untracked, so the error says to look it
 // up (users by userName, groups by displayName). A connection failure after
-// the POST was sent is an *AmbiguousError and is never retried.
+// the POST was sent is an *ambiguousError and is never retried.
 func (col *Collection) Create(ctx context.Context, in Resource) (Resource, error) {
 	res, err := col.create(ctx, in)
 	if err != nil {
@@ -296,7 +296,7 @@ func (col *Collection) Patch(ctx context.Context, id string, ops []PatchOp, opts
 	if err := validateOps(ops); err != nil {
 		return nil, fmt.Errorf("SCIM PATCH %s %s: %w", e.noun, id, err)
 	}
-	req := PatchRequest{Schemas: []string{MessagePatchOp}, Operations: ops}
+	req := PatchRequest{Schemas: []string{messagePatchOp}, Operations: ops}
 	var raw json.RawMessage
 	p := e.item(id)
 	resp, err := c.Do(ctx, Request{Method: http.MethodPatch, Path: p, Body: req, IfMatch: opts.IfMatch, Out: &raw})

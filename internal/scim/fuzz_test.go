@@ -132,7 +132,7 @@ func FuzzPatchBuilding(f *testing.F) {
 					t.Fatalf("expansion left the filtered path %q", op.Path)
 				}
 			}
-			if _, err := json.Marshal(PatchRequest{Schemas: []string{MessagePatchOp}, Operations: expanded}); err != nil {
+			if _, err := json.Marshal(PatchRequest{Schemas: []string{messagePatchOp}, Operations: expanded}); err != nil {
 				t.Fatalf("expanded operations do not marshal: %v", err)
 			}
 		}
@@ -226,7 +226,7 @@ func FuzzDecodeResponses(f *testing.F) {
 		checkSnippet(t, "makeSnippet", makeSnippet(body, contentType))
 		_ = (&ResponseError{Method: "GET", URL: "u", Status: status, ContentType: contentType, Snippet: makeSnippet(body, contentType), Reason: "r"}).Error()
 		_ = redactBody(body, contentType)
-		_ = RedactJSON(body)
+		_ = redactJSON(body)
 
 		if d, ok := parseRetryAfter(retryAfter, now); ok && d < 0 {
 			t.Fatalf("parseRetryAfter(%q) = %s", retryAfter, d)
@@ -267,9 +267,9 @@ func FuzzDecodeResponses(f *testing.F) {
 }
 
 var lookupPaths = []Path{
-	MustParsePath(`emails[type eq "work"].value`),
-	MustParsePath(SchemaEnterpriseUser + ":manager.value"),
-	MustParsePath("titel"),
+	mustParsePath(`emails[type eq "work"].value`),
+	mustParsePath(SchemaEnterpriseUser + ":manager.value"),
+	mustParsePath("titel"),
 }
 
 // checkSnippet asserts what every snippet promises: bounded, one line, valid

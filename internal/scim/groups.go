@@ -40,7 +40,7 @@ func MemberPatches(add, remove []string, perRequest int, filteredPaths bool) [][
 		if n := min(len(remove), budget); n > 0 {
 			if filteredPaths {
 				for _, id := range remove[:n] {
-					ops = append(ops, PatchOp{Op: PatchRemove, Path: "members[value eq " + QuoteFilterValue(id) + "]"})
+					ops = append(ops, PatchOp{Op: PatchRemove, Path: "members[value eq " + quoteFilterValue(id) + "]"})
 				}
 			} else {
 				ops = append(ops, PatchOp{Op: PatchRemove, Path: "members", Value: memberValues(remove[:n])})

@@ -71,7 +71,7 @@ func TestRedactJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := string(RedactJSON([]byte(tt.in)))
+			got := string(redactJSON([]byte(tt.in)))
 			if tt.want != "" && got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
@@ -97,9 +97,9 @@ func TestRedactHeaders(t *testing.T) {
 	h.Add("Set-Cookie", "session=2")
 	h.Set("X-Api-Key", "k")
 	h.Set("Content-Type", "application/json")
-	got := RedactHeaders(h)
+	got := redactHeaders(h)
 	for _, k := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"} {
-		if v := got.Values(k); len(v) != 1 || v[0] != Redacted {
+		if v := got.Values(k); len(v) != 1 || v[0] != redacted {
 			t.Errorf("%s = %v", k, v)
 		}
 	}
@@ -109,7 +109,7 @@ func TestRedactHeaders(t *testing.T) {
 	if h.Get("Authorization") != "Bearer abc" {
 		t.Errorf("input was modified")
 	}
-	if len(RedactHeaders(nil)) != 0 {
+	if len(redactHeaders(nil)) != 0 {
 		t.Errorf("nil header")
 	}
 }
@@ -213,7 +213,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 					if b, _ := e.Fields["body"].(string); strings.Contains(b, `"userName":"alice"`) {
 						sawReqBody = true
 					}
-					if h, ok := e.Fields["headers"].(http.Header); ok && h.Get("Authorization") == Redacted {
+					if h, ok := e.Fields["headers"].(http.Header); ok && h.Get("Authorization") == redacted {
 						sawAuthHeader = true
 					}
 				}

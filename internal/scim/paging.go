@@ -128,7 +128,7 @@ func (pg pager) page(ctx context.Context, start, count int) ([]Resource, int, er
 	if err != nil {
 		return nil, 0, err
 	}
-	var lr ListResponse
+	var lr listResponse
 	if len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, &lr); err != nil {
 			return nil, 0, &ResponseError{Method: http.MethodGet, URL: c.url(e.path, q), Status: resp.StatusCode,

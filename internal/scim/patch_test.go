@@ -17,7 +17,7 @@ func TestPatchRequestJSON(t *testing.T) {
 	if err := validateOps(ops); err != nil {
 		t.Fatal(err)
 	}
-	js, _ := json.Marshal(PatchRequest{Schemas: []string{MessagePatchOp}, Operations: ops})
+	js, _ := json.Marshal(PatchRequest{Schemas: []string{messagePatchOp}, Operations: ops})
 	wantJS := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Alice"},{"op":"add","path":"emails[type eq \"work\"].value","value":"a@example.com"},{"op":"remove","path":"nickName"},{"op":"replace","value":{"active":false}}]}`
 	if string(js) != wantJS {
 		t.Errorf("JSON:\n%s\nwant\n%s", js, wantJS)

@@ -117,7 +117,7 @@ func TestShouldRetryPolicy(t *testing.T) {
 		{"POST timeout after send", "POST", 0, &attemptTimeoutError{timeout: time.Second, err: context.DeadlineExceeded}, true, false, true},
 		{"GET attempt timeout", "GET", 0, &attemptTimeoutError{timeout: time.Second, err: context.DeadlineExceeded}, true, true, false},
 		{"canceled", "GET", 0, context.Canceled, false, false, false},
-		{"auth error", "GET", 0, &AuthError{TokenURL: "x", Status: 401}, false, false, false},
+		{"auth error", "GET", 0, &authError{TokenURL: "x", Status: 401}, false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +229,7 @@ func TestRetryScenarios(t *testing.T) {
 			wantRequests: 1,
 			check: func(t *testing.T, err error) {
 				if !IsAmbiguous(err) {
-					t.Fatalf("want AmbiguousError, got %v", err)
+					t.Fatalf("want ambiguousError, got %v", err)
 				}
 				if e, ok := AsError(err); !ok || e.Status != 502 {
 					t.Fatalf("ambiguous error should wrap the 502 *Error, got %v", err)
@@ -253,9 +253,9 @@ func TestRetryScenarios(t *testing.T) {
 			steps:        []http.HandlerFunc{hangUp, created},
 			wantRequests: 1,
 			check: func(t *testing.T, err error) {
-				var a *AmbiguousError
+				var a *ambiguousError
 				if !errors.As(err, &a) {
-					t.Fatalf("want *AmbiguousError, got %T %v", err, err)
+					t.Fatalf("want *ambiguousError, got %T %v", err, err)
 				}
 				if a.Method != "POST" || !strings.HasSuffix(a.URL, "/Users") {
 					t.Errorf("ambiguous error fields %+v", a)
@@ -636,9 +636,9 @@ func TestTruncatedBodyOnPOSTIsAmbiguous(t *testing.T) {
 	srv := newSequenceServer(t, truncated(201), created)
 	c := newTestClient(t, srv.URL)
 	_, err := c.Users().Create(context.Background(), Resource{"userName": "alice"})
-	var a *AmbiguousError
+	var a *ambiguousError
 	if !errors.As(err, &a) {
-		t.Fatalf("want *AmbiguousError, got %T %v", err, err)
+		t.Fatalf("want *ambiguousError, got %T %v", err, err)
 	}
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("error %q should wrap io.ErrUnexpectedEOF", err)
@@ -797,7 +797,7 @@ func TestRetryStatuses(t *testing.T) {
 				path = "/Users"
 				body = Resource{"userName": "alice"}
 			case "PATCH":
-				body = PatchRequest{Schemas: []string{MessagePatchOp}, Operations: []PatchOp{{Op: PatchReplace, Path: "title", Value: "x"}}}
+				body = PatchRequest{Schemas: []string{messagePatchOp}, Operations: []PatchOp{{Op: PatchReplace, Path: "title", Value: "x"}}}
 			}
 			_, err := c.Do(context.Background(), Request{Method: tt.method, Path: path, Body: body})
 			if got := srv.n.Load(); got != tt.wantRequests {

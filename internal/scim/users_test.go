@@ -352,7 +352,7 @@ func TestPatchUser(t *testing.T) {
 				t.Errorf("calls = %s, want %s", got, tt.wantCalls)
 			}
 			patch := rec.all()[0]
-			if !reflect.DeepEqual(patch.Body["schemas"], []any{MessagePatchOp}) || patch.IfMatch != `W/"1"` {
+			if !reflect.DeepEqual(patch.Body["schemas"], []any{messagePatchOp}) || patch.IfMatch != `W/"1"` {
 				t.Errorf("patch request %+v", patch)
 			}
 			opsSent, _ := patch.Body["Operations"].([]any)
@@ -445,7 +445,7 @@ func (p pagedServer) handler(w http.ResponseWriter, r *http.Request, rec recorde
 	for i := start; i < start+count && i <= p.n; i++ {
 		res = append(res, map[string]any{"id": fmt.Sprintf("u%d", i), "userName": fmt.Sprintf("user%d", i)})
 	}
-	body := map[string]any{"schemas": []string{MessageListResponse}, "startIndex": start, "itemsPerPage": len(res)}
+	body := map[string]any{"schemas": []string{messageListResponse}, "startIndex": start, "itemsPerPage": len(res)}
 	if !p.noTotal {
 		body["totalResults"] = p.n
 		if p.inflatedTotal > 0 {
