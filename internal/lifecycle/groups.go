@@ -17,6 +17,9 @@ type Groups struct{ app *App }
 // Groups is the app's groups.
 func (a *App) Groups() *Groups { return &Groups{app: a} }
 
+// App is the app the groups live in.
+func (gs *Groups) App() *App { return gs.app }
+
 // Group is a group as Terraform manages it: its name, its externalId
 // (nil: not managed) and, when ManageMembers, exactly its members.
 type Group struct {

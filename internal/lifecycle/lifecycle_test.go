@@ -61,7 +61,7 @@ func values(userName, title string) map[string]string {
 
 func existing(userName, title string, active bool) map[string]any {
 	return map[string]any{
-		"schemas":  []any{scim.SchemaUser},
+		"schemas":  []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
 		"userName": userName, "name": map[string]any{"givenName": "Ada", "familyName": "Lovelace"},
 		"title": title, "externalId": "e-" + userName, "active": active,
 	}
@@ -368,7 +368,7 @@ func TestGroupMembership(t *testing.T) {
 	t.Parallel()
 	target, app := newApp(t, lifecycle.Overrides{})
 	uid, _ := target.AddUser(existing("ada@example.com", "", true))
-	gid, err := target.AddGroup(map[string]any{"schemas": []any{scim.SchemaGroup}, "displayName": "Admins"})
+	gid, err := target.AddGroup(map[string]any{"schemas": []any{"urn:ietf:params:scim:schemas:core:2.0:Group"}, "displayName": "Admins"})
 	if err != nil {
 		t.Fatal(err)
 	}

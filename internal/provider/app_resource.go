@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -14,7 +13,8 @@ import (
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 )
 
-// What every resource, list resource and data source of an app shares:
+// What every resource and list resource of an app shares (data sources
+// embed appDataSource, data_sources.go):
 // the provider's clients (Configure), the app a resource belongs to with
 // its compatibility overrides (prepare), import by location or identity,
 // and "deleted in the app: warn and remove from state".
@@ -25,15 +25,6 @@ type appResource struct {
 }
 
 func (b *appResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-// appDataSource is embedded by every data source.
-type appDataSource struct {
-	clients *clientFactory
-}
-
-func (b *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 

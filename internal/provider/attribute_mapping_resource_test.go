@@ -322,7 +322,7 @@ func newMappingHarness(t *testing.T, baseURL string) *mappingHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &attributeMappingResource{clients: newClientFactory([]credential{{url: base, bearerToken: testToken}}, clientSettings{timeout: 5 * time.Second}, "test")}
+	r := &attributeMappingResource{appResource{clients: newClientFactory([]credential{{url: base, bearerToken: testToken}}, clientSettings{timeout: 5 * time.Second}, "test")}}
 	var sresp fwresource.SchemaResponse
 	r.Schema(context.Background(), fwresource.SchemaRequest{}, &sresp)
 	return &mappingHarness{t: t, ctx: context.Background(), r: r, schema: sresp.Schema}

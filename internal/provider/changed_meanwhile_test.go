@@ -157,14 +157,14 @@ func TestAccProvisionedUser_changedInAppDuringUpdate(t *testing.T) {
 // PATCH) is refused with 412, and the error says what changed; nothing is
 // deleted or deactivated until a new plan has seen the edit.
 func TestAccProvisionedUser_destroyIfMatch(t *testing.T) {
-	for _, mode := range []string{deprovisionDelete, deprovisionDeactivate} {
+	for _, mode := range []string{"delete", "deactivate"} {
 		t.Run(mode, func(t *testing.T) {
 			var edit onceOn
 			target, baseURL := newHookedTarget(t, edit.hook, func(o *scimtarget.Options) { o.EnforceETags = true })
 			cfg := peopleConfig{baseURL: baseURL, people: alicePeople(), userArgs: userArg(fmt.Sprintf("deprovision = %q", mode))}
 			withoutUsers := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{}}.String()
 			isDestroyWrite := func(method, path string, body []byte) bool {
-				if mode == deprovisionDelete {
+				if mode == "delete" {
 					return method == http.MethodDelete && strings.HasPrefix(path, "/Users/")
 				}
 				return patchOf(`"active"`)(method, path, body)
@@ -213,9 +213,9 @@ func TestAccProvisionedUser_destroyIfMatch(t *testing.T) {
 						Check: checkTarget(func() error {
 							u, ok := target.GetUser(id)
 							switch {
-							case mode == deprovisionDelete && ok:
+							case mode == "delete" && ok:
 								return fmt.Errorf("account %s still exists after the destroy", id)
-							case mode == deprovisionDeactivate && (!ok || u["active"] != false):
+							case mode == "deactivate" && (!ok || u["active"] != false):
 								return fmt.Errorf("account %s is not deactivated after the destroy: %v", id, u)
 							}
 							return nil

@@ -359,7 +359,7 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 func (r *connectedAppResource) probeUsers(ctx context.Context, client *scim.Client, d *scim.Discovery, planning bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	id := client.BaseURL()
-	_, _, err := client.ListUsers(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
+	_, err := client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
 	switch {
 	case err == nil:
 	case scim.IsNotFound(err):
@@ -394,7 +394,7 @@ func (r *connectedAppResource) checkCredentialsOnRefresh(ctx context.Context, id
 		if err != nil {
 			return diags
 		}
-		_, _, err = client.ListUsers(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
+		_, err = client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
 		if scim.IsUnauthorized(err) {
 			diags.Append(appErrorDiagnostic(r.clients, "Listing one user to check that the app accepts the credentials", id, err))
 		}

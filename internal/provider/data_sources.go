@@ -7,12 +7,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/mapping"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 	"github.com/openscim/terraform-provider-scim/internal/validators"
@@ -94,6 +96,71 @@ func attributePathsArgument() schema.Attribute {
 	}
 }
 
+// resourceKind is which of an app's collections a data source or list
+// resource reads, and how it names what it finds.
+type resourceKind struct {
+	noun     string // "account", in messages
+	nameAttr string // "userName": a resource's name, shown and excluded by
+	// collection is the kind's collection of an app.
+	collection func(*scim.Client) *scim.Collection
+	// describe names one resource in an error.
+	describe func(scim.Resource) string
+}
+
+var (
+	accountKind = resourceKind{noun: "account", nameAttr: "userName", collection: (*scim.Client).Users, describe: describeAccount}
+	groupKind   = resourceKind{noun: "group", nameAttr: "displayName", describe: describeGroup,
+		collection: func(c *scim.Client) *scim.Collection { return c.Groups().Collection }}
+)
+
+// appDataSource is what every data source that reads an app's accounts or
+// groups has: its type name after the provider's and the provider's
+// clients.
+type appDataSource struct {
+	typeName string // "_users"
+	clients  *clientFactory
+}
+
+func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.typeName
+}
+
+func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// listModel is the arguments and results of listArguments, which
+// scim_users and scim_groups embed in their models.
+type listModel struct {
+	ConnectedAppID types.String `tfsdk:"connected_app_id"`
+	Filter         types.String `tfsdk:"filter"`
+	ExcludeIDs     types.Set    `tfsdk:"exclude_ids"`
+	Limit          types.Int64  `tfsdk:"limit"`
+	TotalResults   types.Int64  `tfsdk:"total_results"`
+	IDs            types.List   `tfsdk:"ids"`
+}
+
+// list lists the app's resources of kind as m's arguments say, asking for
+// attrs and leaving out those whose name is among excludeNames (the
+// model's exclude_<names> set), and records total_results and ids. The
+// returned call is nil when diags hold the reason.
+func (m *listModel) list(ctx context.Context, clients *clientFactory, kind resourceKind, attrs []string, excludeNames types.Set, diags *diag.Diagnostics) (*lifecycle.App, []scim.Resource) {
+	exclude := stringsFromSet(ctx, m.ExcludeIDs, diags)
+	names := stringsFromSet(ctx, excludeNames, diags)
+	if diags.HasError() {
+		return nil, nil
+	}
+	call, got, d := listAll(ctx, clients, listQuery{appID: m.ConnectedAppID, kind: kind, filter: m.Filter.ValueString(),
+		attributes: attrs, limit: m.Limit.ValueInt64(), excludeIDs: exclude, excludeNames: names})
+	diags.Append(d...)
+	if call == nil || diags.HasError() {
+		return nil, nil
+	}
+	m.TotalResults = types.Int64Value(int64(got.total))
+	m.IDs = idsOf(got.resources)
+	return call, got.resources
+}
+
 // listed is what one listing read: the resources, after exclusion, and
 // the app's total before it.
 type listed struct {
@@ -101,45 +168,56 @@ type listed struct {
 	total     int
 }
 
-// listAll lists the resources of one collection that match filter, asking
-// for attrs, and fails when more than limit match.
-func listAll(ctx context.Context, clients *clientFactory, appID types.String, noun string,
-	list func(*scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error),
-	filter string, attrs []string, limit int64, exclude []string, nameAttr string, excludeNames []string,
-) (*appCall, listed, diag.Diagnostics) {
-	ctx, call, diags := clients.prepareApp(ctx, appID, types.ObjectNull(nil))
+// listQuery is what listAll lists: the app's resources of kind that match
+// filter, with attributes, at most limit of them, without those whose id
+// is among excludeIDs or whose name (compared case-insensitively) is among
+// excludeNames.
+type listQuery struct {
+	appID        types.String
+	kind         resourceKind
+	filter       string
+	attributes   []string
+	limit        int64
+	excludeIDs   []string
+	excludeNames []string
+}
+
+// listAll lists what q says and fails when more than q.limit match.
+func listAll(ctx context.Context, clients *clientFactory, q listQuery) (*lifecycle.App, listed, diag.Diagnostics) {
+	ctx, call, diags := clients.prepareApp(ctx, q.appID, types.ObjectNull(nil))
 	if call == nil || diags.HasError() {
 		return nil, listed{}, diags
 	}
+	noun, limit := q.kind.noun, q.limit
 	if limit <= 0 {
 		limit = defaultListLimit
 	}
-	got, total, err := list(call.client)(ctx, scim.ListOptions{Filter: filter, Attributes: attrs, Limit: int(limit) + 1})
+	got, err := q.kind.collection(call.Client).List(ctx, scim.ListOptions{Filter: q.filter, Attributes: q.attributes, Limit: int(limit) + 1})
 	if err != nil {
-		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Listing the %ss", noun), call.appID, err))
+		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Listing the %ss", noun), call.BaseURL, err))
 		return nil, listed{}, diags
 	}
-	if int64(len(got)) > limit || int64(total) > limit {
-		matched := fmt.Sprintf("at least %d", len(got))
-		if int64(total) > limit {
-			matched = fmt.Sprint(total)
+	if int64(len(got.Resources)) > limit || int64(got.Total) > limit {
+		matched := fmt.Sprintf("at least %d", len(got.Resources))
+		if int64(got.Total) > limit {
+			matched = fmt.Sprint(got.Total)
 		}
 		diags.AddAttributeError(path.Root("limit"), "Too Many "+titleNoun(noun)+"s to List",
 			fmt.Sprintf("The app at %s holds %s %ss that match%s, more than limit (%d). Narrow `filter` or raise `limit`; "+
-				"a listing never returns a part of what matches.", call.appID, matched, noun, describeFilter(filter), limit))
+				"a listing never returns a part of what matches.", call.BaseURL, matched, noun, describeFilter(q.filter), limit))
 		return nil, listed{}, diags
 	}
-	skip := make(map[string]bool, len(exclude))
-	for _, id := range exclude {
+	skip := make(map[string]bool, len(q.excludeIDs))
+	for _, id := range q.excludeIDs {
 		skip[id] = true
 	}
-	skipName := make(map[string]bool, len(excludeNames))
-	for _, n := range excludeNames {
+	skipName := make(map[string]bool, len(q.excludeNames))
+	for _, n := range q.excludeNames {
 		skipName[strings.ToLower(n)] = true
 	}
-	out := listed{total: total, resources: make([]scim.Resource, 0, len(got))}
-	for _, r := range got {
-		name, _ := r[nameAttr].(string)
+	out := listed{total: got.Total, resources: make([]scim.Resource, 0, len(got.Resources))}
+	for _, r := range got.Resources {
+		name, _ := r[q.kind.nameAttr].(string)
 		if !skip[r.ID()] && !skipName[strings.ToLower(name)] {
 			out.resources = append(out.resources, r)
 		}
@@ -156,41 +234,47 @@ func describeFilter(filter string) string {
 	return " the filter `" + filter + "`"
 }
 
+// findQuery is what findOne looks up: the app's resource of kind named by
+// exactly one of by, read with attributes.
+type findQuery struct {
+	appID      types.String
+	kind       resourceKind
+	by         []lookupArgument
+	attributes []string
+}
+
 // findOne looks up the one resource named by exactly one of the lookup
 // arguments (by id with a GET, else with an `eq` filter) and fails, saying
 // what it found, unless exactly one matches.
-func findOne(ctx context.Context, clients *clientFactory, appID types.String, noun string, by []lookupArgument,
-	get func(*scim.Client) func(context.Context, string, []string) (scim.Resource, error),
-	find func(*scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error),
-	describe func(scim.Resource) string, attrs []string,
-) (*appCall, scim.Resource, diag.Diagnostics) {
-	ctx, call, diags := clients.prepareApp(ctx, appID, types.ObjectNull(nil))
+func findOne(ctx context.Context, clients *clientFactory, q findQuery) (*lifecycle.App, scim.Resource, diag.Diagnostics) {
+	ctx, call, diags := clients.prepareApp(ctx, q.appID, types.ObjectNull(nil))
 	if call == nil || diags.HasError() {
 		return nil, nil, diags
 	}
+	noun, collection, opts := q.kind.noun, q.kind.collection(call.Client), scim.ReadOptions{Attributes: q.attributes}
 	var arg lookupArgument
-	for _, a := range by {
+	for _, a := range q.by {
 		if !a.value.IsNull() && !a.value.IsUnknown() {
 			arg = a
 		}
 	}
 	value := arg.value.ValueString()
 	if arg.scimName == "id" {
-		res, err := get(call.client)(ctx, value, attrs)
+		res, err := collection.Get(ctx, value, opts)
 		if scim.IsNotFound(err) {
 			diags.AddAttributeError(path.Root(arg.name), "No Such "+titleNoun(noun),
-				fmt.Sprintf("The app at %s has no %s with id %q: it answered 404.", call.appID, noun, value))
+				fmt.Sprintf("The app at %s has no %s with id %q: it answered 404.", call.BaseURL, noun, value))
 			return nil, nil, diags
 		}
 		if err != nil {
-			diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Reading the %s %s", noun, value), call.appID, err))
+			diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Reading the %s %s", noun, value), call.BaseURL, err))
 			return nil, nil, diags
 		}
 		return call, res, diags
 	}
-	found, err := find(call.client)(ctx, arg.scimName, value, attrs)
+	found, err := collection.Find(ctx, arg.scimName, value, opts)
 	if err != nil {
-		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Looking up the %s with %s %q", noun, arg.scimName, value), call.appID, err))
+		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Looking up the %s with %s %q", noun, arg.scimName, value), call.BaseURL, err))
 		return nil, nil, diags
 	}
 	switch len(found) {
@@ -200,7 +284,7 @@ func findOne(ctx context.Context, clients *clientFactory, appID types.String, no
 		diags.AddAttributeError(path.Root(arg.name), "No Such "+titleNoun(noun),
 			fmt.Sprintf("The app at %s has no %s whose %s is %q (filter `%s`). Apps may compare %s case-sensitively; "+
 				"use the value exactly as the app stores it, or list candidates with a broader filter.",
-				call.appID, noun, arg.scimName, value, scim.EqFilter(arg.scimName, value), arg.scimName))
+				call.BaseURL, noun, arg.scimName, value, scim.EqFilter(arg.scimName, value), arg.scimName))
 	default:
 		var names []string
 		for i, r := range found {
@@ -208,11 +292,11 @@ func findOne(ctx context.Context, clients *clientFactory, appID types.String, no
 				names = append(names, fmt.Sprintf("and %d more", len(found)-10))
 				break
 			}
-			names = append(names, describe(r))
+			names = append(names, q.kind.describe(r))
 		}
 		diags.AddAttributeError(path.Root(arg.name), "More Than One "+titleNoun(noun),
 			fmt.Sprintf("The app at %s has %d %ss whose %s is %q: %s. Look the %s up by its id instead.",
-				call.appID, len(found), noun, arg.scimName, value, strings.Join(names, ", "), noun))
+				call.BaseURL, len(found), noun, arg.scimName, value, strings.Join(names, ", "), noun))
 	}
 	return nil, nil, diags
 }
@@ -243,13 +327,6 @@ func topLevelAttributes(always []string, paths []string) []string {
 		rules = append(rules, mapping.Rule{Target: p})
 	}
 	return mapping.ReadAttributes(rules)
-}
-
-func stringOf(res scim.Resource, attr string) types.String {
-	if v, ok := res[attr].(string); ok && v != "" {
-		return types.StringValue(v)
-	}
-	return types.StringNull()
 }
 
 // locationOf is the resource's meta.location, or the one the provider

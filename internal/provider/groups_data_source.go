@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
@@ -22,24 +23,23 @@ var (
 )
 
 // NewGroupsDataSource is the constructor the provider registers.
-func NewGroupsDataSource() datasource.DataSource { return &groupsDataSource{} }
+func NewGroupsDataSource() datasource.DataSource {
+	return &groupsDataSource{appDataSource{typeName: "_groups"}}
+}
 
 // NewGroupDataSource is the constructor the provider registers.
-func NewGroupDataSource() datasource.DataSource { return &groupDataSource{} }
+func NewGroupDataSource() datasource.DataSource {
+	return &groupDataSource{appDataSource{typeName: "_group"}}
+}
 
-type groupsDataSource struct{ clients *clientFactory }
+type groupsDataSource struct{ appDataSource }
 
-type groupDataSource struct{ clients *clientFactory }
+type groupDataSource struct{ appDataSource }
 
 type groupsDataSourceModel struct {
-	ConnectedAppID types.String     `tfsdk:"connected_app_id"`
-	Filter         types.String     `tfsdk:"filter"`
+	listModel
 	IncludeMembers types.Bool       `tfsdk:"include_members"`
-	ExcludeIDs     types.Set        `tfsdk:"exclude_ids"`
 	ExcludeNames   types.Set        `tfsdk:"exclude_display_names"`
-	Limit          types.Int64      `tfsdk:"limit"`
-	TotalResults   types.Int64      `tfsdk:"total_results"`
-	IDs            types.List       `tfsdk:"ids"`
 	Groups         []groupEntryData `tfsdk:"groups"`
 }
 
@@ -51,17 +51,23 @@ type groupEntryData struct {
 	Members     types.List   `tfsdk:"members"`
 }
 
+// groupDataSourceModel is scim_group: the group as scim_groups lists it
+// with its members, found by its id, display_name or external_id.
 type groupDataSourceModel struct {
+	groupEntryData
 	ConnectedAppID types.String `tfsdk:"connected_app_id"`
-	ID             types.String `tfsdk:"id"`
-	DisplayName    types.String `tfsdk:"display_name"`
-	ExternalID     types.String `tfsdk:"external_id"`
-	Location       types.String `tfsdk:"location"`
-	Members        types.List   `tfsdk:"members"`
 }
 
-func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_groups"
+// groupEntry is the group res of the app appID, with its members when
+// they were asked for.
+func groupEntry(appID string, res scim.Resource, members bool) groupEntryData {
+	return groupEntryData{
+		ID:          types.StringValue(res.ID()),
+		Location:    locationOf(res, lifecycle.GroupLocation(appID, res.ID())),
+		DisplayName: stringOf(res, "displayName"),
+		ExternalID:  stringOf(res, "externalId"),
+		Members:     groupMembersValue(res, members),
+	}
 }
 
 func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -90,10 +96,6 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *groupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func groupAttributes(members bool) []string {
 	attrs := []string{"displayName", "externalId"}
 	if members {
@@ -112,38 +114,16 @@ func groupMembersValue(res scim.Resource, included bool) types.List {
 func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m groupsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	exclude := stringsFromSet(ctx, m.ExcludeIDs, &resp.Diagnostics)
-	excludeNames := stringsFromSet(ctx, m.ExcludeNames, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	members := m.IncludeMembers.ValueBool()
-	call, got, diags := listAll(ctx, d.clients, m.ConnectedAppID, "group",
-		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
-			return c.ListGroups
-		},
-		m.Filter.ValueString(), groupAttributes(members), m.Limit.ValueInt64(), exclude, "displayName", excludeNames)
-	resp.Diagnostics.Append(diags...)
-	if call == nil || resp.Diagnostics.HasError() {
+	call, found := m.list(ctx, d.clients, groupKind, groupAttributes(members), m.ExcludeNames, &resp.Diagnostics)
+	if call == nil {
 		return
 	}
-	m.TotalResults = types.Int64Value(int64(got.total))
-	m.IDs = idsOf(got.resources)
-	m.Groups = make([]groupEntryData, len(got.resources))
-	for i, res := range got.resources {
-		m.Groups[i] = groupEntryData{
-			ID:          types.StringValue(res.ID()),
-			Location:    locationOf(res, groupLocation(call.appID, res.ID())),
-			DisplayName: stringOf(res, "displayName"),
-			ExternalID:  stringOf(res, "externalId"),
-			Members:     groupMembersValue(res, members),
-		}
+	m.Groups = make([]groupEntryData, len(found))
+	for i, res := range found {
+		m.Groups[i] = groupEntry(call.BaseURL, res, members)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_group"
 }
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -190,32 +170,20 @@ func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigV
 	}
 }
 
-func (d *groupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m groupDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	call, res, diags := findOne(ctx, d.clients, m.ConnectedAppID, "group",
-		[]lookupArgument{{"id", "id", m.ID}, {"display_name", "displayName", m.DisplayName}, {"external_id", "externalId", m.ExternalID}},
-		func(c *scim.Client) func(context.Context, string, []string) (scim.Resource, error) { return c.GetGroup },
-		func(c *scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error) {
-			return c.FindGroups
-		},
-		describeGroup, groupAttributes(true))
+	call, res, diags := findOne(ctx, d.clients, findQuery{appID: m.ConnectedAppID, kind: groupKind,
+		by:         []lookupArgument{{"id", "id", m.ID}, {"display_name", "displayName", m.DisplayName}, {"external_id", "externalId", m.ExternalID}},
+		attributes: groupAttributes(true)})
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	m.ID = types.StringValue(res.ID())
-	m.Location = locationOf(res, groupLocation(call.appID, res.ID()))
-	m.DisplayName = stringOf(res, "displayName")
-	m.ExternalID = stringOf(res, "externalId")
-	m.Members = groupMembersValue(res, true)
+	m.groupEntryData = groupEntry(call.BaseURL, res, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -98,3 +99,21 @@ func importTarget(ctx context.Context, req resource.ImportStateRequest, collecti
 	}
 	return appID, ident.ID.ValueString(), true
 }
+
+// splitLocation splits an import ID `<base_url><collection><id>` (collection
+// "/Users/" or "/Groups/") into the normalised base URL and the id; on a
+// malformed ID it adds an error that starts with usage and reports false.
+func splitLocation(importID, collection string, diags *diag.Diagnostics, usage string) (appID, id string, ok bool) {
+	i := strings.LastIndex(importID, collection)
+	if i <= 0 || i+len(collection) >= len(importID) || strings.Contains(importID[i+len(collection):], "/") {
+		diags.AddError("Invalid Import ID", fmt.Sprintf("%s; got %q.", usage, importID))
+		return "", "", false
+	}
+	appID, err := normalizeBaseURL(importID[:i])
+	if err != nil {
+		diags.AddError("Invalid Import ID", fmt.Sprintf("The base URL part of %q is not valid: %v", importID, err))
+		return "", "", false
+	}
+	return appID, importID[i+len(collection):], true
+}
+

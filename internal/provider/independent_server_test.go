@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 )
 
 // The core scenarios again, against a SCIM server this project did not
@@ -298,7 +300,7 @@ func TestAccIndependent_groupMembers(t *testing.T) {
 			for _, u := range userNames {
 				want = append(want, userID(srv, u))
 			}
-			if !sameMembers(got, want) {
+			if !lifecycle.SameMembers(got, want) {
 				return fmt.Errorf("members %v, want %v (%v)", got, want, userNames)
 			}
 			return nil

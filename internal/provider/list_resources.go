@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/mapping"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 	"github.com/openscim/terraform-provider-scim/internal/validators"
@@ -31,14 +32,33 @@ var (
 )
 
 // NewUsersListResource is the constructor the provider registers.
-func NewUsersListResource() list.ListResource { return &usersListResource{} }
+func NewUsersListResource() list.ListResource {
+	return &usersListResource{appListResource{typeName: "_provisioned_user"}}
+}
 
 // NewGroupsListResource is the constructor the provider registers.
-func NewGroupsListResource() list.ListResource { return &groupsListResource{} }
+func NewGroupsListResource() list.ListResource {
+	return &groupsListResource{appListResource{typeName: "_provisioned_group"}}
+}
 
-type usersListResource struct{ clients *clientFactory }
+// appListResource is what both list resources have: the type name of the
+// resource they list after the provider's, and the provider's clients.
+type appListResource struct {
+	typeName string // "_provisioned_user"
+	clients  *clientFactory
+}
 
-type groupsListResource struct{ clients *clientFactory }
+func (l *appListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + l.typeName
+}
+
+func (l *appListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+type usersListResource struct{ appListResource }
+
+type groupsListResource struct{ appListResource }
 
 type usersListModel struct {
 	ConnectedAppID   types.String `tfsdk:"connected_app_id"`
@@ -68,10 +88,6 @@ func listAppArguments(noun string) map[string]listschema.Attribute {
 	}
 }
 
-func (l *usersListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_provisioned_user"
-}
-
 func (l *usersListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	attrs := listAppArguments("account")
 	attrs["attribute_mapping"] = listschema.StringAttribute{
@@ -89,10 +105,6 @@ func (l *usersListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 	}
 }
 
-func (l *usersListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (l *usersListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var m usersListModel
 	diags := req.Config.Get(ctx, &m)
@@ -106,63 +118,69 @@ func (l *usersListResource) List(ctx context.Context, req list.ListRequest, stre
 		return
 	}
 	paths := mapping.ManagedPaths(rules)
-	l.clients.streamListing(ctx, req, stream, diags, m.ConnectedAppID, "account", "userName",
-		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
-			return c.ListUsers
-		},
-		scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: topLevelAttributes([]string{"externalId"}, paths)},
-		func(appID string, res scim.Resource) map[string]any {
+	l.clients.streamListing(ctx, req, stream, diags, streamedListing{
+		appID: m.ConnectedAppID, kind: accountKind,
+		options: scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: topLevelAttributes([]string{"externalId"}, paths)},
+		resource: func(appID string, res scim.Resource) map[string]any {
 			values := mapping.ExtractValues(res, paths)
 			userName, _ := res["userName"].(string)
 			return map[string]any{
 				"id":                res.ID(),
-				"location":          userLocation(appID, res.ID()),
+				"location":          lifecycle.UserLocation(appID, res.ID()),
 				"connected_app_id":  appID,
 				"attribute_mapping": m.AttributeMapping.ValueString(),
 				"profile":           mapping.ProfileFrom(rules, values),
-				"active":            activeOf(res, true),
+				"active":            lifecycle.ActiveOf(res, true),
 				"user_name":         userName,
 				"attributes":        values,
 				"version":           res.Version(),
 			}
-		})
+		},
+	})
+}
+
+// streamedListing is what streamListing lists: the app's resources of
+// kind as options select them, each turned into its resource's attributes
+// by resource.
+type streamedListing struct {
+	appID    types.String
+	kind     resourceKind
+	options  scim.ListOptions
+	resource func(appID string, res scim.Resource) map[string]any
 }
 
 // streamListing lists the app's collection (up to the list block's limit)
 // and streams one result per resource: its identity, its name, and, when
 // Terraform asks for the resource object (-generate-config-out), the
-// attributes resource gives, by name. diags are the configuration's
+// attributes l.resource gives, by name. diags are the configuration's
 // diagnostics; with an error among them, or any on the way, the stream is
 // the diagnostics alone.
-func (f *clientFactory) streamListing(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, diags diag.Diagnostics,
-	connectedAppID types.String, noun, nameAttr string,
-	lister func(*scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error), opts scim.ListOptions,
-	resource func(appID string, res scim.Resource) map[string]any,
-) {
+func (f *clientFactory) streamListing(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, diags diag.Diagnostics, l streamedListing) {
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	ctx, call, d := f.prepareApp(ctx, connectedAppID, types.ObjectNull(nil))
+	ctx, call, d := f.prepareApp(ctx, l.appID, types.ObjectNull(nil))
 	diags.Append(d...)
 	if call == nil || diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
+	opts := l.options
 	opts.Limit = int(req.Limit)
-	found, _, err := lister(call.client)(ctx, opts)
+	found, err := l.kind.collection(call.Client).List(ctx, opts)
 	if err != nil {
-		diags.Append(appErrorDiagnostic(f, fmt.Sprintf("Listing the %ss", noun), call.appID, err))
+		diags.Append(appErrorDiagnostic(f, fmt.Sprintf("Listing the %ss", l.kind.noun), call.BaseURL, err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
-		for _, res := range found {
+		for _, res := range found.Resources {
 			result := req.NewListResult(ctx)
-			result.DisplayName, _ = res[nameAttr].(string)
-			result.Diagnostics.Append(result.Identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(call.appID), ID: types.StringValue(res.ID())})...)
+			result.DisplayName, _ = res[l.kind.nameAttr].(string)
+			result.Diagnostics.Append(result.Identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(call.BaseURL), ID: types.StringValue(res.ID())})...)
 			if req.IncludeResource {
-				for attr, v := range resource(call.appID, res) {
+				for attr, v := range l.resource(call.BaseURL, res) {
 					result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(attr), v)...)
 				}
 			}
@@ -171,10 +189,6 @@ func (f *clientFactory) streamListing(ctx context.Context, req list.ListRequest,
 			}
 		}
 	}
-}
-
-func (l *groupsListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_provisioned_group"
 }
 
 func (l *groupsListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -192,24 +206,18 @@ func (l *groupsListResource) ListResourceConfigSchema(_ context.Context, _ list.
 	}
 }
 
-func (l *groupsListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (l *groupsListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var m groupsListModel
 	diags := req.Config.Get(ctx, &m)
 	members := m.IncludeMembers.ValueBool()
-	l.clients.streamListing(ctx, req, stream, diags, m.ConnectedAppID, "group", "displayName",
-		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
-			return c.ListGroups
-		},
-		scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: groupAttributes(members)},
-		func(appID string, res scim.Resource) map[string]any {
+	l.clients.streamListing(ctx, req, stream, diags, streamedListing{
+		appID: m.ConnectedAppID, kind: groupKind,
+		options: scim.ListOptions{Filter: m.Filter.ValueString(), Attributes: groupAttributes(members)},
+		resource: func(appID string, res scim.Resource) map[string]any {
 			displayName, _ := res["displayName"].(string)
 			attrs := map[string]any{
 				"id":               res.ID(),
-				"location":         groupLocation(appID, res.ID()),
+				"location":         lifecycle.GroupLocation(appID, res.ID()),
 				"connected_app_id": appID,
 				"display_name":     displayName,
 				"external_id":      stringOf(res, "externalId"),
@@ -218,5 +226,6 @@ func (l *groupsListResource) List(ctx context.Context, req list.ListRequest, str
 				attrs["members"] = scim.GroupMemberIDs(res)
 			}
 			return attrs
-		})
+		},
+	})
 }

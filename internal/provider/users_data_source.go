@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
@@ -25,24 +26,23 @@ var (
 var accountAttributes = []string{"userName", "externalId", "active", "displayName"}
 
 // NewUsersDataSource is the constructor the provider registers.
-func NewUsersDataSource() datasource.DataSource { return &usersDataSource{} }
+func NewUsersDataSource() datasource.DataSource {
+	return &usersDataSource{appDataSource{typeName: "_users"}}
+}
 
 // NewUserDataSource is the constructor the provider registers.
-func NewUserDataSource() datasource.DataSource { return &userDataSource{} }
+func NewUserDataSource() datasource.DataSource {
+	return &userDataSource{appDataSource{typeName: "_user"}}
+}
 
-type usersDataSource struct{ clients *clientFactory }
+type usersDataSource struct{ appDataSource }
 
-type userDataSource struct{ clients *clientFactory }
+type userDataSource struct{ appDataSource }
 
 type usersDataSourceModel struct {
-	ConnectedAppID types.String       `tfsdk:"connected_app_id"`
-	Filter         types.String       `tfsdk:"filter"`
+	listModel
 	AttributePaths types.List         `tfsdk:"attribute_paths"`
-	ExcludeIDs     types.Set          `tfsdk:"exclude_ids"`
 	ExcludeNames   types.Set          `tfsdk:"exclude_user_names"`
-	Limit          types.Int64        `tfsdk:"limit"`
-	TotalResults   types.Int64        `tfsdk:"total_results"`
-	IDs            types.List         `tfsdk:"ids"`
 	Users          []accountEntryData `tfsdk:"users"`
 }
 
@@ -56,16 +56,26 @@ type accountEntryData struct {
 	Attributes  types.Map    `tfsdk:"attributes"`
 }
 
+// userDataSourceModel is scim_user: the account as scim_users lists it,
+// found by its id, user_name or external_id.
 type userDataSourceModel struct {
+	accountEntryData
 	ConnectedAppID types.String `tfsdk:"connected_app_id"`
-	ID             types.String `tfsdk:"id"`
-	UserName       types.String `tfsdk:"user_name"`
-	ExternalID     types.String `tfsdk:"external_id"`
 	AttributePaths types.List   `tfsdk:"attribute_paths"`
-	Location       types.String `tfsdk:"location"`
-	DisplayName    types.String `tfsdk:"display_name"`
-	Active         types.Bool   `tfsdk:"active"`
-	Attributes     types.Map    `tfsdk:"attributes"`
+}
+
+// accountEntry is the account res of the app appID with the values of
+// paths.
+func accountEntry(appID string, res scim.Resource, paths []string) accountEntryData {
+	return accountEntryData{
+		ID:          types.StringValue(res.ID()),
+		Location:    locationOf(res, lifecycle.UserLocation(appID, res.ID())),
+		UserName:    stringOf(res, "userName"),
+		ExternalID:  stringOf(res, "externalId"),
+		DisplayName: stringOf(res, "displayName"),
+		Active:      types.BoolValue(lifecycle.ActiveOf(res, true)),
+		Attributes:  attributeValues(res, paths),
+	}
 }
 
 // accountEntryAttributes describes one account, in scim_users' list and in
@@ -93,10 +103,6 @@ func accountEntryAttributes() map[string]schema.Attribute {
 	}
 }
 
-func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_users"
-}
-
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := listArguments("account", "user_names", "userName")
 	attrs["attribute_paths"] = attributePathsArgument()
@@ -119,47 +125,19 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m usersDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	paths := stringsOf(m.AttributePaths)
-	exclude := stringsFromSet(ctx, m.ExcludeIDs, &resp.Diagnostics)
-	excludeNames := stringsFromSet(ctx, m.ExcludeNames, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	call, found := m.list(ctx, d.clients, accountKind, topLevelAttributes(accountAttributes, paths), m.ExcludeNames, &resp.Diagnostics)
+	if call == nil {
 		return
 	}
-	call, got, diags := listAll(ctx, d.clients, m.ConnectedAppID, "account",
-		func(c *scim.Client) func(context.Context, scim.ListOptions) ([]scim.Resource, int, error) {
-			return c.ListUsers
-		},
-		m.Filter.ValueString(), topLevelAttributes(accountAttributes, paths), m.Limit.ValueInt64(), exclude, "userName", excludeNames)
-	resp.Diagnostics.Append(diags...)
-	if call == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	m.TotalResults = types.Int64Value(int64(got.total))
-	m.IDs = idsOf(got.resources)
-	m.Users = make([]accountEntryData, len(got.resources))
-	for i, res := range got.resources {
-		m.Users[i] = accountEntryData{
-			ID:          types.StringValue(res.ID()),
-			Location:    locationOf(res, userLocation(call.appID, res.ID())),
-			UserName:    stringOf(res, "userName"),
-			ExternalID:  stringOf(res, "externalId"),
-			DisplayName: stringOf(res, "displayName"),
-			Active:      types.BoolValue(activeOf(res, true)),
-			Attributes:  attributeValues(res, paths),
-		}
+	m.Users = make([]accountEntryData, len(found))
+	for i, res := range found {
+		m.Users[i] = accountEntry(call.BaseURL, res, paths)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user"
 }
 
 func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -198,10 +176,6 @@ func (d *userDataSource) ConfigValidators(context.Context) []datasource.ConfigVa
 	}
 }
 
-func (d *userDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m userDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -209,24 +183,14 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	call, res, diags := findOne(ctx, d.clients, m.ConnectedAppID, "account",
-		[]lookupArgument{{"id", "id", m.ID}, {"user_name", "userName", m.UserName}, {"external_id", "externalId", m.ExternalID}},
-		func(c *scim.Client) func(context.Context, string, []string) (scim.Resource, error) { return c.GetUser },
-		func(c *scim.Client) func(context.Context, string, string, []string) ([]scim.Resource, error) {
-			return c.FindUsers
-		},
-		describeAccount, topLevelAttributes(accountAttributes, paths))
+	call, res, diags := findOne(ctx, d.clients, findQuery{appID: m.ConnectedAppID, kind: accountKind,
+		by:         []lookupArgument{{"id", "id", m.ID}, {"user_name", "userName", m.UserName}, {"external_id", "externalId", m.ExternalID}},
+		attributes: topLevelAttributes(accountAttributes, paths)})
 	resp.Diagnostics.Append(diags...)
 	if call == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	m.ID = types.StringValue(res.ID())
-	m.Location = locationOf(res, userLocation(call.appID, res.ID()))
-	m.UserName = stringOf(res, "userName")
-	m.ExternalID = stringOf(res, "externalId")
-	m.DisplayName = stringOf(res, "displayName")
-	m.Active = types.BoolValue(activeOf(res, true))
-	m.Attributes = attributeValues(res, paths)
+	m.accountEntryData = accountEntry(call.BaseURL, res, paths)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -20,11 +20,11 @@ import (
 // caller's problem and is returned as it came.
 func (c *Client) getProjected(ctx context.Context, p string, q url.Values, attributes []string) (resp *http.Response, raw json.RawMessage, local bool, err error) {
 	if len(attributes) == 0 {
-		resp, err = c.Do(ctx, http.MethodGet, p, q, nil, "", &raw)
+		resp, err = c.Do(ctx, Request{Method: http.MethodGet, Path: p, Query: q, Out: &raw})
 		return resp, raw, false, err
 	}
 	if c.noAttributes.Load() {
-		resp, err = c.Do(ctx, http.MethodGet, p, q, nil, "", &raw)
+		resp, err = c.Do(ctx, Request{Method: http.MethodGet, Path: p, Query: q, Out: &raw})
 		return resp, raw, true, err
 	}
 	withAttrs := url.Values{}
@@ -32,13 +32,13 @@ func (c *Client) getProjected(ctx context.Context, p string, q url.Values, attri
 		withAttrs[k] = v
 	}
 	withAttrs.Set("attributes", strings.Join(attributes, ","))
-	resp, err = c.Do(ctx, http.MethodGet, p, withAttrs, nil, "", &raw)
+	resp, err = c.Do(ctx, Request{Method: http.MethodGet, Path: p, Query: withAttrs, Out: &raw})
 	if err == nil || !mayRejectAttributes(err) {
 		return resp, raw, false, err
 	}
 	first := err
 	raw = nil
-	resp, err = c.Do(ctx, http.MethodGet, p, q, nil, "", &raw)
+	resp, err = c.Do(ctx, Request{Method: http.MethodGet, Path: p, Query: q, Out: &raw})
 	if err != nil {
 		if e, ok := AsError(err); ok && e.Status == http.StatusBadRequest {
 			// Refused without "attributes" too: the parameter was not

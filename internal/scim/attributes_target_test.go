@@ -15,7 +15,7 @@ func TestAttributesFallbackAgainstTarget(t *testing.T) {
 	tg, srv := scimtarget.NewTestServer(t, scimtarget.Options{Quirks: scimtarget.Quirks{RejectExtensionAttributesParam: true}})
 	c := newTestClient(t, scimtarget.BaseURL(srv))
 	ctx := context.Background()
-	created, err := c.CreateUser(ctx, Resource{
+	created, err := c.Users().Create(ctx, Resource{
 		"userName":           "alice",
 		"title":              "Boss",
 		SchemaEnterpriseUser: map[string]any{"department": "R&D", "costCenter": "42"},
@@ -24,16 +24,16 @@ func TestAttributesFallbackAgainstTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	attrs := []string{"active", deptAttr, "userName"}
-	got, err := c.GetUser(ctx, created.ID(), attrs)
+	got, err := c.Users().Get(ctx, created.ID(), ReadOptions{Attributes: attrs})
 	if err != nil {
-		t.Fatalf("GetUser: %v", err)
+		t.Fatalf("Users().Get: %v", err)
 	}
 	if got["title"] != nil || got["userName"] != "alice" || !reflect.DeepEqual(got[SchemaEnterpriseUser], map[string]any{"department": "R&D"}) {
-		t.Errorf("GetUser = %v", got)
+		t.Errorf("Users().Get = %v", got)
 	}
-	found, err := c.FindUsers(ctx, "userName", "alice", attrs)
+	found, err := c.Users().Find(ctx, "userName", "alice", ReadOptions{Attributes: attrs})
 	if err != nil || len(found) != 1 || !reflect.DeepEqual(found[0], got) {
-		t.Errorf("FindUsers = %v, %v; want %v", found, err, got)
+		t.Errorf("Users().Find = %v, %v; want %v", found, err, got)
 	}
 	if n := tg.Count("GET", "/Users/*"); n != 2 {
 		t.Errorf("GET /Users/{id} sent %d times, want 2 (refused, then without attributes)", n)

@@ -53,7 +53,7 @@ func attrRefusingServer(t *testing.T, scimType string, mods ...func(*Config)) (*
 		case strings.HasSuffix(r.URL.Path, "/Users/gone"):
 			scimError(w, http.StatusNotFound, "", "not found")
 		case strings.HasSuffix(r.URL.Path, "/Users"):
-			writeJSON(w, 200, map[string]any{"schemas": []string{MessageListResponse}, "totalResults": 2,
+			writeJSON(w, 200, map[string]any{"schemas": []string{messageListResponse}, "totalResults": 2,
 				"Resources": []any{fullUser("u1"), fullUser("u2")}})
 		default:
 			writeJSON(w, 200, fullUser("u1"))
@@ -124,9 +124,9 @@ func TestGetUserFallsBackWhenAttributesRefused(t *testing.T) {
 			ctx := context.Background()
 			attrs := []string{"active", deptAttr, "userName"}
 
-			res, err := c.GetUser(ctx, "u1", attrs)
+			res, err := c.Users().Get(ctx, "u1", ReadOptions{Attributes: attrs})
 			if err != nil {
-				t.Fatalf("GetUser: %v", err)
+				t.Fatalf("Users().Get: %v", err)
 			}
 			q := queries(rec)
 			if len(q) != 2 || !hasAttributesParam(q[0]) || hasAttributesParam(q[1]) {
@@ -139,10 +139,10 @@ func TestGetUserFallsBackWhenAttributesRefused(t *testing.T) {
 			}
 
 			// Remembered: later calls of any kind send no attributes.
-			if _, err := c.GetUser(ctx, "u1", attrs); err != nil {
+			if _, err := c.Users().Get(ctx, "u1", ReadOptions{Attributes: attrs}); err != nil {
 				t.Fatal(err)
 			}
-			users, err := c.FindUsers(ctx, "userName", "u1@example.com", []string{"userName"})
+			users, err := c.Users().Find(ctx, "userName", "u1@example.com", ReadOptions{Attributes: []string{"userName"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,10 +169,11 @@ func TestGetUserFallsBackWhenAttributesRefused(t *testing.T) {
 
 func TestListUsersFallsBackWhenAttributesRefused(t *testing.T) {
 	rec, c := attrRefusingServer(t, "invalidValue")
-	users, total, err := c.ListUsers(context.Background(), ListOptions{Filter: `userName eq "u1@example.com"`, Attributes: []string{deptAttr}})
+	listed, err := c.Users().List(context.Background(), ListOptions{Filter: `userName eq "u1@example.com"`, Attributes: []string{deptAttr}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	users, total := listed.Resources, listed.Total
 	q := queries(rec)
 	if len(q) != 2 || !hasAttributesParam(q[0]) || hasAttributesParam(q[1]) || !strings.Contains(q[1], "filter=") {
 		t.Fatalf("requests %v, want the list repeated without attributes (filter kept)", q)
@@ -189,8 +190,8 @@ func TestListUsersFallsBackWhenAttributesRefused(t *testing.T) {
 
 func TestPatchUserReadBackFallsBack(t *testing.T) {
 	rec, c := attrRefusingServer(t, "invalidValue")
-	ops := NewPatch().Replace(deptAttr, "R&D").Ops()
-	res, err := c.PatchUser(context.Background(), "u1", ops, "", []string{deptAttr})
+	ops := []PatchOp{{Op: PatchReplace, Path: deptAttr, Value: "R&D"}}
+	res, err := c.Users().Patch(context.Background(), "u1", ops, WriteOptions{Attributes: []string{deptAttr}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestPatchUserReadBackFallsBack(t *testing.T) {
 func TestNoAttributesParamConfig(t *testing.T) {
 	logger := &recordingLogger{}
 	rec, c := attrRefusingServer(t, "invalidValue", func(c *Config) { c.NoAttributesParam = true; c.Logger = logger })
-	res, err := c.GetUser(context.Background(), "u1", []string{"userName"})
+	res, err := c.Users().Get(context.Background(), "u1", ReadOptions{Attributes: []string{"userName"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestNoAttributesParamConfig(t *testing.T) {
 		t.Errorf("not filtered client-side: %v", res)
 	}
 	// Without attributes asked for, the answer is passed on whole.
-	res, err = c.GetUser(context.Background(), "u1", nil)
+	res, err = c.Users().Get(context.Background(), "u1", ReadOptions{})
 	if err != nil || res["title"] != "Boss" {
 		t.Errorf("unfiltered GET: %v %v", res, err)
 	}
@@ -233,7 +234,7 @@ func TestAttributesFallbackLimits(t *testing.T) {
 		rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 			scimError(w, 400, "invalidValue", "no")
 		})
-		if _, err := c.GetUser(ctx, "u1", nil); err == nil {
+		if _, err := c.Users().Get(ctx, "u1", ReadOptions{}); err == nil {
 			t.Fatal("want error")
 		}
 		if n := len(rec.all()); n != 1 {
@@ -244,11 +245,11 @@ func TestAttributesFallbackLimits(t *testing.T) {
 		rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 			scimError(w, 400, "invalidValue", "detail for "+r.URL.RawQuery)
 		})
-		_, err := c.GetUser(ctx, "u1", []string{"userName"})
+		_, err := c.Users().Get(ctx, "u1", ReadOptions{Attributes: []string{"userName"}})
 		if e, ok := AsError(err); !ok || e.Status != 400 || !strings.Contains(e.Detail, "attributes=userName") {
 			t.Fatalf("want the 400 to the request with attributes, got %v", err)
 		}
-		_, _ = c.GetUser(ctx, "u1", []string{"userName"})
+		_, _ = c.Users().Get(ctx, "u1", ReadOptions{Attributes: []string{"userName"}})
 		q := queries(rec)
 		if len(q) != 4 || !hasAttributesParam(q[2]) {
 			t.Errorf("requests %v: a failed fallback must not stop sending attributes", q)
@@ -258,7 +259,7 @@ func TestAttributesFallbackLimits(t *testing.T) {
 		rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 			scimError(w, 400, "invalidFilter", "bad filter")
 		})
-		if _, err := c.FindUsers(ctx, "userName", "x", []string{"userName"}); err == nil {
+		if _, err := c.Users().Find(ctx, "userName", "x", ReadOptions{Attributes: []string{"userName"}}); err == nil {
 			t.Fatal("want error")
 		}
 		if n := len(rec.all()); n != 1 {
@@ -267,7 +268,7 @@ func TestAttributesFallbackLimits(t *testing.T) {
 	})
 	t.Run("other errors are not retried without attributes", func(t *testing.T) {
 		rec, c := attrRefusingServer(t, "invalidValue")
-		if _, err := c.GetUser(ctx, "gone", []string{"title"}); !IsNotFound(err) {
+		if _, err := c.Users().Get(ctx, "gone", ReadOptions{Attributes: []string{"title"}}); !IsNotFound(err) {
 			t.Fatalf("want 404, got %v", err)
 		}
 		if n := len(rec.all()); n != 1 {
@@ -276,7 +277,7 @@ func TestAttributesFallbackLimits(t *testing.T) {
 	})
 	t.Run("404 after the fallback is reported as 404", func(t *testing.T) {
 		_, c := attrRefusingServer(t, "invalidValue")
-		if _, err := c.GetUser(ctx, "gone", []string{deptAttr}); !IsNotFound(err) {
+		if _, err := c.Users().Get(ctx, "gone", ReadOptions{Attributes: []string{deptAttr}}); !IsNotFound(err) {
 			t.Fatalf("want 404 (callers branch on it), got %v", err)
 		}
 		if c.noAttributes.Load() {
@@ -294,7 +295,7 @@ func TestAttributesFallbackConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := c.GetUser(context.Background(), "u1", []string{deptAttr})
+			res, err := c.Users().Get(context.Background(), "u1", ReadOptions{Attributes: []string{deptAttr}})
 			if err == nil && res["title"] != nil {
 				err = &ResponseError{Reason: "not filtered"}
 			}

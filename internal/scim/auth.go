@@ -227,11 +227,11 @@ func (c *tokenCache) invalidate(tok *oauth2.Token) {
 	}
 }
 
-// AuthError is a failed OAuth2 token request. It is built from the token
+// authError is a failed OAuth2 token request. It is built from the token
 // endpoint's answer field by field, never from the library's own error text,
 // which can quote the response body (and hence anything the endpoint echoed).
 // It is not retried: a rejected client secret does not get better.
-type AuthError struct {
+type authError struct {
 	TokenURL string
 	// Status is the token endpoint's HTTP status, 0 when no answer came.
 	Status int
@@ -244,7 +244,7 @@ type AuthError struct {
 }
 
 // Error describes the failure without the client secret.
-func (e *AuthError) Error() string {
+func (e *authError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "OAuth2 client-credentials token request to %s failed", e.TokenURL)
 	if e.Status != 0 {
@@ -268,17 +268,17 @@ func (e *AuthError) Error() string {
 // Unwrap exposes transport failures (so context cancellation is still
 // recognisable); endpoint rejections are not unwrapped because the
 // library's error quotes the raw body.
-func (e *AuthError) Unwrap() error { return e.err }
+func (e *authError) Unwrap() error { return e.err }
 
 func newAuthError(cfg *clientcredentials.Config, err error) error {
 	scrub := func(s string) string {
 		if cfg.ClientSecret != "" {
-			s = strings.ReplaceAll(s, cfg.ClientSecret, Redacted)
-			s = strings.ReplaceAll(s, url.QueryEscape(cfg.ClientSecret), Redacted)
+			s = strings.ReplaceAll(s, cfg.ClientSecret, redacted)
+			s = strings.ReplaceAll(s, url.QueryEscape(cfg.ClientSecret), redacted)
 		}
 		return s
 	}
-	ae := &AuthError{TokenURL: redactURL(mustParseURL(cfg.TokenURL))}
+	ae := &authError{TokenURL: redactURL(mustParseURL(cfg.TokenURL))}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.Response != nil {

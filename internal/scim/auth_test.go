@@ -35,7 +35,7 @@ func TestStaticAuthHeaders(t *testing.T) {
 			defer srv.Close()
 			c := newTestClient(t, srv.URL, func(c *Config) { c.Auth = tt.auth })
 			for i := 0; i < 2; i++ {
-				if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+				if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -122,7 +122,7 @@ func TestOAuth2TokenLazyCachedAndSent(t *testing.T) {
 		t.Fatalf("token fetched %d times before first use", n)
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -153,7 +153,7 @@ func TestOAuth2TokenRefreshedWhenExpired(t *testing.T) {
 		c.Auth = OAuth2ClientCredentials(srv.URL+"/oauth/token", "client-a", "s3cr3t-Value", nil, nil)
 	})
 	for i := 0; i < 3; i++ {
-		if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -168,11 +168,11 @@ func TestOAuth2TokenDroppedAfter401(t *testing.T) {
 	c := newTestClient(t, srv.URL+"/scim/v2", func(c *Config) {
 		c.Auth = OAuth2ClientCredentials(srv.URL+"/oauth/token", "client-a", "s3cr3t-Value", nil, nil)
 	})
-	_, err := c.GetUser(context.Background(), "u1", nil)
+	_, err := c.Users().Get(context.Background(), "u1", ReadOptions{})
 	if !IsUnauthorized(err) {
 		t.Fatalf("first call: want 401, got %v", err)
 	}
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatalf("second call should use a fresh token: %v", err)
 	}
 	if n := srv.tokenRequests.Load(); n != 2 {
@@ -191,7 +191,7 @@ func TestOAuth2ConcurrentCallersShareOneFetch(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+			if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -224,13 +224,13 @@ func TestOAuth2TokenErrorsDoNotLeakSecret(t *testing.T) {
 				c.Auth = OAuth2ClientCredentials(srv.URL+"/oauth/token", "client-a", secret, nil, nil)
 				c.Logger = logger
 			})
-			_, err := c.GetUser(context.Background(), "u1", nil)
+			_, err := c.Users().Get(context.Background(), "u1", ReadOptions{})
 			if err == nil {
 				t.Fatal("want error")
 			}
-			var ae *AuthError
+			var ae *authError
 			if !errors.As(err, &ae) {
-				t.Fatalf("want *AuthError, got %T %v", err, err)
+				t.Fatalf("want *authError, got %T %v", err, err)
 			}
 			if ae.Status != tt.wantStatus {
 				t.Errorf("status = %d", ae.Status)
@@ -262,10 +262,10 @@ func TestOAuth2WrongSecretNotRetried(t *testing.T) {
 	c := newTestClient(t, srv.URL+"/scim/v2", func(c *Config) {
 		c.Auth = OAuth2ClientCredentials(srv.URL+"/oauth/token", "client-a", "wrong-secret", nil, nil)
 	})
-	_, err := c.GetUser(context.Background(), "u1", nil)
-	var ae *AuthError
+	_, err := c.Users().Get(context.Background(), "u1", ReadOptions{})
+	var ae *authError
 	if !errors.As(err, &ae) || ae.Code != "invalid_client" {
-		t.Fatalf("want AuthError invalid_client, got %v", err)
+		t.Fatalf("want authError invalid_client, got %v", err)
 	}
 	// oauth2 auto-detects the auth style: header first, then form.
 	if n := srv.tokenRequests.Load(); n > 2 {

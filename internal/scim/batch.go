@@ -10,14 +10,14 @@ import (
 // Batched reads: within one Terraform command the provider refreshes every
 // account of an app, one Read at a time per resource, a few at once. Reading
 // them one GET each costs N requests; reading the app's listing costs
-// ceil(T/page) for an app with T accounts. ReadUser serves refreshes from
+// ceil(T/page) for an app with T accounts. GetFromListing serves refreshes from
 // the listing when that is cheaper, and never makes a result depend on it:
 //
 //   - The listing is a cache of this Client, which the provider builds anew
 //     for every Terraform command: nothing read in one command is trusted in
 //     the next.
 //   - An account missing from a listing, or written through this Client
-//     since (PATCH, PUT, DELETE, POST), is read by itself with GetUser, so
+//     since (PATCH, PUT, DELETE, POST), is read by itself with Get, so
 //     deletion, re-creation and the Client's own writes are seen as they are.
 //   - Whether to list is decided by cost, like renting before buying: the
 //     first page is read (it tells totalResults); when the app holds more,
@@ -44,7 +44,6 @@ type batches struct {
 
 // listing is an endpoint's resources as listed with one set of attributes.
 type listing struct {
-	e     endpoint
 	attrs []string
 
 	mu      sync.Mutex
@@ -65,7 +64,7 @@ type listing struct {
 	pageLen int
 }
 
-// DisableBatchReads makes ReadUser read every account by itself, for an app
+// DisableBatchReads makes GetFromListing read every resource by itself, for an app
 // whose listings return less than reading an account does.
 func (c *Client) DisableBatchReads() {
 	c.batches.mu.Lock()
@@ -73,42 +72,35 @@ func (c *Client) DisableBatchReads() {
 	c.batches.disabled = true
 }
 
-// ReadUser reads one account for a refresh, as GetUser(id, attributes)
-// would, from the app's listing when that is cheaper (see above). The
-// returned resource may be shared with other readers: treat it as
-// read-only. A 404 comes back as from GetUser.
-func (c *Client) ReadUser(ctx context.Context, id string, attributes []string) (Resource, error) {
-	return c.read(ctx, usersEndpoint, id, attributes)
-}
-
-// ReadGroup reads one group for a refresh as ReadUser does for accounts,
-// from the listing of /Groups when that is cheaper, unless attributes ask
-// for members: a page of groups with their members could carry every
-// membership of the app in one answer, so such a group is read by itself.
-func (c *Client) ReadGroup(ctx context.Context, id string, attributes []string) (Resource, error) {
-	for _, a := range attributes {
-		if strings.EqualFold(a, "members") {
-			return c.GetGroup(ctx, id, attributes)
+// GetFromListing reads one resource for a refresh, as Get would, from the
+// app's listing when that is cheaper (see above). The returned resource may
+// be shared with other readers: treat it as read-only. A 404 comes back as
+// from Get. A group asked for with its members is read by itself: a page of
+// groups with their members could carry every membership of the app in one
+// answer.
+func (col *Collection) GetFromListing(ctx context.Context, id string, opts ReadOptions) (Resource, error) {
+	c, e := col.client, col.e
+	if e.readAloneWith != "" {
+		for _, a := range opts.Attributes {
+			if strings.EqualFold(a, e.readAloneWith) {
+				return col.Get(ctx, id, opts)
+			}
 		}
 	}
-	return c.read(ctx, groupsEndpoint, id, attributes)
-}
-
-func (c *Client) read(ctx context.Context, e endpoint, id string, attributes []string) (Resource, error) {
 	if id == "" {
 		return nil, e.errEmptyID("GET")
 	}
-	l := c.batches.listingFor(e, attributes)
+	l := c.batches.listingFor(e, opts.Attributes)
 	if l == nil || c.batches.wasWritten(e, id) {
-		return c.get(ctx, e, id, attributes)
+		return col.Get(ctx, id, opts)
 	}
 	for {
-		res, state, wait := l.lookup(ctx, c, id)
+		res, state, wait := l.lookup(ctx, col, id)
 		switch state {
 		case listed:
 			return res, nil
 		case readAlone:
-			return c.get(ctx, e, id, attributes)
+			return col.Get(ctx, id, opts)
 		case waitFor:
 			select {
 			case <-wait:
@@ -148,7 +140,7 @@ func (b *batches) listingFor(e endpoint, attributes []string) *listing {
 	key := e.path + " " + attributesKey(attributes)
 	l, ok := b.listings[key]
 	if !ok {
-		l = &listing{e: e, attrs: append([]string(nil), attributes...)}
+		l = &listing{attrs: append([]string(nil), attributes...)}
 		b.listings[key] = l
 	}
 	return l
@@ -172,7 +164,7 @@ func (b *batches) wasWritten(e endpoint, id string) bool {
 }
 
 // lookup finds id in the listing, starting a fetch when one is due.
-func (l *listing) lookup(ctx context.Context, c *Client, id string) (Resource, lookupState, <-chan struct{}) {
+func (l *listing) lookup(ctx context.Context, col *Collection, id string) (Resource, lookupState, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.loading != nil {
@@ -180,7 +172,7 @@ func (l *listing) lookup(ctx context.Context, c *Client, id string) (Resource, l
 	}
 	if !l.started {
 		l.started = true
-		return nil, waitFor, l.fetch(ctx, c, true)
+		return nil, waitFor, l.fetch(ctx, col, true)
 	}
 	if res, ok := l.byID[id]; ok {
 		return res, listed, nil
@@ -198,19 +190,19 @@ func (l *listing) lookup(ctx context.Context, c *Client, id string) (Resource, l
 	if l.misses <= l.remaining {
 		return nil, readAlone, nil
 	}
-	return nil, waitFor, l.fetch(ctx, c, false)
+	return nil, waitFor, l.fetch(ctx, col, false)
 }
 
 // fetch starts reading the first page (first) or the rest of the listing
 // in the background of the caller, with l.mu held; it returns the channel
 // closed when it ends. The fetch runs under the caller's context: if that
 // ends first, the error is recorded and later reads go one by one.
-func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struct{} {
+func (l *listing) fetch(ctx context.Context, col *Collection, first bool) <-chan struct{} {
 	done := make(chan struct{})
 	l.loading = done
 	go func() {
 		defer close(done)
-		opts := ListOptions{Attributes: l.attrs, Count: batchPageSize}
+		pg := col.pager(ListOptions{Attributes: l.attrs, Count: batchPageSize})
 		var (
 			got   []Resource
 			total int
@@ -219,7 +211,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 			seen  = map[string]bool{}
 		)
 		if first {
-			got, total, err = c.listPage(ctx, l.e, opts, start, c.pageSize(batchPageSize))
+			got, total, err = pg.page(ctx, start, col.client.pageSize(batchPageSize))
 			for _, r := range got {
 				seen[r.ID()] = true
 			}
@@ -227,7 +219,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 			l.mu.Lock()
 			start, seen = l.next, l.seen
 			l.mu.Unlock()
-			got, total, err = c.listFrom(ctx, l.e, opts, start, seen)
+			got, total, err = pg.collect(ctx, start, seen)
 		}
 
 		l.mu.Lock()
@@ -235,7 +227,7 @@ func (l *listing) fetch(ctx context.Context, c *Client, first bool) <-chan struc
 		l.loading = nil
 		if err != nil {
 			l.err = err
-			c.log.Log(ctx, LogDebug, "SCIM batched read: listing failed, reading accounts one by one", map[string]any{"error": err.Error()})
+			col.client.log.Log(ctx, LogDebug, "SCIM batched read: listing failed, reading accounts one by one", map[string]any{"error": err.Error()})
 			return
 		}
 		if l.byID == nil {

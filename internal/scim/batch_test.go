@@ -38,7 +38,7 @@ func batchTarget(t *testing.T, n int, mods ...func(*scimtarget.Options)) (*scimt
 
 var batchAttrs = []string{"active", "title", "userName"}
 
-// readAll reads ids with ReadUser from 10 goroutines, as Terraform's
+// readAll reads ids with Users().GetFromListing from 10 goroutines, as Terraform's
 // refresh does, and returns what each read gave.
 func readAll(t *testing.T, c *Client, ids []string) map[string]Resource {
 	t.Helper()
@@ -53,9 +53,9 @@ func readAll(t *testing.T, c *Client, ids []string) map[string]Resource {
 		go func() {
 			defer wg.Done()
 			for id := range ch {
-				res, err := c.ReadUser(context.Background(), id, batchAttrs)
+				res, err := c.Users().GetFromListing(context.Background(), id, ReadOptions{Attributes: batchAttrs})
 				if err != nil {
-					t.Errorf("ReadUser(%s): %v", id, err)
+					t.Errorf("Users().GetFromListing(%s): %v", id, err)
 					continue
 				}
 				mu.Lock()
@@ -86,12 +86,12 @@ func TestReadUserBatchesARefresh(t *testing.T) {
 		t.Errorf("reading 1000 accounts sent %d requests, want at most %d", n, 1000/50+12)
 	}
 	for _, id := range ids[:50] {
-		want, err := c.GetUser(context.Background(), id, batchAttrs)
+		want, err := c.Users().Get(context.Background(), id, ReadOptions{Attributes: batchAttrs})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got[id], want) {
-			t.Fatalf("ReadUser(%s) = %v, GetUser = %v", id, got[id], want)
+			t.Fatalf("Users().GetFromListing(%s) = %v, Users().Get = %v", id, got[id], want)
 		}
 	}
 }
@@ -116,30 +116,30 @@ func TestReadUserNeverTrustsTheListingForChanges(t *testing.T) {
 	readAll(t, c, ids)
 
 	// Writes by this client are never served from the listing.
-	if _, err := c.PatchUser(ctx, ids[20], []PatchOp{{Op: PatchReplace, Path: "title", Value: "Manager"}}, "", batchAttrs); err != nil {
+	if _, err := c.Users().Patch(ctx, ids[20], []PatchOp{{Op: PatchReplace, Path: "title", Value: "Manager"}}, WriteOptions{Attributes: batchAttrs}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.ReadUser(ctx, ids[20], batchAttrs)
+	res, err := c.Users().GetFromListing(ctx, ids[20], ReadOptions{Attributes: batchAttrs})
 	if err != nil || res["title"] != "Manager" {
-		t.Errorf("ReadUser after this client's PATCH = %v, %v; want title Manager", res, err)
+		t.Errorf("Users().GetFromListing after this client's PATCH = %v, %v; want title Manager", res, err)
 	}
-	if err := c.DeleteUser(ctx, ids[30], ""); err != nil {
+	if err := c.Users().Delete(ctx, ids[30], WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ReadUser(ctx, ids[30], batchAttrs); !IsNotFound(err) {
-		t.Errorf("ReadUser after this client's DELETE: %v, want 404", err)
+	if _, err := c.Users().GetFromListing(ctx, ids[30], ReadOptions{Attributes: batchAttrs}); !IsNotFound(err) {
+		t.Errorf("Users().GetFromListing after this client's DELETE: %v, want 404", err)
 	}
-	created, err := c.CreateUser(ctx, Resource{"userName": "new@example.com", "title": "Intern"})
+	created, err := c.Users().Create(ctx, Resource{"userName": "new@example.com", "title": "Intern"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = c.ReadUser(ctx, created.ID(), batchAttrs)
+	res, err = c.Users().GetFromListing(ctx, created.ID(), ReadOptions{Attributes: batchAttrs})
 	if err != nil || res["title"] != "Intern" {
-		t.Errorf("ReadUser of an account created after the listing = %v, %v", res, err)
+		t.Errorf("Users().GetFromListing of an account created after the listing = %v, %v", res, err)
 	}
 	// Not in the listing at all (never existed): read by itself, 404.
-	if _, err := c.ReadUser(ctx, "no-such-id", batchAttrs); !IsNotFound(err) {
-		t.Errorf("ReadUser of an unknown id: %v, want 404", err)
+	if _, err := c.Users().GetFromListing(ctx, "no-such-id", ReadOptions{Attributes: batchAttrs}); !IsNotFound(err) {
+		t.Errorf("Users().GetFromListing of an unknown id: %v, want 404", err)
 	}
 }
 
@@ -155,8 +155,8 @@ func TestReadUserMissingFromListingIsReadAlone(t *testing.T) {
 		t.Fatalf("read %d accounts, want %d", len(got), len(ids)-8)
 	}
 	tg.ResetRequests()
-	if _, err := c.ReadUser(context.Background(), ids[7], batchAttrs); !IsNotFound(err) {
-		t.Errorf("ReadUser of a deleted account: %v, want 404", err)
+	if _, err := c.Users().GetFromListing(context.Background(), ids[7], ReadOptions{Attributes: batchAttrs}); !IsNotFound(err) {
+		t.Errorf("Users().GetFromListing of a deleted account: %v, want 404", err)
 	}
 	if n := tg.Count(http.MethodGet, "/Users/"+ids[7]); n != 1 {
 		t.Errorf("the deleted account was read %d times by itself, want 1", n)
@@ -191,7 +191,7 @@ func TestReadUserDisabled(t *testing.T) {
 func TestReadUserRestOfListingFails(t *testing.T) {
 	tg, c, ids := batchTarget(t, 600)
 	ctx := context.Background()
-	if _, err := c.ReadUser(ctx, ids[0], batchAttrs); err != nil {
+	if _, err := c.Users().GetFromListing(ctx, ids[0], ReadOptions{Attributes: batchAttrs}); err != nil {
 		t.Fatal(err)
 	}
 	tg.InjectFault(scimtarget.Fault{Method: http.MethodGet, Path: "/Users", Status: http.StatusBadRequest, Times: 100})

@@ -76,12 +76,12 @@ type Config struct {
 
 // Defaults applied by New.
 const (
-	DefaultTimeout         = 30 * time.Second
-	DefaultMaxRetries      = 4
-	DefaultRetryWaitMin    = 1 * time.Second
-	DefaultRetryWaitMax    = 30 * time.Second
-	DefaultMaxRetryElapsed = 2 * time.Minute
-	DefaultUserAgent       = "terraform-provider-scim"
+	defaultTimeout         = 30 * time.Second
+	defaultMaxRetries      = 4
+	defaultRetryWaitMin    = 1 * time.Second
+	defaultRetryWaitMax    = 30 * time.Second
+	defaultMaxRetryElapsed = 2 * time.Minute
+	defaultUserAgent       = "terraform-provider-scim"
 	defaultMaxBody         = 32 << 20
 	acceptHeader           = "application/scim+json, application/json"
 	contentTypeSCIM        = "application/scim+json"
@@ -106,7 +106,7 @@ type Client struct {
 	// from a 400); it is never cleared, since one Client is one app.
 	noAttributes atomic.Bool
 
-	// batches serves ReadUser from the app's listing (batch.go).
+	// batches serves GetFromListing from the app's listing (batch.go).
 	batches batches
 
 	discMu   sync.Mutex
@@ -143,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 	case cfg.Timeout < 0:
 		return nil, fmt.Errorf("timeout must not be negative (got %s)", cfg.Timeout)
 	case cfg.MaxRetries < -1:
-		return nil, fmt.Errorf("max retries must be -1 (no retries), 0 (default %d) or positive (got %d)", DefaultMaxRetries, cfg.MaxRetries)
+		return nil, fmt.Errorf("max retries must be -1 (no retries), 0 (default %d) or positive (got %d)", defaultMaxRetries, cfg.MaxRetries)
 	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
 		return nil, errors.New("retry wait bounds must not be negative")
 	case cfg.MaxRetryElapsed < 0:
@@ -161,22 +161,22 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.RetryStatuses = append([]int(nil), cfg.RetryStatuses...)
 	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
+		cfg.Timeout = defaultTimeout
 	}
 	if cfg.RetryWaitMin == 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
+		cfg.RetryWaitMin = defaultRetryWaitMin
 	}
 	if cfg.RetryWaitMax == 0 {
-		cfg.RetryWaitMax = DefaultRetryWaitMax
+		cfg.RetryWaitMax = defaultRetryWaitMax
 	}
 	if cfg.RetryWaitMin > cfg.RetryWaitMax {
 		return nil, fmt.Errorf("minimum retry wait %s exceeds maximum retry wait %s", cfg.RetryWaitMin, cfg.RetryWaitMax)
 	}
 	if cfg.MaxRetryElapsed == 0 {
-		cfg.MaxRetryElapsed = DefaultMaxRetryElapsed
+		cfg.MaxRetryElapsed = defaultMaxRetryElapsed
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 	if cfg.Auth == nil {
 		cfg.Auth = NoAuth()
@@ -193,7 +193,7 @@ func New(cfg Config) (*Client, error) {
 	c.noAttributes.Store(cfg.NoAttributesParam)
 	switch {
 	case cfg.MaxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
+		c.maxRetries = defaultMaxRetries
 	case cfg.MaxRetries < 0:
 		c.maxRetries = 0
 	default:
@@ -277,22 +277,33 @@ func encodeQuery(q url.Values) string {
 	return strings.ReplaceAll(q.Encode(), "+", "%20")
 }
 
-// Do is the low-level call everything else is built on. path is relative to
-// the base URL ("/Users/123"); body, when non-nil, is JSON-encoded (pass a
-// json.RawMessage for pre-encoded JSON); ifMatch sets If-Match. A 2xx JSON
-// body is decoded into out when both are present. Non-2xx answers come back
-// as *Error, unusable 2xx answers as *ResponseError, and a POST whose outcome
-// is unknown as *AmbiguousError. The returned response (when there is one,
-// also alongside an *Error) has its body consumed and closed; use it for
-// status and headers.
-func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body any, ifMatch string, out any) (*http.Response, error) {
+// Request is one call through Do. Path is relative to the base URL
+// ("/Users/123"); Body, when non-nil, is JSON-encoded (pass a
+// json.RawMessage for pre-encoded JSON); IfMatch, when non-empty, is sent
+// as If-Match. A 2xx JSON body is decoded into Out when both are present.
+type Request struct {
+	Method  string
+	Path    string
+	Query   url.Values
+	Body    any
+	IfMatch string
+	Out     any
+}
+
+// Do is the low-level call everything else is built on. Non-2xx answers
+// come back as *Error, unusable 2xx answers as *ResponseError, and a POST
+// whose outcome is unknown as *ambiguousError. The returned response (when
+// there is one, also alongside an *Error) has its body consumed and closed;
+// use it for status and headers.
+func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
+	method := r.Method
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	u := c.url(path, query)
+	u := c.url(r.Path, r.Query)
 	var payload []byte
-	if body != nil {
-		b, err := json.Marshal(body)
+	if r.Body != nil {
+		b, err := json.Marshal(r.Body)
 		if err != nil {
 			return nil, fmt.Errorf("SCIM %s %s: encoding request body: %w", method, u, err)
 		}
@@ -322,8 +333,8 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if payload != nil {
 		req.Header.Set("Content-Type", contentTypeSCIM)
 	}
-	if ifMatch != "" {
-		req.Header.Set("If-Match", ifMatch)
+	if r.IfMatch != "" {
+		req.Header.Set("If-Match", r.IfMatch)
 	}
 
 	resp, err := c.retryClient(st).Do(req)
@@ -341,7 +352,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			err = ue.Err
 		}
 		if st.ambiguous {
-			return nil, &AmbiguousError{Method: method, URL: u, Err: err}
+			return nil, &ambiguousError{Method: method, URL: u, Err: err}
 		}
 		return nil, fmt.Errorf("SCIM %s %s: request failed (%s): %w", method, u, plural(attempts, "attempt"), err)
 	}
@@ -357,7 +368,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		}
 		rerr = fmt.Errorf("reading HTTP %d response body: %w", resp.StatusCode, rerr)
 		if !idempotent(method) {
-			return resp, &AmbiguousError{Method: method, URL: u, Err: rerr}
+			return resp, &ambiguousError{Method: method, URL: u, Err: rerr}
 		}
 		return resp, fmt.Errorf("SCIM %s %s: %w", method, u, rerr)
 	}
@@ -368,7 +379,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		e.Detail, e.Snippet = c.scrub(e.Detail), c.scrub(e.Snippet)
 		if !idempotent(method) && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
 			// The gateway may have forwarded the POST before failing.
-			return resp, &AmbiguousError{Method: method, URL: u, Err: e}
+			return resp, &ambiguousError{Method: method, URL: u, Err: e}
 		}
 		return resp, e
 	}
@@ -385,8 +396,8 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	// Other labels (text/plain is common) are tolerated as long as the
 	// body is JSON: the body decides, not the header.
-	if out != nil && len(trimmed) > 0 {
-		if err := json.Unmarshal(trimmed, out); err != nil {
+	if r.Out != nil && len(trimmed) > 0 {
+		if err := json.Unmarshal(trimmed, r.Out); err != nil {
 			return resp, &ResponseError{Method: method, URL: u, Status: resp.StatusCode, ContentType: ct,
 				Snippet: c.scrub(makeSnippet(data, ct)), Reason: "invalid JSON: " + err.Error()}
 		}

@@ -46,7 +46,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func scimError(w http.ResponseWriter, status int, scimType, detail string) {
-	body := map[string]any{"schemas": []string{MessageError}, "status": fmt.Sprint(status), "detail": detail}
+	body := map[string]any{"schemas": []string{messageError}, "status": fmt.Sprint(status), "detail": detail}
 	if scimType != "" {
 		body["scimType"] = scimType
 	}
@@ -161,8 +161,7 @@ func TestDoSendsHeadersAndRealBooleans(t *testing.T) {
 	defer srv.Close()
 	c := newTestClient(t, srv.URL+"/scim/")
 	var out Resource
-	resp, err := c.Do(context.Background(), http.MethodPut, "/Users/1", url.Values{"filter": {`userName eq "a b+c"`}},
-		Resource{"active": false, "userName": "x"}, `W/"3"`, &out)
+	resp, err := c.Do(context.Background(), Request{Method: http.MethodPut, Path: "/Users/1", Query: url.Values{"filter": {`userName eq "a b+c"`}}, Body: Resource{"active": false, "userName": "x"}, IfMatch: `W/"3"`, Out: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +174,7 @@ func TestDoSendsHeadersAndRealBooleans(t *testing.T) {
 	if got.ctype != "application/scim+json" {
 		t.Errorf("Content-Type = %q", got.ctype)
 	}
-	if got.ua != DefaultUserAgent {
+	if got.ua != defaultUserAgent {
 		t.Errorf("User-Agent = %q", got.ua)
 	}
 	if got.ifMatch != `W/"3"` {
@@ -216,7 +215,7 @@ func TestDoNoContentTypeWithoutBody(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL)
-	if _, err := c.Do(context.Background(), http.MethodDelete, "/Users/1", nil, nil, "", nil); err != nil {
+	if _, err := c.Do(context.Background(), Request{Method: http.MethodDelete, Path: "/Users/1"}); err != nil {
 		t.Fatal(err)
 	}
 	if sawCT {
@@ -256,7 +255,7 @@ func TestDoResponseDecoding(t *testing.T) {
 			defer srv.Close()
 			c := newTestClient(t, srv.URL, func(c *Config) { c.MaxRetries = -1 })
 			var out Resource
-			_, err := c.Do(context.Background(), http.MethodGet, "/Users/1", nil, nil, "", &out)
+			_, err := c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/Users/1", Out: &out})
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -311,7 +310,7 @@ func TestDoCrossOriginRedirectNotFollowed(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL, func(c *Config) { c.Auth = BearerToken("tok") })
-	_, err := c.Do(context.Background(), http.MethodGet, "/elsewhere", nil, nil, "", nil)
+	_, err := c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/elsewhere"})
 	if e, ok := AsError(err); !ok || e.Status != http.StatusFound {
 		t.Fatalf("want *Error 302, got %v", err)
 	}
@@ -319,7 +318,7 @@ func TestDoCrossOriginRedirectNotFollowed(t *testing.T) {
 		t.Fatal("redirect to another origin was followed (credentials would leak)")
 	}
 	var out Resource
-	if _, err := c.Do(context.Background(), http.MethodGet, "/same", nil, nil, "", &out); err != nil || out.ID() != "1" {
+	if _, err := c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/same", Out: &out}); err != nil || out.ID() != "1" {
 		t.Fatalf("same-origin redirect: %v %v", out, err)
 	}
 }
@@ -354,7 +353,7 @@ func TestDoUsesConfiguredHTTPClientTransport(t *testing.T) {
 	var used atomic.Int32
 	base := &countingTransport{next: http.DefaultTransport, n: &used}
 	c := newTestClient(t, srv.URL, func(c *Config) { c.HTTPClient = &http.Client{Transport: base} })
-	if _, err := c.GetUser(context.Background(), "1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if used.Load() != 1 {

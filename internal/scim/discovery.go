@@ -104,7 +104,7 @@ func (c *Client) fetchDiscovery(ctx context.Context) (*Discovery, error) {
 	d := &Discovery{}
 	get := func(path string) (json.RawMessage, *http.Response, bool, error) {
 		var raw json.RawMessage
-		resp, err := c.Do(ctx, http.MethodGet, path, nil, nil, "", &raw)
+		resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: path, Out: &raw})
 		if err != nil {
 			if discoveryMissing(err) {
 				d.Missing = append(d.Missing, path)

@@ -39,7 +39,7 @@ func (s *discoveryServer) count(path string) int32 {
 
 func spcHandler(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{
-		"schemas":               []string{SchemaServiceProviderConfig},
+		"schemas":               []string{schemaServiceProviderConfig},
 		"documentationUri":      "https://docs.example.com",
 		"patch":                 map[string]any{"supported": true},
 		"bulk":                  map[string]any{"supported": true, "maxOperations": 1000, "maxPayloadSize": 1048576},
@@ -53,10 +53,10 @@ func spcHandler(w http.ResponseWriter, r *http.Request) {
 
 func rtHandler(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{
-		"schemas":      []string{MessageListResponse},
+		"schemas":      []string{messageListResponse},
 		"totalResults": 2,
 		"Resources": []any{
-			map[string]any{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": SchemaGroup},
+			map[string]any{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": schemaGroup},
 			map[string]any{"id": "User", "name": "User", "endpoint": "Users", "schema": SchemaUser,
 				"schemaExtensions": []any{map[string]any{"schema": entURN, "required": true}}},
 		},
@@ -65,7 +65,7 @@ func rtHandler(w http.ResponseWriter, r *http.Request) {
 
 func schemasHandler(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{
-		"schemas":      []string{MessageListResponse},
+		"schemas":      []string{messageListResponse},
 		"totalResults": 1,
 		"Resources":    []any{customUserSchema()},
 	})
@@ -480,7 +480,7 @@ func TestUserResourceTypeFallbacks(t *testing.T) {
 		{"by name", []ResourceType{{Name: "User", Endpoint: "/People"}}, "/People"},
 		{"by schema", []ResourceType{{Name: "Person", Endpoint: "Accounts", Schema: SchemaUser}}, "/Accounts"},
 		{"empty endpoint", []ResourceType{{Name: "User", Schema: SchemaUser}}, "/Users"},
-		{"groups only", []ResourceType{{Name: "Group", Endpoint: "/Groups", Schema: SchemaGroup}}, "/Users"},
+		{"groups only", []ResourceType{{Name: "Group", Endpoint: "/Groups", Schema: schemaGroup}}, "/Users"},
 	}
 	for _, tt := range tests {
 		d := &Discovery{ResourceTypes: tt.rts}

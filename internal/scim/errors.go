@@ -134,27 +134,27 @@ func (e *ResponseError) Error() string {
 	return b.String()
 }
 
-// AmbiguousError is returned for a non-idempotent request (POST) whose
+// ambiguousError is returned for a non-idempotent request (POST) whose
 // outcome is unknown: the request reached the network but no usable answer
 // came back. Retrying blindly could create a duplicate account, so the
 // caller should look the resource up before trying again.
-type AmbiguousError struct {
+type ambiguousError struct {
 	Method, URL string
 	Err         error
 }
 
 // Error explains why the client did not retry.
-func (e *AmbiguousError) Error() string {
+func (e *ambiguousError) Error() string {
 	return fmt.Sprintf("SCIM %s %s: outcome unknown, the request was sent but no usable answer came back, so it was not retried (the server may have processed it; look the resource up before trying again): %v", e.Method, e.URL, e.Err)
 }
 
 // Unwrap exposes the underlying failure (a connection error, or an *Error
 // from a gateway that timed out).
-func (e *AmbiguousError) Unwrap() error { return e.Err }
+func (e *ambiguousError) Unwrap() error { return e.Err }
 
-// IsAmbiguous reports whether err is (or wraps) an *AmbiguousError.
+// IsAmbiguous reports whether err is (or wraps) an *ambiguousError.
 func IsAmbiguous(err error) bool {
-	var a *AmbiguousError
+	var a *ambiguousError
 	return errors.As(err, &a)
 }
 
@@ -206,7 +206,7 @@ func newError(method, u string, resp *http.Response, body []byte) *Error {
 	if v, ok := lookupFold(m, "schemas"); ok {
 		if arr, ok := v.([]any); ok {
 			for _, s := range arr {
-				if str, _ := s.(string); strings.EqualFold(str, MessageError) {
+				if str, _ := s.(string); strings.EqualFold(str, messageError) {
 					scimish = true
 				}
 			}

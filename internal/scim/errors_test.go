@@ -119,7 +119,7 @@ func TestErrorPredicates(t *testing.T) {
 		{"401", wrap(&Error{Status: 401}), false, false, false, true},
 		{"403", &Error{Status: 403}, false, false, false, true},
 		{"500", &Error{Status: 500}, false, false, false, false},
-		{"ambiguous wrapping 504", &AmbiguousError{Err: &Error{Status: 504}}, false, false, false, false},
+		{"ambiguous wrapping 504", &ambiguousError{Err: &Error{Status: 504}}, false, false, false, false},
 		{"plain error", errors.New("boom"), false, false, false, false},
 		{"nil", nil, false, false, false, false},
 	}
@@ -137,7 +137,7 @@ func TestErrorPredicates(t *testing.T) {
 	if _, ok := AsError(errors.New("x")); ok {
 		t.Error("AsError on plain error")
 	}
-	if !IsAmbiguous(wrap(&AmbiguousError{Method: "POST", Err: errors.New("EOF")})) || IsAmbiguous(errors.New("x")) {
+	if !IsAmbiguous(wrap(&ambiguousError{Method: "POST", Err: errors.New("EOF")})) || IsAmbiguous(errors.New("x")) {
 		t.Error("IsAmbiguous")
 	}
 }

@@ -15,13 +15,13 @@ import (
 // sensitivity (userName is caseExact=false in the RFC but some compare it
 // exactly), so pass the value exactly as it was stored.
 func EqFilter(attr, value string) string {
-	return attr + " eq " + QuoteFilterValue(value)
+	return attr + " eq " + quoteFilterValue(value)
 }
 
-// QuoteFilterValue returns s as a quoted JSON string literal for use in a
+// quoteFilterValue returns s as a quoted JSON string literal for use in a
 // SCIM filter. HTML characters are left alone (no \u003c): they need no
 // escaping and some filter parsers do not decode \u escapes.
-func QuoteFilterValue(s string) string {
+func quoteFilterValue(s string) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -27,7 +27,7 @@ func TestEqFilter(t *testing.T) {
 // SCIM filter grammar expects: the parsed literal is the original value.
 func TestEqFilterRoundTripsThroughParser(t *testing.T) {
 	for _, v := range []string{"alice", `a"b`, `c\d`, `x" or userName pr or "`} {
-		p, err := ParsePath("emails[value eq " + QuoteFilterValue(v) + "]")
+		p, err := ParsePath("emails[value eq " + quoteFilterValue(v) + "]")
 		if err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}

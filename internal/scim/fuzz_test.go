@@ -111,17 +111,11 @@ func FuzzPatchBuilding(f *testing.F) {
 		if err != nil {
 			current = nil
 		}
-		b := NewPatch()
-		build(b, op1, path1, value1)
-		build(b, op2, path2, value2)
-		ops := b.Ops()
-		if b.Len() != len(ops) {
-			t.Fatalf("Len() %d, Ops() has %d", b.Len(), len(ops))
-		}
+		ops := build(nil, op1, path1, value1)
+		ops = build(ops, op2, path2, value2)
 		// Raw operations reach validateOps and ApplyPatch as well, with
-		// op names the builder never produces.
+		// op names the provider never produces.
 		ops = append(ops, PatchOp{Op: op2, Path: path1, Value: jsonValue(value1)})
-		_ = b.Validate()
 		verr := validateOps(ops)
 
 		expanded, err := ExpandFilteredOps(ops, current)
@@ -138,7 +132,7 @@ func FuzzPatchBuilding(f *testing.F) {
 					t.Fatalf("expansion left the filtered path %q", op.Path)
 				}
 			}
-			if _, err := json.Marshal(PatchRequest{Schemas: []string{MessagePatchOp}, Operations: expanded}); err != nil {
+			if _, err := json.Marshal(PatchRequest{Schemas: []string{messagePatchOp}, Operations: expanded}); err != nil {
 				t.Fatalf("expanded operations do not marshal: %v", err)
 			}
 		}
@@ -160,16 +154,14 @@ func FuzzPatchBuilding(f *testing.F) {
 }
 
 // build appends one operation through the builder's API, picked by name.
-func build(b *PatchBuilder, op, path, value string) {
-	switch strings.ToLower(strings.TrimSpace(op)) {
-	case PatchAdd:
-		b.Add(path, jsonValue(value))
-	case PatchReplace:
-		b.Replace(path, jsonValue(value))
+func build(ops []PatchOp, op, path, value string) []PatchOp {
+	switch name := strings.ToLower(strings.TrimSpace(op)); name {
+	case PatchAdd, PatchReplace:
+		return append(ops, PatchOp{Op: name, Path: path, Value: jsonValue(value)})
 	case PatchRemove:
-		b.Remove(path)
+		return append(ops, PatchOp{Op: name, Path: path})
 	default:
-		b.ops = append(b.ops, PatchOp{Op: op, Path: path, Value: jsonValue(value)})
+		return append(ops, PatchOp{Op: op, Path: path, Value: jsonValue(value)})
 	}
 }
 
@@ -234,7 +226,7 @@ func FuzzDecodeResponses(f *testing.F) {
 		checkSnippet(t, "makeSnippet", makeSnippet(body, contentType))
 		_ = (&ResponseError{Method: "GET", URL: "u", Status: status, ContentType: contentType, Snippet: makeSnippet(body, contentType), Reason: "r"}).Error()
 		_ = redactBody(body, contentType)
-		_ = RedactJSON(body)
+		_ = redactJSON(body)
 
 		if d, ok := parseRetryAfter(retryAfter, now); ok && d < 0 {
 			t.Fatalf("parseRetryAfter(%q) = %s", retryAfter, d)
@@ -275,9 +267,9 @@ func FuzzDecodeResponses(f *testing.F) {
 }
 
 var lookupPaths = []Path{
-	MustParsePath(`emails[type eq "work"].value`),
-	MustParsePath(SchemaEnterpriseUser + ":manager.value"),
-	MustParsePath("titel"),
+	mustParsePath(`emails[type eq "work"].value`),
+	mustParsePath(SchemaEnterpriseUser + ":manager.value"),
+	mustParsePath("titel"),
 }
 
 // checkSnippet asserts what every snippet promises: bounded, one line, valid

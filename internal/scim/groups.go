@@ -8,57 +8,12 @@ import (
 
 // Groups (RFC 7643 §4.2) go through the same operations as users: POST,
 // GET, PUT, PATCH and DELETE on /Groups, listings paged by totalResults,
-// refreshes from a batched listing (ReadGroup, in batch.go). Writes mark
-// the group as read by itself from then on.
+// refreshes from a batched listing (GetFromListing, in batch.go). Writes
+// mark the group as read by itself from then on.
 
-// CreateGroup POSTs a group and returns it, as CreateUser does for users:
-// a group the server created without telling its id is an error that says
-// to look it up by displayName.
-func (c *Client) CreateGroup(ctx context.Context, group Resource) (Resource, error) {
-	res, err := c.create(ctx, groupsEndpoint, group, "displayName")
-	if err != nil {
-		return nil, err
-	}
-	c.batches.invalidate(groupsEndpoint, res.ID())
-	return res, nil
-}
-
-// GetGroup reads one group; attributes, when given, limits what the server
-// returns (a group's members are left out unless asked for, when the caller
-// names only other attributes).
-func (c *Client) GetGroup(ctx context.Context, id string, attributes []string) (Resource, error) {
-	return c.get(ctx, groupsEndpoint, id, attributes)
-}
-
-// ReplaceGroup PUTs the full group, for apps without PATCH.
-func (c *Client) ReplaceGroup(ctx context.Context, id string, group Resource, ifMatch string) (Resource, error) {
-	c.batches.invalidate(groupsEndpoint, id)
-	return c.replace(ctx, groupsEndpoint, id, group, ifMatch)
-}
-
-// PatchGroup sends a PATCH of a group; see PatchUser.
-func (c *Client) PatchGroup(ctx context.Context, id string, ops []PatchOp, ifMatch string, attributes []string) (Resource, error) {
-	c.batches.invalidate(groupsEndpoint, id)
-	return c.patch(ctx, groupsEndpoint, id, ops, ifMatch, attributes)
-}
-
-// DeleteGroup deletes a group; a 404 comes back as an *Error (IsNotFound).
-func (c *Client) DeleteGroup(ctx context.Context, id string, ifMatch string) error {
-	c.batches.invalidate(groupsEndpoint, id)
-	return c.delete(ctx, groupsEndpoint, id, ifMatch)
-}
-
-// ListGroups pages through /Groups like ListUsers.
-func (c *Client) ListGroups(ctx context.Context, opts ListOptions) ([]Resource, int, error) {
-	return c.listFrom(ctx, groupsEndpoint, opts, 1, nil)
-}
-
-// FindGroups returns every group whose attr equals value, for adoption by
-// displayName or externalId.
-func (c *Client) FindGroups(ctx context.Context, attr, value string, attributes []string) ([]Resource, error) {
-	groups, _, err := c.ListGroups(ctx, ListOptions{Filter: EqFilter(attr, value), Attributes: attributes})
-	return groups, err
-}
+// GroupCollection is /Groups: a Collection that can also tell whether a
+// group holds a member.
+type GroupCollection struct{ *Collection }
 
 // MaxMemberChangesPerRequest bounds the member values one PATCH carries:
 // apps cap request sizes (several at 100 or 1,000 values), so a large
@@ -85,7 +40,7 @@ func MemberPatches(add, remove []string, perRequest int, filteredPaths bool) [][
 		if n := min(len(remove), budget); n > 0 {
 			if filteredPaths {
 				for _, id := range remove[:n] {
-					ops = append(ops, PatchOp{Op: PatchRemove, Path: "members[value eq " + QuoteFilterValue(id) + "]"})
+					ops = append(ops, PatchOp{Op: PatchRemove, Path: "members[value eq " + quoteFilterValue(id) + "]"})
 				}
 			} else {
 				ops = append(ops, PatchOp{Op: PatchRemove, Path: "members", Value: memberValues(remove[:n])})
@@ -127,26 +82,26 @@ func GroupMemberIDs(group Resource) []string {
 	return out
 }
 
-// HasGroupMember asks the app whether the group holds the member: first
-// with a filter that returns at most the one group (cheap however large the
-// group is), and, when that finds nothing or the app's filters cannot
-// express it (400, 403, 501), by reading the group's members, which also
-// tells a deleted group (groupExists false) from a removed member.
-func (c *Client) HasGroupMember(ctx context.Context, groupID, memberID string) (groupExists, member bool, err error) {
+// HasMember asks the app whether the group holds the member: first with a
+// filter that returns at most the one group (cheap however large the group
+// is), and, when that finds nothing or the app's filters cannot express it
+// (400, 403, 501), by reading the group's members, which also tells a
+// deleted group (groupExists false) from a removed member.
+func (g *GroupCollection) HasMember(ctx context.Context, groupID, memberID string) (groupExists, member bool, err error) {
 	filter := EqFilter("id", groupID) + " and " + EqFilter("members.value", memberID)
-	found, _, err := c.ListGroups(ctx, ListOptions{Filter: filter, Attributes: []string{"id"}, Limit: 1})
-	if err == nil && len(found) > 0 {
+	found, err := g.List(ctx, ListOptions{Filter: filter, Attributes: []string{"id"}, Limit: 1})
+	if err == nil && len(found.Resources) > 0 {
 		return true, true, nil
 	}
 	if e, ok := AsError(err); err != nil && (!ok || (e.Status != http.StatusBadRequest && e.Status != http.StatusNotImplemented && e.Status != http.StatusForbidden)) {
 		return false, false, err
 	}
-	g, err := c.GetGroup(ctx, groupID, []string{"members"})
+	group, err := g.Get(ctx, groupID, ReadOptions{Attributes: []string{"members"}})
 	if IsNotFound(err) {
 		return false, false, nil
 	}
 	if err != nil {
 		return false, false, err
 	}
-	return true, slices.Contains(GroupMemberIDs(g), memberID), nil
+	return true, slices.Contains(GroupMemberIDs(group), memberID), nil
 }

@@ -57,21 +57,21 @@ func TestGroupsAgainstTarget(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	g, err := c.CreateGroup(ctx, Resource{"displayName": "Everyone", "externalId": "all", "members": memberValues(ids[:9998])})
+	g, err := c.Groups().Create(ctx, Resource{"displayName": "Everyone", "externalId": "all", "members": memberValues(ids[:9998])})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if g.ID() == "" || len(GroupMemberIDs(g)) != 9998 {
 		t.Fatalf("created group: id %q, %d members", g.ID(), len(GroupMemberIDs(g)))
 	}
-	found, err := c.FindGroups(ctx, "displayName", "everyone", []string{"displayName", "externalId"})
+	found, err := c.Groups().Find(ctx, "displayName", "everyone", ReadOptions{Attributes: []string{"displayName", "externalId"}})
 	if err != nil || len(found) != 1 || found[0].ID() != g.ID() || found[0]["members"] != nil {
-		t.Fatalf("FindGroups = %v, %v", found, err)
+		t.Fatalf("Groups().Find = %v, %v", found, err)
 	}
 
 	tg.ResetRequests()
 	for _, ops := range MemberPatches(ids[9998:], ids[:1], 0, true) {
-		if _, err := c.PatchGroup(ctx, g.ID(), ops, "", []string{"displayName"}); err != nil {
+		if _, err := c.Groups().Patch(ctx, g.ID(), ops, WriteOptions{Attributes: []string{"displayName"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -100,21 +100,21 @@ func TestGroupsAgainstTarget(t *testing.T) {
 		t.Errorf("%d members after the change, first %s", len(members), members[0])
 	}
 
-	got, err := c.GetGroup(ctx, g.ID(), []string{"displayName", "members"})
+	got, err := c.Groups().Get(ctx, g.ID(), ReadOptions{Attributes: []string{"displayName", "members"}})
 	if err != nil || len(GroupMemberIDs(got)) != 9999 {
-		t.Fatalf("GetGroup: %d members, %v", len(GroupMemberIDs(got)), err)
+		t.Fatalf("Groups().Get: %d members, %v", len(GroupMemberIDs(got)), err)
 	}
-	if _, err := c.ReplaceGroup(ctx, g.ID(), Resource{"displayName": "All staff"}, ""); err != nil {
+	if _, err := c.Groups().Replace(ctx, g.ID(), Resource{"displayName": "All staff"}, WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteGroup(ctx, g.ID(), ""); err != nil {
+	if err := c.Groups().Delete(ctx, g.ID(), WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetGroup(ctx, g.ID(), nil); !IsNotFound(err) {
-		t.Errorf("GetGroup after delete: %v", err)
+	if _, err := c.Groups().Get(ctx, g.ID(), ReadOptions{}); !IsNotFound(err) {
+		t.Errorf("Groups().Get after delete: %v", err)
 	}
-	if err := c.DeleteGroup(ctx, "", ""); err == nil {
-		t.Error("DeleteGroup with an empty id did not fail")
+	if err := c.Groups().Delete(ctx, "", WriteOptions{}); err == nil {
+		t.Error("Groups().Delete with an empty id did not fail")
 	}
 }
 
@@ -139,23 +139,23 @@ func TestReadGroupBatches(t *testing.T) {
 	tg.ResetRequests()
 	attrs := []string{"displayName", "externalId"}
 	for _, id := range ids {
-		g, err := c.ReadGroup(ctx, id, attrs)
+		g, err := c.Groups().GetFromListing(ctx, id, ReadOptions{Attributes: attrs})
 		if err != nil || g.ID() != id {
-			t.Fatalf("ReadGroup(%s) = %v, %v", id, g, err)
+			t.Fatalf("Groups().GetFromListing(%s) = %v, %v", id, g, err)
 		}
 	}
 	if n := len(tg.Requests()); n > 10 {
 		t.Errorf("refreshing 300 groups took %d requests", n)
 	}
-	if _, err := c.PatchGroup(ctx, ids[0], []PatchOp{{Op: PatchReplace, Path: "displayName", Value: "renamed"}}, "", attrs); err != nil {
+	if _, err := c.Groups().Patch(ctx, ids[0], []PatchOp{{Op: PatchReplace, Path: "displayName", Value: "renamed"}}, WriteOptions{Attributes: attrs}); err != nil {
 		t.Fatal(err)
 	}
-	if g, err := c.ReadGroup(ctx, ids[0], attrs); err != nil || g["displayName"] != "renamed" {
-		t.Errorf("ReadGroup after this client's PATCH = %v, %v", g, err)
+	if g, err := c.Groups().GetFromListing(ctx, ids[0], ReadOptions{Attributes: attrs}); err != nil || g["displayName"] != "renamed" {
+		t.Errorf("Groups().GetFromListing after this client's PATCH = %v, %v", g, err)
 	}
 	tg.ResetRequests()
 	for _, id := range ids[:5] {
-		if _, err := c.ReadGroup(ctx, id, []string{"displayName", "members"}); err != nil {
+		if _, err := c.Groups().GetFromListing(ctx, id, ReadOptions{Attributes: []string{"displayName", "members"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -178,15 +178,15 @@ func TestHasGroupMember(t *testing.T) {
 		id             string
 		exists, member bool
 	}{{alice, true, true}, {bob, true, false}} {
-		exists, member, err := c.HasGroupMember(ctx, g, tc.id)
+		exists, member, err := c.Groups().HasMember(ctx, g, tc.id)
 		if err != nil || exists != tc.exists || member != tc.member {
-			t.Errorf("HasGroupMember(%s) = %v, %v, %v", tc.id, exists, member, err)
+			t.Errorf("Groups().HasMember(%s) = %v, %v, %v", tc.id, exists, member, err)
 		}
 	}
 	if err := tg.DeleteGroup(g); err != nil {
 		t.Fatal(err)
 	}
-	if exists, member, err := c.HasGroupMember(ctx, g, alice); err != nil || exists || member {
-		t.Errorf("HasGroupMember of a deleted group = %v, %v, %v", exists, member, err)
+	if exists, member, err := c.Groups().HasMember(ctx, g, alice); err != nil || exists || member {
+		t.Errorf("Groups().HasMember of a deleted group = %v, %v, %v", exists, member, err)
 	}
 }

@@ -62,15 +62,15 @@ type Logger interface {
 	Log(ctx context.Context, level LogLevel, msg string, fields map[string]any)
 }
 
-// LevelEnabler may be implemented by a Logger to tell the client that a level
+// levelEnabler may be implemented by a Logger to tell the client that a level
 // is switched off. Reading and redacting bodies for LogTrace costs a copy of
 // every response, so the client skips that work when the Logger says no.
-type LevelEnabler interface {
+type levelEnabler interface {
 	Enabled(ctx context.Context, level LogLevel) bool
 }
 
-// Redacted replaces every secret value in logged headers and bodies.
-const Redacted = "[REDACTED]"
+// redacted replaces every secret value in logged headers and bodies.
+const redacted = "[REDACTED]"
 
 // maxLoggedBody bounds bodies logged at LogTrace: a full user list can be
 // megabytes, and a log line of that size helps nobody.
@@ -86,7 +86,7 @@ func (discardLogger) Log(context.Context, LogLevel, string, map[string]any) {}
 func (discardLogger) Enabled(context.Context, LogLevel) bool { return false }
 
 func logEnabled(ctx context.Context, l Logger, level LogLevel) bool {
-	if e, ok := l.(LevelEnabler); ok {
+	if e, ok := l.(levelEnabler); ok {
 		return e.Enabled(ctx, level)
 	}
 	return true
@@ -120,29 +120,29 @@ var secretFields = map[string]bool{
 
 func isSecretField(name string) bool { return secretFields[strings.ToLower(name)] }
 
-// RedactHeaders returns a copy of h in which credential-bearing headers are
+// redactHeaders returns a copy of h in which credential-bearing headers are
 // replaced by "[REDACTED]", so headers can be logged at trace level without
 // leaking tokens, passwords or session cookies.
-func RedactHeaders(h http.Header) http.Header {
+func redactHeaders(h http.Header) http.Header {
 	out := h.Clone()
 	if out == nil {
 		return http.Header{}
 	}
 	for _, name := range secretHeaders {
 		if _, ok := out[http.CanonicalHeaderKey(name)]; ok {
-			out[http.CanonicalHeaderKey(name)] = []string{Redacted}
+			out[http.CanonicalHeaderKey(name)] = []string{redacted}
 		}
 	}
 	return out
 }
 
-// RedactJSON returns b with the values of secret members (password,
+// redactJSON returns b with the values of secret members (password,
 // client_secret, access_token, refresh_token, id_token, secret, token, at any
 // depth, any case) replaced by "[REDACTED]". PATCH operations whose path names
 // a password have their value redacted too, because there the secret sits
 // under "value". Input that is not valid JSON (a truncated body, say) is
 // redacted with a textual fallback rather than passed through.
-func RedactJSON(b []byte) []byte {
+func redactJSON(b []byte) []byte {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
@@ -174,7 +174,7 @@ func redactValue(v any) (any, bool) {
 		out := make(map[string]any, len(x))
 		for k, val := range x {
 			if isSecretField(k) {
-				out[k] = Redacted
+				out[k] = redacted
 				changed = true
 				continue
 			}
@@ -186,7 +186,7 @@ func redactValue(v any) (any, bool) {
 			if ps, ok := p.(string); ok && pathNamesSecret(ps) {
 				for k := range out {
 					if strings.EqualFold(k, "value") {
-						out[k] = Redacted
+						out[k] = redacted
 						changed = true
 					}
 				}
@@ -227,7 +227,7 @@ var jsonSecretText = func() *regexp.Regexp {
 }()
 
 func redactJSONText(b []byte) []byte {
-	return jsonSecretText.ReplaceAll(b, []byte(`${1}"`+Redacted+`"`))
+	return jsonSecretText.ReplaceAll(b, []byte(`${1}"`+redacted+`"`))
 }
 
 // redactForm redacts an application/x-www-form-urlencoded body, which is how
@@ -235,7 +235,7 @@ func redactJSONText(b []byte) []byte {
 func redactForm(b []byte) []byte {
 	vals, err := url.ParseQuery(string(b))
 	if err != nil {
-		return []byte(Redacted)
+		return []byte(redacted)
 	}
 	keys := make([]string, 0, len(vals))
 	for k := range vals {
@@ -246,7 +246,7 @@ func redactForm(b []byte) []byte {
 	for _, k := range keys {
 		for _, v := range vals[k] {
 			if isSecretField(k) {
-				v = Redacted
+				v = redacted
 			} else {
 				v = url.QueryEscape(v)
 			}
@@ -268,7 +268,7 @@ func redactBody(b []byte, contentType string) []byte {
 	case mt == "application/x-www-form-urlencoded":
 		return redactForm(b)
 	case isJSONMediaType(mt), len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
-		return RedactJSON(b)
+		return redactJSON(b)
 	default:
 		return redactJSONText(b)
 	}
@@ -290,7 +290,7 @@ func redactURL(u *url.URL) string {
 		changed := false
 		for k := range q {
 			if isSecretField(k) {
-				q[k] = []string{Redacted}
+				q[k] = []string{redacted}
 				changed = true
 			}
 		}
@@ -375,7 +375,7 @@ func (s *secretSet) scrub(str string) string {
 	for _, list := range [][]string{s.static, s.dynamic} {
 		for _, v := range list {
 			if strings.Contains(str, v) {
-				str = strings.ReplaceAll(str, v, Redacted)
+				str = strings.ReplaceAll(str, v, redacted)
 			}
 		}
 	}
@@ -417,7 +417,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		var body []byte
 		body, req = peekRequestBody(req)
 		f := copyFields(base)
-		f["headers"] = t.secrets.scrubHeader(RedactHeaders(req.Header))
+		f["headers"] = t.secrets.scrubHeader(redactHeaders(req.Header))
 		if len(body) > 0 {
 			f["body"] = truncateForLog([]byte(t.secrets.scrub(string(redactBody(body, req.Header.Get("Content-Type"))))))
 		}
@@ -440,7 +440,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		tf := copyFields(base)
 		tf["status"] = resp.StatusCode
-		tf["headers"] = t.secrets.scrubHeader(RedactHeaders(resp.Header))
+		tf["headers"] = t.secrets.scrubHeader(redactHeaders(resp.Header))
 		if len(body) > 0 {
 			tf["body"] = truncateForLog([]byte(t.secrets.scrub(string(redactBody(body, resp.Header.Get("Content-Type"))))))
 		}

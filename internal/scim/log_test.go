@@ -71,7 +71,7 @@ func TestRedactJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := string(RedactJSON([]byte(tt.in)))
+			got := string(redactJSON([]byte(tt.in)))
 			if tt.want != "" && got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
@@ -97,9 +97,9 @@ func TestRedactHeaders(t *testing.T) {
 	h.Add("Set-Cookie", "session=2")
 	h.Set("X-Api-Key", "k")
 	h.Set("Content-Type", "application/json")
-	got := RedactHeaders(h)
+	got := redactHeaders(h)
 	for _, k := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"} {
-		if v := got.Values(k); len(v) != 1 || v[0] != Redacted {
+		if v := got.Values(k); len(v) != 1 || v[0] != redacted {
 			t.Errorf("%s = %v", k, v)
 		}
 	}
@@ -109,7 +109,7 @@ func TestRedactHeaders(t *testing.T) {
 	if h.Get("Authorization") != "Bearer abc" {
 		t.Errorf("input was modified")
 	}
-	if len(RedactHeaders(nil)) != 0 {
+	if len(redactHeaders(nil)) != 0 {
 		t.Errorf("nil header")
 	}
 }
@@ -193,11 +193,11 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 			logger := &recordingLogger{}
 			c := newTestClient(t, srv.URL, func(c *Config) { c.Auth = tt.auth; c.Logger = logger })
 			ctx := context.Background()
-			if _, err := c.CreateUser(ctx, Resource{"userName": "alice", "password": userPass}); err != nil {
+			if _, err := c.Users().Create(ctx, Resource{"userName": "alice", "password": userPass}); err != nil {
 				t.Fatal(err)
 			}
-			ops := NewPatch().Replace("password", newUserPass).Replace("", map[string]any{"password": newUserPass}).Ops()
-			if _, err := c.PatchUser(ctx, "u1", ops, "", nil); err != nil {
+			ops := []PatchOp{{Op: PatchReplace, Path: "password", Value: newUserPass}, {Op: PatchReplace, Value: map[string]any{"password": newUserPass}}}
+			if _, err := c.Users().Patch(ctx, "u1", ops, WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			dump := logger.dump()
@@ -213,7 +213,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 					if b, _ := e.Fields["body"].(string); strings.Contains(b, `"userName":"alice"`) {
 						sawReqBody = true
 					}
-					if h, ok := e.Fields["headers"].(http.Header); ok && h.Get("Authorization") == Redacted {
+					if h, ok := e.Fields["headers"].(http.Header); ok && h.Get("Authorization") == redacted {
 						sawAuthHeader = true
 					}
 				}
@@ -240,7 +240,7 @@ func TestLevelEnablerSkipsTrace(t *testing.T) {
 	defer srv.Close()
 	logger := &levelLogger{min: LogDebug}
 	c := newTestClient(t, srv.URL, func(c *Config) { c.Logger = logger })
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range logger.all() {

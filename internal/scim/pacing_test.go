@@ -66,11 +66,11 @@ func TestPacerPausesAllRequests(t *testing.T) {
 	})
 	c := newTestClient(t, srv.URL, func(c *Config) { c.RetryWaitMax = 2 * time.Second })
 	start := time.Now()
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// A second request made right after the 429 waited for the pause too.
-	if _, err := c.GetUser(context.Background(), "u2", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u2", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(arrivals) != 3 {

@@ -8,51 +8,10 @@ import (
 	"strings"
 )
 
-// PatchBuilder accumulates PATCH operations. The provider computes a diff
-// attribute by attribute and appends operations as it goes; Validate then
-// catches malformed paths before they reach a server, whose 400 answers
-// rarely say which operation was wrong.
-type PatchBuilder struct {
-	ops []PatchOp
-}
-
-// NewPatch returns an empty builder.
-func NewPatch() *PatchBuilder { return &PatchBuilder{} }
-
-// Add appends an "add" operation. An empty path means value is an object of
-// attributes to merge into the resource.
-func (b *PatchBuilder) Add(path string, value any) *PatchBuilder {
-	b.ops = append(b.ops, PatchOp{Op: PatchAdd, Path: path, Value: value})
-	return b
-}
-
-// Replace appends a "replace" operation. An empty path means value is an
-// object of attributes to replace.
-func (b *PatchBuilder) Replace(path string, value any) *PatchBuilder {
-	b.ops = append(b.ops, PatchOp{Op: PatchReplace, Path: path, Value: value})
-	return b
-}
-
-// Remove appends a "remove" operation; RFC 7644 requires a path for it.
-func (b *PatchBuilder) Remove(path string) *PatchBuilder {
-	b.ops = append(b.ops, PatchOp{Op: PatchRemove, Path: path})
-	return b
-}
-
-// Ops returns a copy of the operations in the order they were added, which
-// is the order the server applies them.
-func (b *PatchBuilder) Ops() []PatchOp {
-	return append([]PatchOp(nil), b.ops...)
-}
-
-// Len returns the number of operations, so callers can skip an empty PATCH.
-func (b *PatchBuilder) Len() int { return len(b.ops) }
-
-// Validate checks every operation: known op name, a path that parses, a
-// path on remove, a value on add/replace, and an object value when
-// add/replace has no path.
-func (b *PatchBuilder) Validate() error { return validateOps(b.ops) }
-
+// validateOps checks every operation: known op name, a path that parses,
+// a path on remove, a value on add/replace, and an object value when
+// add/replace has no path. It catches malformed paths before they reach a
+// server, whose 400 answers rarely say which operation was wrong.
 func validateOps(ops []PatchOp) error {
 	for i, op := range ops {
 		n := i + 1

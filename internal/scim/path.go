@@ -93,8 +93,8 @@ func parsePathUncached(s string) (Path, error) {
 	return out, nil
 }
 
-// MustParsePath is ParsePath for constants in code and tests; it panics on error.
-func MustParsePath(s string) Path {
+// mustParsePath is ParsePath for constants in code and tests; it panics on error.
+func mustParsePath(s string) Path {
 	p, err := ParsePath(s)
 	if err != nil {
 		panic(err)

@@ -81,7 +81,7 @@ func TestMustParsePathPanics(t *testing.T) {
 			t.Error("no panic")
 		}
 	}()
-	MustParsePath("a b")
+	mustParsePath("a b")
 }
 
 func TestFilterEquals(t *testing.T) {
@@ -106,7 +106,7 @@ func TestFilterEquals(t *testing.T) {
 		{`userName`, nil, false},
 	}
 	for _, tt := range tests {
-		p := MustParsePath(tt.in)
+		p := mustParsePath(tt.in)
 		got, ok := p.FilterEquals()
 		if ok != tt.wantOK || (ok && !reflect.DeepEqual(got, tt.want)) {
 			t.Errorf("%s: got %#v %v, want %#v %v", tt.in, got, ok, tt.want, tt.wantOK)
@@ -134,7 +134,7 @@ func TestMatches(t *testing.T) {
 		{`userName`, map[string]any{"type": "work"}, false},
 	}
 	for _, tt := range tests {
-		if got := MustParsePath(tt.path).Matches(tt.el); got != tt.want {
+		if got := mustParsePath(tt.path).Matches(tt.el); got != tt.want {
 			t.Errorf("%s on %v = %v, want %v", tt.path, tt.el, got, tt.want)
 		}
 	}

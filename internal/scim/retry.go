@@ -193,7 +193,7 @@ func idempotent(method string) bool {
 }
 
 func retryableTransportError(err error) bool {
-	var ae *AuthError
+	var ae *authError
 	if errors.As(err, &ae) {
 		return false
 	}

@@ -117,7 +117,7 @@ func TestShouldRetryPolicy(t *testing.T) {
 		{"POST timeout after send", "POST", 0, &attemptTimeoutError{timeout: time.Second, err: context.DeadlineExceeded}, true, false, true},
 		{"GET attempt timeout", "GET", 0, &attemptTimeoutError{timeout: time.Second, err: context.DeadlineExceeded}, true, true, false},
 		{"canceled", "GET", 0, context.Canceled, false, false, false},
-		{"auth error", "GET", 0, &AuthError{TokenURL: "x", Status: 401}, false, false, false},
+		{"auth error", "GET", 0, &authError{TokenURL: "x", Status: 401}, false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +229,7 @@ func TestRetryScenarios(t *testing.T) {
 			wantRequests: 1,
 			check: func(t *testing.T, err error) {
 				if !IsAmbiguous(err) {
-					t.Fatalf("want AmbiguousError, got %v", err)
+					t.Fatalf("want ambiguousError, got %v", err)
 				}
 				if e, ok := AsError(err); !ok || e.Status != 502 {
 					t.Fatalf("ambiguous error should wrap the 502 *Error, got %v", err)
@@ -253,9 +253,9 @@ func TestRetryScenarios(t *testing.T) {
 			steps:        []http.HandlerFunc{hangUp, created},
 			wantRequests: 1,
 			check: func(t *testing.T, err error) {
-				var a *AmbiguousError
+				var a *ambiguousError
 				if !errors.As(err, &a) {
-					t.Fatalf("want *AmbiguousError, got %T %v", err, err)
+					t.Fatalf("want *ambiguousError, got %T %v", err, err)
 				}
 				if a.Method != "POST" || !strings.HasSuffix(a.URL, "/Users") {
 					t.Errorf("ambiguous error fields %+v", a)
@@ -331,7 +331,7 @@ func TestRetryScenarios(t *testing.T) {
 			if tt.method == "POST" {
 				path = "/Users"
 			}
-			_, err := c.Do(context.Background(), tt.method, path, nil, body, "", nil)
+			_, err := c.Do(context.Background(), Request{Method: tt.method, Path: path, Body: body})
 			tt.check(t, err)
 			if got := srv.n.Load(); got != tt.wantRequests {
 				t.Errorf("server saw %d requests, want %d", got, tt.wantRequests)
@@ -369,7 +369,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 			}, okUser)
 			c := newTestClient(t, srv.URL, func(c *Config) { c.RetryWaitMax = 3 * time.Second })
 			start := time.Now()
-			if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+			if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if d := time.Since(start); d < tt.min || d > 2500*time.Millisecond {
@@ -391,7 +391,7 @@ func TestRetriesBoundedByElapsedTime(t *testing.T) {
 		c.MaxRetryElapsed = 150 * time.Millisecond
 	})
 	start := time.Now()
-	_, err := c.Do(context.Background(), http.MethodGet, "/Users/u1", nil, nil, "", nil)
+	_, err := c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/Users/u1"})
 	d := time.Since(start)
 	e, ok := AsError(err)
 	if !ok || e.Status != 503 {
@@ -417,7 +417,7 @@ func TestContextCancelDuringBackoffReturnsPromptly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.GetUser(ctx, "u1", nil)
+	_, err := c.Users().Get(ctx, "u1", ReadOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
@@ -431,7 +431,7 @@ func TestContextDeadlineBeforeCall(t *testing.T) {
 	c := newTestClient(t, srv.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := c.GetUser(ctx, "u1", nil)
+	_, err := c.Users().Get(ctx, "u1", ReadOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
@@ -451,7 +451,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	t.Run("GET retried", func(t *testing.T) {
 		srv := newSequenceServer(t, slow, okUser)
 		c := newTestClient(t, srv.URL, func(c *Config) { c.Timeout = 100 * time.Millisecond })
-		if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if srv.n.Load() != 2 {
@@ -461,7 +461,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	t.Run("POST ambiguous", func(t *testing.T) {
 		srv := newSequenceServer(t, slow, created)
 		c := newTestClient(t, srv.URL, func(c *Config) { c.Timeout = 100 * time.Millisecond })
-		_, err := c.CreateUser(context.Background(), Resource{"userName": "alice"})
+		_, err := c.Users().Create(context.Background(), Resource{"userName": "alice"})
 		if !IsAmbiguous(err) {
 			t.Fatalf("want ambiguous, got %v", err)
 		}
@@ -485,7 +485,7 @@ func TestPOSTNeverSentIsRetriedNotAmbiguous(t *testing.T) {
 	_ = l.Close()
 	logger := &recordingLogger{}
 	c := newTestClient(t, "http://"+addr, func(c *Config) { c.MaxRetries = 2; c.Logger = logger })
-	_, err = c.CreateUser(context.Background(), Resource{"userName": "alice"})
+	_, err = c.Users().Create(context.Background(), Resource{"userName": "alice"})
 	if err == nil || IsAmbiguous(err) {
 		t.Fatalf("want a plain connection error, got %v", err)
 	}
@@ -508,7 +508,7 @@ func TestRateLimitObserved(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(c *Config) { c.RequestsPerSecond = 20 })
 	start := time.Now()
 	for i := 0; i < 5; i++ {
-		if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+		if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -521,13 +521,13 @@ func TestRateLimitObserved(t *testing.T) {
 func TestRateLimitWaitIsCancellable(t *testing.T) {
 	srv := newSequenceServer(t, okUser)
 	c := newTestClient(t, srv.URL, func(c *Config) { c.RequestsPerSecond = 0.1 })
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.GetUser(ctx, "u1", nil)
+	_, err := c.Users().Get(ctx, "u1", ReadOptions{})
 	if err == nil || time.Since(start) > time.Second {
 		t.Fatalf("want prompt error, got %v after %s", err, time.Since(start))
 	}
@@ -558,7 +558,7 @@ func TestMaxConcurrencyObserved(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.GetUser(context.Background(), "u1", nil)
+			_, err := c.Users().Get(context.Background(), "u1", ReadOptions{})
 			errs <- err
 		}()
 	}
@@ -599,7 +599,7 @@ func TestTruncatedBodyRetriedForIdempotentMethods(t *testing.T) {
 				body = Resource{"userName": "alice"}
 			}
 			var out Resource
-			if _, err := c.Do(context.Background(), method, "/Users/u1", nil, body, "", &out); err != nil {
+			if _, err := c.Do(context.Background(), Request{Method: method, Path: "/Users/u1", Body: body, Out: &out}); err != nil {
 				t.Fatalf("want success after retries, got %v", err)
 			}
 			if out.ID() != "u1" || out["userName"] != "alice" {
@@ -615,7 +615,7 @@ func TestTruncatedBodyRetriedForIdempotentMethods(t *testing.T) {
 func TestTruncatedBodyRetriesBounded(t *testing.T) {
 	srv := newSequenceServer(t, truncated(200))
 	c := newTestClient(t, srv.URL, func(c *Config) { c.MaxRetries = 2 })
-	_, err := c.GetUser(context.Background(), "u1", nil)
+	_, err := c.Users().Get(context.Background(), "u1", ReadOptions{})
 	if err == nil {
 		t.Fatal("want error")
 	}
@@ -635,10 +635,10 @@ func TestTruncatedBodyRetriesBounded(t *testing.T) {
 func TestTruncatedBodyOnPOSTIsAmbiguous(t *testing.T) {
 	srv := newSequenceServer(t, truncated(201), created)
 	c := newTestClient(t, srv.URL)
-	_, err := c.CreateUser(context.Background(), Resource{"userName": "alice"})
-	var a *AmbiguousError
+	_, err := c.Users().Create(context.Background(), Resource{"userName": "alice"})
+	var a *ambiguousError
 	if !errors.As(err, &a) {
-		t.Fatalf("want *AmbiguousError, got %T %v", err, err)
+		t.Fatalf("want *ambiguousError, got %T %v", err, err)
 	}
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("error %q should wrap io.ErrUnexpectedEOF", err)
@@ -652,7 +652,7 @@ func TestTruncatedBodyStillLoggedAtTrace(t *testing.T) {
 	logger := &recordingLogger{}
 	srv := newSequenceServer(t, truncated(200), okUser)
 	c := newTestClient(t, srv.URL, func(c *Config) { c.Logger = logger })
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var bodies []string
@@ -708,7 +708,7 @@ func TestCancelWhileReadingBodyNotRetried(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(150*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.GetUser(ctx, "u1", nil)
+	_, err := c.Users().Get(ctx, "u1", ReadOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
@@ -725,7 +725,7 @@ func TestAttemptTimeoutWhileReadingBodyRetried(t *testing.T) {
 	defer close(release)
 	srv := newSequenceServer(t, stalledBody(release), okUser)
 	c := newTestClient(t, srv.URL, func(c *Config) { c.Timeout = 150 * time.Millisecond })
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatalf("want success after the stalled attempt timed out, got %v", err)
 	}
 	if n := srv.n.Load(); n != 2 {
@@ -797,9 +797,9 @@ func TestRetryStatuses(t *testing.T) {
 				path = "/Users"
 				body = Resource{"userName": "alice"}
 			case "PATCH":
-				body = PatchRequest{Schemas: []string{MessagePatchOp}, Operations: NewPatch().Replace("title", "x").Ops()}
+				body = PatchRequest{Schemas: []string{messagePatchOp}, Operations: []PatchOp{{Op: PatchReplace, Path: "title", Value: "x"}}}
 			}
-			_, err := c.Do(context.Background(), tt.method, path, nil, body, "", nil)
+			_, err := c.Do(context.Background(), Request{Method: tt.method, Path: path, Body: body})
 			if got := srv.n.Load(); got != tt.wantRequests {
 				t.Errorf("server saw %d requests, want %d", got, tt.wantRequests)
 			}
@@ -826,7 +826,7 @@ func TestRetryStatusHonoursRetryAfter(t *testing.T) {
 		c.RetryWaitMax = 3 * time.Second
 	})
 	start := time.Now()
-	if _, err := c.GetUser(context.Background(), "u1", nil); err != nil {
+	if _, err := c.Users().Get(context.Background(), "u1", ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d < 950*time.Millisecond || d > 2500*time.Millisecond {

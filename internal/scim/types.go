@@ -8,15 +8,15 @@ package scim
 // Schema and message URNs from RFC 7643 / RFC 7644.
 const (
 	SchemaUser                  = "urn:ietf:params:scim:schemas:core:2.0:User"
-	SchemaGroup                 = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	schemaGroup                 = "urn:ietf:params:scim:schemas:core:2.0:Group"
 	SchemaEnterpriseUser        = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-	SchemaServiceProviderConfig = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-	SchemaResourceType          = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
-	SchemaSchema                = "urn:ietf:params:scim:schemas:core:2.0:Schema"
-	MessageListResponse         = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-	MessagePatchOp              = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	MessageError                = "urn:ietf:params:scim:api:messages:2.0:Error"
-	MessageSearchRequest        = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+	schemaServiceProviderConfig = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+	schemaResourceType          = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+	schemaSchema                = "urn:ietf:params:scim:schemas:core:2.0:Schema"
+	messageListResponse         = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	messagePatchOp              = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	messageError                = "urn:ietf:params:scim:api:messages:2.0:Error"
+	messageSearchRequest        = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 )
 
 // Resource is a SCIM resource as the service provider returned it (or as it
@@ -149,9 +149,9 @@ type Attribute struct {
 	SubAttributes   []Attribute `json:"subAttributes,omitempty"`
 }
 
-// ListResponse is RFC 7644 §3.4.2. Resources is filled from "Resources" or,
+// listResponse is RFC 7644 §3.4.2. Resources is filled from "Resources" or,
 // for servers that spell it so, "resources".
-type ListResponse struct {
+type listResponse struct {
 	TotalResults int        `json:"totalResults"`
 	ItemsPerPage int        `json:"itemsPerPage"`
 	StartIndex   int        `json:"startIndex"`

@@ -125,7 +125,7 @@ func TestCreateUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, c := userServer(t, tt.handler)
-			res, err := c.CreateUser(context.Background(), Resource{"userName": "alice", "active": false,
+			res, err := c.Users().Create(context.Background(), Resource{"userName": "alice", "active": false,
 				entURN: map[string]any{"department": "R&D"}})
 			if got := rec.methods(); got != tt.wantCalls {
 				t.Errorf("calls = %s, want %s", got, tt.wantCalls)
@@ -167,14 +167,14 @@ func TestCreateUserKeepsExplicitSchemasAndInput(t *testing.T) {
 		writeJSON(w, 201, map[string]any{"id": "u1"})
 	})
 	in := Resource{"userName": "a", "schemas": []string{"urn:custom"}}
-	if _, err := c.CreateUser(context.Background(), in); err != nil {
+	if _, err := c.Users().Create(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(rec.all()[0].Body["schemas"], []any{"urn:custom"}) {
 		t.Errorf("schemas overridden: %v", rec.all()[0].Body["schemas"])
 	}
 	in2 := Resource{"userName": "a"}
-	if _, err := c.CreateUser(context.Background(), in2); err != nil {
+	if _, err := c.Users().Create(context.Background(), in2); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := in2["schemas"]; ok {
@@ -229,7 +229,7 @@ func TestGetUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, c := userServer(t, tt.handler)
-			res, err := c.GetUser(context.Background(), tt.id, tt.attrs)
+			res, err := c.Users().Get(context.Background(), tt.id, ReadOptions{Attributes: tt.attrs})
 			r := rec.all()[0]
 			if r.RawPath != tt.wantPath || r.Query != tt.wantQuery {
 				t.Errorf("path %s query %s", r.RawPath, r.Query)
@@ -253,16 +253,16 @@ func TestGetUser(t *testing.T) {
 func TestEmptyIDRefused(t *testing.T) {
 	rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) { okUser(w, r) })
 	ctx := context.Background()
-	if _, err := c.GetUser(ctx, "", nil); err == nil {
+	if _, err := c.Users().Get(ctx, "", ReadOptions{}); err == nil {
 		t.Error("GET")
 	}
-	if _, err := c.ReplaceUser(ctx, "", Resource{}, ""); err == nil {
+	if _, err := c.Users().Replace(ctx, "", Resource{}, WriteOptions{}); err == nil {
 		t.Error("PUT")
 	}
-	if _, err := c.PatchUser(ctx, "", NewPatch().Replace("a", 1).Ops(), "", nil); err == nil {
+	if _, err := c.Users().Patch(ctx, "", []PatchOp{{Op: PatchReplace, Path: "a", Value: 1}}, WriteOptions{}); err == nil {
 		t.Error("PATCH")
 	}
-	if err := c.DeleteUser(ctx, "", ""); err == nil || !strings.Contains(err.Error(), "empty user id") {
+	if err := c.Users().Delete(ctx, "", WriteOptions{}); err == nil || !strings.Contains(err.Error(), "empty user id") {
 		t.Errorf("DELETE: %v", err)
 	}
 	if n := len(rec.all()); n != 0 {
@@ -278,7 +278,7 @@ func TestReplaceUser(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]any{"id": "u1", "userName": rec.Body["userName"], "meta": map[string]any{"version": `W/"3"`}})
 	})
-	res, err := c.ReplaceUser(context.Background(), "u1", Resource{"userName": "bob"}, `W/"2"`)
+	res, err := c.Users().Replace(context.Background(), "u1", Resource{"userName": "bob"}, WriteOptions{IfMatch: `W/"2"`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestReplaceUser(t *testing.T) {
 	if r := rec.all()[0]; r.Method != http.MethodPut || r.Path != "/scim/v2/Users/u1" {
 		t.Errorf("request %+v", r)
 	}
-	_, err = c.ReplaceUser(context.Background(), "u1", Resource{"userName": "bob"}, `W/"1"`)
+	_, err = c.Users().Replace(context.Background(), "u1", Resource{"userName": "bob"}, WriteOptions{IfMatch: `W/"1"`})
 	if !IsPreconditionFailed(err) {
 		t.Errorf("want 412, got %v", err)
 	}
@@ -346,13 +346,13 @@ func TestPatchUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, c := userServer(t, tt.handler)
-			ops := NewPatch().Replace("displayName", "New").Replace("active", false).Ops()
-			res, err := c.PatchUser(context.Background(), "u1", ops, `W/"1"`, tt.attrs)
+			ops := []PatchOp{{Op: PatchReplace, Path: "displayName", Value: "New"}, {Op: PatchReplace, Path: "active", Value: false}}
+			res, err := c.Users().Patch(context.Background(), "u1", ops, WriteOptions{IfMatch: `W/"1"`, Attributes: tt.attrs})
 			if got := rec.methods(); got != tt.wantCalls {
 				t.Errorf("calls = %s, want %s", got, tt.wantCalls)
 			}
 			patch := rec.all()[0]
-			if !reflect.DeepEqual(patch.Body["schemas"], []any{MessagePatchOp}) || patch.IfMatch != `W/"1"` {
+			if !reflect.DeepEqual(patch.Body["schemas"], []any{messagePatchOp}) || patch.IfMatch != `W/"1"` {
 				t.Errorf("patch request %+v", patch)
 			}
 			opsSent, _ := patch.Body["Operations"].([]any)
@@ -380,11 +380,11 @@ func TestPatchUser(t *testing.T) {
 
 func TestPatchUserValidatesFirst(t *testing.T) {
 	rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) { okUser(w, r) })
-	_, err := c.PatchUser(context.Background(), "u1", []PatchOp{{Op: "remove"}}, "", nil)
+	_, err := c.Users().Patch(context.Background(), "u1", []PatchOp{{Op: "remove"}}, WriteOptions{})
 	if err == nil || !strings.Contains(err.Error(), "remove needs a path") {
 		t.Errorf("err = %v", err)
 	}
-	_, err = c.PatchUser(context.Background(), "u1", nil, "", nil)
+	_, err = c.Users().Patch(context.Background(), "u1", nil, WriteOptions{})
 	if err == nil || !strings.Contains(err.Error(), "no operations") {
 		t.Errorf("err = %v", err)
 	}
@@ -401,13 +401,13 @@ func TestDeleteUser(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	if err := c.DeleteUser(context.Background(), "u1", `W/"4"`); err != nil {
+	if err := c.Users().Delete(context.Background(), "u1", WriteOptions{IfMatch: `W/"4"`}); err != nil {
 		t.Fatal(err)
 	}
 	if r := rec.all()[0]; r.Method != http.MethodDelete || r.Path != "/scim/v2/Users/u1" || r.IfMatch != `W/"4"` {
 		t.Errorf("request %+v", r)
 	}
-	err := c.DeleteUser(context.Background(), "gone", "")
+	err := c.Users().Delete(context.Background(), "gone", WriteOptions{})
 	if !IsNotFound(err) {
 		t.Errorf("want 404 *Error, got %v", err)
 	}
@@ -445,7 +445,7 @@ func (p pagedServer) handler(w http.ResponseWriter, r *http.Request, rec recorde
 	for i := start; i < start+count && i <= p.n; i++ {
 		res = append(res, map[string]any{"id": fmt.Sprintf("u%d", i), "userName": fmt.Sprintf("user%d", i)})
 	}
-	body := map[string]any{"schemas": []string{MessageListResponse}, "startIndex": start, "itemsPerPage": len(res)}
+	body := map[string]any{"schemas": []string{messageListResponse}, "startIndex": start, "itemsPerPage": len(res)}
 	if !p.noTotal {
 		body["totalResults"] = p.n
 		if p.inflatedTotal > 0 {
@@ -484,10 +484,11 @@ func TestListUsersPaging(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, c := userServer(t, tt.srv.handler)
-			users, total, err := c.ListUsers(context.Background(), tt.opts)
+			listed, err := c.Users().List(context.Background(), tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
+			users, total := listed.Resources, listed.Total
 			if len(users) != tt.wantN || total != tt.wantTotal {
 				t.Errorf("got %d users, total %d; want %d, %d", len(users), total, tt.wantN, tt.wantTotal)
 			}
@@ -510,7 +511,7 @@ func TestListUsersPaging(t *testing.T) {
 
 func TestListUsersQuery(t *testing.T) {
 	rec, c := userServer(t, pagedServer{n: 1}.handler)
-	_, _, err := c.ListUsers(context.Background(), ListOptions{
+	_, err := c.Users().List(context.Background(), ListOptions{
 		Filter: `userName eq "a b"`, Attributes: []string{"userName", "active"}, SortBy: "userName", SortOrder: "descending", Count: 7,
 	})
 	if err != nil {
@@ -540,18 +541,18 @@ func TestListUsersCountCappedByDiscovery(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL)
-	if _, _, err := c.ListUsers(context.Background(), ListOptions{Count: 1, Limit: 1}); err != nil {
+	if _, err := c.Users().List(context.Background(), ListOptions{Count: 1, Limit: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Discover(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	users, _, err := c.ListUsers(context.Background(), ListOptions{})
+	listed, err := c.Users().List(context.Background(), ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(users) != 30 {
-		t.Errorf("got %d users", len(users))
+	if len(listed.Resources) != 30 {
+		t.Errorf("got %d users", len(listed.Resources))
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -564,7 +565,7 @@ func TestListUsersErrors(t *testing.T) {
 	_, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 		scimError(w, 400, "invalidFilter", "bad filter")
 	})
-	_, _, err := c.ListUsers(context.Background(), ListOptions{Filter: "x"})
+	_, err := c.Users().List(context.Background(), ListOptions{Filter: "x"})
 	e, ok := AsError(err)
 	if !ok || e.ScimType != "invalidFilter" {
 		t.Errorf("err = %v", err)
@@ -572,7 +573,7 @@ func TestListUsersErrors(t *testing.T) {
 	_, c = userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 		writeJSON(w, 200, map[string]any{"totalResults": 1, "Resources": "x"})
 	})
-	_, _, err = c.ListUsers(context.Background(), ListOptions{})
+	_, err = c.Users().List(context.Background(), ListOptions{})
 	var re *ResponseError
 	if !errors.As(err, &re) {
 		t.Errorf("want ResponseError, got %v", err)
@@ -588,7 +589,7 @@ func TestFindUsers(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]any{"totalResults": 1, "Resources": []any{map[string]any{"id": "u9", "userName": `o'brien "the" man`}}})
 	})
-	users, err := c.FindUsers(context.Background(), "userName", `o'brien "the" man`, []string{"id", "userName"})
+	users, err := c.Users().Find(context.Background(), "userName", `o'brien "the" man`, ReadOptions{Attributes: []string{"id", "userName"}})
 	if err != nil {
 		t.Fatal(err)
 	}
