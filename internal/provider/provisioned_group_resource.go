@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/openscim/terraform-provider-scim/internal/mapping"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
@@ -129,7 +128,7 @@ func (r *provisionedGroupResource) Schema(_ context.Context, _ resource.SchemaRe
 				Default:  stringdefault.StaticString(deprovisionDelete),
 				MarkdownDescription: fmt.Sprintf("What destroying this resource does to the group: %s. `%s` (the default) deletes it "+
 					"(a group that is already gone counts as deleted); `%s` leaves it and forgets it. Destroy uses the value in state.",
-					mapping.CodeList(groupDeprovisionModes), deprovisionDelete, deprovisionAbandon),
+					codeList(groupDeprovisionModes), deprovisionDelete, deprovisionAbandon),
 				Validators: []validator.String{stringvalidator.OneOf(groupDeprovisionModes...)},
 			},
 			"adopt_existing": schema.BoolAttribute{
@@ -145,7 +144,7 @@ func (r *provisionedGroupResource) Schema(_ context.Context, _ resource.SchemaRe
 				Computed: true,
 				Default:  stringdefault.StaticString("displayName"),
 				MarkdownDescription: fmt.Sprintf("The attribute an existing group is looked up by when adopting: %s "+
-					"(`externalId` needs `external_id`). Default `displayName`.", mapping.CodeList(groupAdoptBy)),
+					"(`externalId` needs `external_id`). Default `displayName`.", codeList(groupAdoptBy)),
 				Validators: []validator.String{stringvalidator.OneOf(groupAdoptBy...)},
 			},
 		},

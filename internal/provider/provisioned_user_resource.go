@@ -145,7 +145,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: fmt.Sprintf("What destroying this resource does to the account: %s. `%s` (the default) sets "+
 					"`active = false` and keeps the account; `%s` deletes it; `%s` leaves it as it is and forgets it. "+
 					"Destroy uses the value in state, so apply a change of mode before removing the resource.",
-					mapping.CodeList(deprovisionModes), deprovisionDeactivate, deprovisionDelete, deprovisionAbandon),
+					codeList(deprovisionModes), deprovisionDeactivate, deprovisionDelete, deprovisionAbandon),
 				Validators: []validator.String{stringvalidator.OneOf(deprovisionModes...)},
 			},
 			"adopt_existing": schema.BoolAttribute{
@@ -165,7 +165,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true,
 				Default:  stringdefault.StaticString("userName"),
 				MarkdownDescription: fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields. Default `userName`.",
-					mapping.CodeList(adoptByAttributes)),
+					codeList(adoptByAttributes)),
 				Validators: []validator.String{stringvalidator.OneOf(adoptByAttributes...)},
 			},
 			"user_name": schema.StringAttribute{
