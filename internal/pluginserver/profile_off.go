@@ -7,6 +7,9 @@ import (
 	"os"
 )
 
+// profilingCompiledIn says whether this build can profile.
+const profilingCompiledIn = false
+
 // startProfiling, in a build without the scimprofile tag, profiles
 // nothing; asked to, it says so on stderr (which Terraform logs) rather
 // than leave the directory silently empty.

@@ -11,6 +11,9 @@ import (
 	"time"
 )
 
+// profilingCompiledIn says whether this build can profile.
+const profilingCompiledIn = true
+
 // startProfiling starts the profiles that profileEnv asks for and returns
 // the function that writes them out. This is the scimprofile build's;
 // without the tag, profile_off.go's only says that it cannot.
