@@ -7,10 +7,8 @@ import (
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
-	"github.com/openscim/terraform-provider-scim/internal/protoserver"
+	"github.com/openscim/terraform-provider-scim/internal/pluginserver"
 	"github.com/openscim/terraform-provider-scim/internal/provider"
 )
 
@@ -28,17 +26,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	quietUnlessLogged(debug)
-	stopProfiling := startProfiling()
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	err := tf6server.Serve(provider.RegistryAddress, func() tfprotov6.ProviderServer {
-		return protoserver.Wrap(providerserver.NewProtocol6(provider.New(version)())())
-	}, opts...)
-	stopProfiling()
-	if err != nil {
+	if err := pluginserver.Serve(provider.RegistryAddress, providerserver.NewProtocol6(provider.New(version)()), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -2,100 +2,91 @@
 // per-app report of what changed in the SCIM apps behind Terraform's back
 // (the plan's resource_drift), what the plan will do about it
 // (resource_changes), mappings an app no longer accepts, changed app
-// capabilities and orphans, as Markdown or as versioned JSON. It reads only
-// the provider's own resource types and never the plan's variables or
-// provider configuration, so no secret reaches the report.
+// capabilities and orphans, as Markdown or as versioned JSON. It reads the
+// plan through terraform-json's types and looks only at the provider's own
+// resource types, never at the plan's variables or provider configuration,
+// so no secret reaches the report.
 package driftreport
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// plan is the part of Terraform's JSON plan representation
-// (https://developer.hashicorp.com/terraform/internals/json-format) the
-// report reads. Unknown members are ignored, so plans of later Terraform
-// versions read as well.
-type plan struct {
-	FormatVersion    string           `json:"format_version"`
-	TerraformVersion string           `json:"terraform_version"`
-	ResourceDrift    []resourceChange `json:"resource_drift"`
-	ResourceChanges  []resourceChange `json:"resource_changes"`
-	PriorState       *state           `json:"prior_state"`
-	Errored          bool             `json:"errored"`
+// planDocument is a JSON plan as terraform-json reads it, with the two
+// members readPlan checks before trusting it: format_version, whose absence
+// means the input is no plan, and errored, which terraform-json (v0.27)
+// does not read.
+type planDocument struct {
+	plan    tfjson.Plan
+	errored bool
 }
 
-type resourceChange struct {
-	Address      string `json:"address"`
-	Mode         string `json:"mode"`
-	Type         string `json:"type"`
-	ProviderName string `json:"provider_name"`
-	Change       change `json:"change"`
-	ActionReason string `json:"action_reason"`
-}
+var errNoFormatVersion = errors.New("no format_version")
 
-type change struct {
-	Actions         []string        `json:"actions"`
-	Before          map[string]any  `json:"before"`
-	After           map[string]any  `json:"after"`
-	BeforeSensitive json.RawMessage `json:"before_sensitive"`
-	AfterSensitive  json.RawMessage `json:"after_sensitive"`
-	Importing       json.RawMessage `json:"importing"`
-}
-
-type state struct {
-	Values *stateValues `json:"values"`
-}
-
-type stateValues struct {
-	RootModule module `json:"root_module"`
-}
-
-type module struct {
-	Address      string          `json:"address"`
-	Resources    []stateResource `json:"resources"`
-	ChildModules []module        `json:"child_modules"`
-}
-
-type stateResource struct {
-	Address         string          `json:"address"`
-	Mode            string          `json:"mode"`
-	Type            string          `json:"type"`
-	ProviderName    string          `json:"provider_name"`
-	Values          map[string]any  `json:"values"`
-	SensitiveValues json.RawMessage `json:"sensitive_values"`
+func (d *planDocument) UnmarshalJSON(b []byte) error {
+	var head struct {
+		FormatVersion string `json:"format_version"`
+		Errored       bool   `json:"errored"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return err
+	}
+	if head.FormatVersion == "" {
+		return errNoFormatVersion
+	}
+	d.errored = head.Errored
+	// Numbers stay json.Number, so a capability reads as the plan wrote it.
+	d.plan.UseJSONNumber(true)
+	return json.Unmarshal(b, &d.plan)
 }
 
 // readPlan decodes a JSON plan. It refuses what is not one: a saved plan
 // file itself (binary), `terraform show -json` of a state, a plan Terraform
 // failed to make.
-func readPlan(r io.Reader) (*plan, error) {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	var p plan
-	if err := dec.Decode(&p); err != nil {
+func readPlan(r io.Reader) (*tfjson.Plan, error) {
+	var d planDocument
+	if err := json.NewDecoder(r).Decode(&d); err != nil {
+		if errors.Is(err, errNoFormatVersion) {
+			return nil, fmt.Errorf("reading the plan: no format_version; give the output of `terraform show -json PLANFILE` for a plan saved with `terraform plan -out=PLANFILE`")
+		}
 		return nil, fmt.Errorf("reading the plan: not the JSON of `terraform show -json PLANFILE`: %w", err)
 	}
-	if p.FormatVersion == "" {
-		return nil, fmt.Errorf("reading the plan: no format_version; give the output of `terraform show -json PLANFILE` for a plan saved with `terraform plan -out=PLANFILE`")
-	}
+	p := &d.plan
 	if p.ResourceChanges == nil && p.ResourceDrift == nil && p.PriorState == nil {
 		return nil, fmt.Errorf("reading the plan: it has no resource_changes, resource_drift or prior_state; is it `terraform show -json` of a state rather than of a saved plan?")
 	}
-	if p.Errored {
+	if d.errored {
 		return nil, fmt.Errorf("the plan is marked errored: Terraform could not finish it, so it cannot say what drifted")
 	}
-	return &p, nil
+	return p, nil
 }
 
-// resources yields every resource of the module tree.
-func (m module) resources() []stateResource {
-	out := append([]stateResource(nil), m.Resources...)
+// stateResources yields every resource of a module tree.
+func stateResources(m *tfjson.StateModule) []*tfjson.StateResource {
+	if m == nil {
+		return nil
+	}
+	out := append([]*tfjson.StateResource(nil), m.Resources...)
 	for _, c := range m.ChildModules {
-		out = append(out, c.resources()...)
+		out = append(out, stateResources(c)...)
 	}
 	return out
+}
+
+// changeValues returns a resource change's actions and its before and after
+// objects (nil where the plan has none).
+func changeValues(rc *tfjson.ResourceChange) (acts tfjson.Actions, before, after map[string]any) {
+	if rc.Change == nil {
+		return nil, nil, nil
+	}
+	before, _ = rc.Change.Before.(map[string]any)
+	after, _ = rc.Change.After.(map[string]any)
+	return rc.Change.Actions, before, after
 }
 
 // ours reports whether a resource type is this provider's.

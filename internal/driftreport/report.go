@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // Version is the version of the report's JSON shape. It changes only when
@@ -140,25 +142,26 @@ func Build(r io.Reader) (*Report, error) {
 	}
 	b := builder{apps: map[string]*App{}}
 	for _, rc := range p.ResourceDrift {
-		if rc.Mode == "managed" && ours(rc.ProviderName, rc.Type) {
+		if rc.Mode == tfjson.ManagedResourceMode && ours(rc.ProviderName, rc.Type) {
 			b.drift(rc)
 		}
 	}
 	for _, rc := range p.ResourceChanges {
+		_, _, after := changeValues(rc)
 		switch {
-		case rc.Mode == "managed" && ours(rc.ProviderName, rc.Type):
+		case rc.Mode == tfjson.ManagedResourceMode && ours(rc.ProviderName, rc.Type):
 			b.planned(rc)
-		case rc.Mode == "data" && (rc.Type == "scim_users" || rc.Type == "scim_groups") && isOrphanReport(rc.Change.After):
+		case rc.Mode == tfjson.DataResourceMode && (rc.Type == "scim_users" || rc.Type == "scim_groups") && isOrphanReport(after):
 			// Read only at apply: its configuration refers to something
 			// unknown at plan time (a resource with a planned change).
-			if base := text(rc.Change.After["connected_app_id"]); base != "" {
+			if base := text(after["connected_app_id"]); base != "" {
 				a := b.app(base)
 				a.OrphansUnread = append(a.OrphansUnread, rc.Address)
 			}
 		}
 	}
 	if p.PriorState != nil && p.PriorState.Values != nil {
-		for _, res := range p.PriorState.Values.RootModule.resources() {
+		for _, res := range stateResources(p.PriorState.Values.RootModule) {
 			if ours(res.ProviderName, res.Type) {
 				b.fromState(res)
 			}
@@ -224,20 +227,20 @@ func appOf(typ string, values ...map[string]any) string {
 	return ""
 }
 
-func (b *builder) drift(rc resourceChange) {
-	before, after := rc.Change.Before, rc.Change.After
+func (b *builder) drift(rc *tfjson.ResourceChange) {
+	acts, before, after := changeValues(rc)
 	base := appOf(rc.Type, before, after)
 	if base == "" {
 		return
 	}
-	deleted := slices.Contains(rc.Change.Actions, "delete") && after == nil
+	deleted := slices.Contains(acts, tfjson.ActionDelete) && after == nil
 	switch rc.Type {
 	case "scim_provisioned_user":
 		d := AccountDrift{Address: rc.Address, ID: text(before["id"]), UserName: text(before["user_name"]), Kind: KindChanged, Attributes: []ValueChange{}}
 		if deleted {
 			d.Kind = KindDeleted
 		} else {
-			d.Attributes = mapChanges(before["attributes"], after["attributes"], sensitivePaths(rc.Change.BeforeSensitive, rc.Change.AfterSensitive, "attributes"))
+			d.Attributes = mapChanges(before["attributes"], after["attributes"], sensitivePaths(rc.Change, "attributes"))
 			wasActive, isActive := boolean(before["active"], true), boolean(after["active"], true)
 			switch {
 			case wasActive && !isActive:
@@ -284,14 +287,13 @@ func (b *builder) drift(rc resourceChange) {
 	}
 }
 
-func (b *builder) planned(rc resourceChange) {
-	before, after := rc.Change.Before, rc.Change.After
+func (b *builder) planned(rc *tfjson.ResourceChange) {
+	acts, before, after := changeValues(rc)
 	base := appOf(rc.Type, after, before)
 	if base == "" {
 		return
 	}
-	acts := rc.Change.Actions
-	imported := len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null"
+	imported := rc.Change != nil && rc.Change.Importing != nil
 	pc := PlannedChange{Address: rc.Address}
 	switch rc.Type {
 	case "scim_provisioned_user":
@@ -313,11 +315,11 @@ func (b *builder) planned(rc resourceChange) {
 		return
 	}
 	switch {
-	case slices.Contains(acts, "delete") && slices.Contains(acts, "create"):
+	case slices.Contains(acts, tfjson.ActionDelete) && slices.Contains(acts, tfjson.ActionCreate):
 		pc.Action = ActionReplace
-	case slices.Equal(acts, []string{"create"}):
+	case acts.Create():
 		pc.Action = ActionCreate
-	case slices.Equal(acts, []string{"delete"}):
+	case acts.Delete():
 		switch text(before["deprovision"]) {
 		case "abandon":
 			pc.Action = ActionForget
@@ -326,7 +328,7 @@ func (b *builder) planned(rc resourceChange) {
 		default:
 			pc.Action = ActionDelete
 		}
-	case slices.Equal(acts, []string{"update"}):
+	case acts.Update():
 		pc.Action = ActionUpdate
 		if pc.Kind == "account" {
 			wasActive, isActive := boolean(before["active"], true), boolean(after["active"], true)
@@ -336,7 +338,7 @@ func (b *builder) planned(rc resourceChange) {
 			case !wasActive && isActive:
 				pc.Action = ActionReactivate
 			}
-			pc.Attributes = mapChanges(before["attributes"], after["attributes"], sensitivePaths(rc.Change.BeforeSensitive, rc.Change.AfterSensitive, "attributes"))
+			pc.Attributes = mapChanges(before["attributes"], after["attributes"], sensitivePaths(rc.Change, "attributes"))
 		}
 		if pc.Kind == "group" {
 			was, is := stringList(before["members"]), stringList(after["members"])
@@ -355,7 +357,7 @@ func (b *builder) planned(rc resourceChange) {
 		if imported && len(pc.Attributes) == 0 {
 			pc.Action = ActionImport
 		}
-	case slices.Equal(acts, []string{"no-op"}) && imported:
+	case acts.NoOp() && imported:
 		pc.Action = ActionImport
 	default:
 		return // no-op, read
@@ -367,16 +369,16 @@ func (b *builder) planned(rc resourceChange) {
 // fromState takes what the refreshed state says now: a mapping's schema
 // problems, an app's name, and the orphans that scim_users and scim_groups
 // data sources with exclude_ids listed.
-func (b *builder) fromState(res stateResource) {
-	v := res.Values
+func (b *builder) fromState(res *tfjson.StateResource) {
+	v := res.AttributeValues
 	switch {
-	case res.Mode == "managed" && res.Type == "scim_connected_app":
+	case res.Mode == tfjson.ManagedResourceMode && res.Type == "scim_connected_app":
 		if base := text(v["id"]); base != "" {
 			if n := text(v["name"]); n != "" {
 				b.app(base).Name = n
 			}
 		}
-	case res.Mode == "managed" && res.Type == "scim_attribute_mapping":
+	case res.Mode == tfjson.ManagedResourceMode && res.Type == "scim_attribute_mapping":
 		problems := stringList(v["schema_problems"])
 		if len(problems) == 0 {
 			return
@@ -385,7 +387,7 @@ func (b *builder) fromState(res stateResource) {
 		for _, p := range problems {
 			a.SchemaProblems = append(a.SchemaProblems, SchemaProblem{Address: res.Address, Problem: p})
 		}
-	case res.Mode == "data" && (res.Type == "scim_users" || res.Type == "scim_groups"):
+	case res.Mode == tfjson.DataResourceMode && (res.Type == "scim_users" || res.Type == "scim_groups"):
 		if !isOrphanReport(v) {
 			return // a listing, not an orphans report
 		}
@@ -471,28 +473,33 @@ type sensitiveKeys struct {
 
 func (s sensitiveKeys) has(k string) bool { return s.all || s.keys[k] }
 
-// sensitivePaths reads, from before_sensitive and after_sensitive, which
-// keys of the map attribute attr are marked sensitive (all of them when the
-// attribute itself is).
-func sensitivePaths(beforeSensitive, afterSensitive json.RawMessage, attr string) sensitiveKeys {
+// sensitivePaths reads, from a change's before_sensitive and
+// after_sensitive, which keys of the map attribute attr are marked
+// sensitive (all of them when the attribute itself is). A marking that is
+// neither true/false nor an object of true/false is ignored.
+func sensitivePaths(c *tfjson.Change, attr string) sensitiveKeys {
 	out := sensitiveKeys{keys: map[string]bool{}}
-	for _, raw := range []json.RawMessage{beforeSensitive, afterSensitive} {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(raw, &m) != nil || m[attr] == nil {
-			continue
-		}
-		var all bool
-		if json.Unmarshal(m[attr], &all) == nil {
-			out.all = out.all || all
-			continue
-		}
-		var keys map[string]bool
-		if json.Unmarshal(m[attr], &keys) == nil {
-			for k, s := range keys {
-				if s {
-					out.keys[k] = true
+	if c == nil {
+		return out
+	}
+	for _, marks := range []any{c.BeforeSensitive, c.AfterSensitive} {
+		m, _ := marks.(map[string]any)
+		switch marked := m[attr].(type) {
+		case bool:
+			out.all = out.all || marked
+		case map[string]any:
+			keys := map[string]bool{}
+			for k, s := range marked {
+				b, ok := s.(bool)
+				if !ok {
+					keys = nil
+					break
+				}
+				if b {
+					keys[k] = true
 				}
 			}
+			maps.Copy(out.keys, keys)
 		}
 	}
 	return out

@@ -18,7 +18,7 @@ func planJSON(drift, changes, state []string) string {
   "configuration": {"provider_config": {"scim": {"expressions": {"credentials": {"constant_value": [{"bearer_token": "secret-token-123"}]}}}}},
   "resource_drift": [` + strings.Join(drift, ",") + `],
   "resource_changes": [` + strings.Join(changes, ",") + `],
-  "prior_state": {"values": {"root_module": {"resources": [` + strings.Join(state, ",") + `],
+  "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [` + strings.Join(state, ",") + `],
     "child_modules": [{"address": "module.m", "resources": []}]}}}}`
 }
 

@@ -41,7 +41,7 @@ func main() {
 	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
 	seed := flag.Int("seed-from", 0, "apply this many accounts for real, then grow state and app to N by copying the first account, and measure the refresh only (Terraform's own apply of 10,000 resources takes most of an hour)")
 	flag.IntVar(&perResource, "per-resource", 0, "split the N instances into resources of this many each (0: one resource); use 1000 for N=10000")
-	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them)")
+	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them); builds the provider with -tags scimprofile")
 	flag.Parse()
 	profileDir = *profile
 	seedFrom = *seed
@@ -52,7 +52,9 @@ func main() {
 }
 
 // profileDir, when set, receives the provider's profiles of each measured
-// command (see SCIM_PROVIDER_PROFILE_DIR in main_profile.go).
+// command; the provider is then built with the scimprofile tag, which the
+// profiling needs (see SCIM_PROVIDER_PROFILE_DIR in
+// internal/pluginserver/profile_env.go).
 var profileDir string
 
 // seedFrom, when set, is how many accounts are created for real before the
@@ -80,7 +82,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	defer func() { _ = os.RemoveAll(work) }()
 	bin := filepath.Join(work, "bin")
 	fmt.Printf("building the provider into %s\n", bin)
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-scim"), ".")
+	buildArgs := []string{"build", "-o", filepath.Join(bin, "terraform-provider-scim")}
+	if profileDir != "" {
+		buildArgs = append(buildArgs, "-tags", "scimprofile")
+	}
+	build := exec.Command("go", append(buildArgs, ".")...)
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)

@@ -19,6 +19,8 @@ import (
 	"github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/optional"
 	"github.com/elimity-com/scim/schema"
+
+	"github.com/openscim/terraform-provider-scim/internal/httpstatus"
 )
 
 // EnterpriseURN is the enterprise User extension the server supports.
@@ -129,36 +131,17 @@ func (s *Server) Close() { _ = s.srv.Close() }
 // BaseURL is the SCIM base URL, http://127.0.0.1:<port>/scim/v2.
 func (s *Server) BaseURL() string { return s.baseURL }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
 // serveHTTP is ours: the request log and the bearer-token check in front of
 // the library (which has no authentication of its own).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &httpstatus.Recorder{ResponseWriter: w}
 	defer func() {
 		s.mu.Lock()
 		s.log = append(s.log, RecordedRequest{
 			Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, scimRoot), Query: r.URL.RawQuery,
-			Body: body, Status: rec.status,
+			Body: body, Status: rec.Status,
 		})
 		s.mu.Unlock()
 	}()

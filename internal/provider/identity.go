@@ -116,4 +116,3 @@ func splitLocation(importID, collection string, diags *diag.Diagnostics, usage s
 	}
 	return appID, importID[i+len(collection):], true
 }
-

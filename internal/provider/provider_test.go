@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/openscim/terraform-provider-scim/internal/protoserver"
+	"github.com/openscim/terraform-provider-scim/internal/pluginserver"
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
@@ -22,7 +22,7 @@ const testToken = "test-token-5b1d0c"
 // wrapped as main.go serves it.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"scim": func() (tfprotov6.ProviderServer, error) {
-		return protoserver.Wrap(providerserver.NewProtocol6(New("test")())()), nil
+		return pluginserver.Wrap(providerserver.NewProtocol6(New("test")())()), nil
 	},
 }
 

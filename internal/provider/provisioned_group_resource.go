@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
-	"github.com/openscim/terraform-provider-scim/internal/mapping"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
@@ -113,14 +112,14 @@ func (r *provisionedGroupResource) Schema(ctx context.Context, _ resource.Schema
 			"deprovision": deprovisionAttribute(lifecycle.GroupDeprovisionModes, lifecycle.Delete,
 				fmt.Sprintf("What destroying this resource does to the group: %s. `%s` (the default) deletes it "+
 					"(a group that is already gone counts as deleted); `%s` leaves it and forgets it. Destroy uses the value in state.",
-					mapping.CodeList(lifecycle.GroupDeprovisionModes), lifecycle.Delete, lifecycle.Abandon)),
+					codeList(lifecycle.GroupDeprovisionModes), lifecycle.Delete, lifecycle.Abandon)),
 			"adopt_existing": adoptExistingAttribute("Link a group that already exists instead of creating one: on create, look it up by `adopt_by`; " +
 				"exactly one match is linked and brought to the desired name and members, several matches are an error that lists " +
 				"them, none creates the group. The plan shows such a group as created, with a warning that names the group it will " +
 				"link and what applying will change in it (its name, its externalId, each member added or removed). Default `false`."),
 			"adopt_by": adoptByAttribute(lifecycle.GroupLookupAttributes,
 				fmt.Sprintf("The attribute an existing group is looked up by when adopting: %s "+
-					"(`externalId` needs `external_id`, checked at plan time). Default `displayName`.", mapping.CodeList(lifecycle.GroupLookupAttributes))),
+					"(`externalId` needs `external_id`, checked at plan time). Default `displayName`.", codeList(lifecycle.GroupLookupAttributes))),
 			"timeouts": timeoutsAttribute(ctx, timeoutsTexts{
 				noun:       "group",
 				create:     "creating (or adopting) the group",

@@ -105,7 +105,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				fmt.Sprintf("What destroying this resource does to the account: %s. `%s` (the default) sets "+
 					"`active = false` and keeps the account; `%s` deletes it; `%s` leaves it as it is and forgets it. "+
 					"Destroy uses the value in state, so apply a change of mode before removing the resource.",
-					mapping.CodeList(lifecycle.AccountDeprovisionModes), lifecycle.Deactivate, lifecycle.Delete, lifecycle.Abandon)),
+					codeList(lifecycle.AccountDeprovisionModes), lifecycle.Deactivate, lifecycle.Delete, lifecycle.Abandon)),
 			"adopt_existing": adoptExistingAttribute("Link an account that already exists instead of creating one: on create, look it up by `adopt_by`; " +
 				"exactly one match is linked and brought to the desired attributes, several matches are an error that lists them, " +
 				"none creates the account. The plan shows such an account as created, with a warning that names the account it will " +
@@ -115,7 +115,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				"either way, with a warning."),
 			"adopt_by": adoptByAttribute(lifecycle.AccountLookupAttributes,
 				fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields. Default `userName`.",
-					mapping.CodeList(lifecycle.AccountLookupAttributes))),
+					codeList(lifecycle.AccountLookupAttributes))),
 			"user_name": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The account's `userName`, as the mapping yields it.",

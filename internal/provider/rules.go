@@ -28,7 +28,7 @@ type ruleModel struct {
 // ruleAttributes is the schema of one rule. Field descriptions come from the
 // mapping engine, built from the same lists its checks use.
 func ruleAttributes() map[string]schema.Attribute {
-	d := mapping.RuleFieldDescriptions
+	d := ruleFieldDescriptions
 	return map[string]schema.Attribute{
 		// target is required, but declared optional and checked by
 		// mapping.ValidateRules: the framework reads a required attribute of

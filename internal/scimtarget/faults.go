@@ -8,6 +8,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/openscim/terraform-provider-scim/internal/httpstatus"
 )
 
 // Fault makes the target misbehave for matching requests, to test a client's
@@ -166,7 +168,7 @@ func (t *Target) takeFault(method, p string) (Fault, bool) {
 
 // applyFault handles the request if a fault matches it and reports whether
 // it did. A latency-only fault delays and then lets normal handling proceed.
-func (t *Target) applyFault(w *statusWriter, r *http.Request, p string, body []byte, base string, rec *RecordedRequest) bool {
+func (t *Target) applyFault(w *httpstatus.Recorder, r *http.Request, p string, body []byte, base string, rec *RecordedRequest) bool {
 	f, ok := t.takeFault(r.Method, p)
 	if !ok {
 		return false

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/openscim/terraform-provider-scim/internal/httpstatus"
 )
 
 // contentType is the media type of every SCIM response (RFC 7644 §3.1).
@@ -108,9 +110,9 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodySize+1))
 	rec := t.record(r, p, body)
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &httpstatus.Recorder{ResponseWriter: w}
 	defer func() {
-		t.finish(rec, sw.status, time.Since(start))
+		t.finish(rec, sw.Status, time.Since(start))
 	}()
 	if err != nil {
 		writeJSON(sw, http.StatusBadRequest, errorBody(http.StatusBadRequest, errInvalidSyntax, "cannot read request body: "+err.Error()))
@@ -310,29 +312,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
 }
-
-// statusWriter remembers the status code for the request log. Unwrap lets
-// http.ResponseController reach the underlying writer to hijack it.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // bufferWriter captures a response that must not (yet) reach the client: the
 // real outcome of a request whose answer a fault replaces, or one operation

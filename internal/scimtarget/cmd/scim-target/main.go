@@ -27,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/openscim/terraform-provider-scim/internal/httpstatus"
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
@@ -265,39 +266,15 @@ func writeFileAtomic(path, content string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// loggingWriter captures the status for the access log. Unwrap keeps
-// http.ResponseController working, which the target's connection-drop
-// faults need.
-type loggingWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (l *loggingWriter) WriteHeader(code int) {
-	if l.status == 0 {
-		l.status = code
-	}
-	l.ResponseWriter.WriteHeader(code)
-}
-
-func (l *loggingWriter) Write(b []byte) (int, error) {
-	if l.status == 0 {
-		l.status = http.StatusOK
-	}
-	return l.ResponseWriter.Write(b)
-}
-
-func (l *loggingWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
-
 // logRequests logs method, path, status and duration; headers (and so the
 // Authorization header) are never logged.
 func logRequests(next http.Handler, logger *log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		lw := &loggingWriter{ResponseWriter: w}
+		lw := &httpstatus.Recorder{ResponseWriter: w}
 		defer func() {
-			status := fmt.Sprint(lw.status)
-			if lw.status == 0 {
+			status := fmt.Sprint(lw.Status)
+			if lw.Status == 0 {
 				status = "dropped"
 			}
 			logger.Printf("%s %s %s %s", r.Method, r.URL.Path, status, time.Since(start).Round(time.Microsecond))

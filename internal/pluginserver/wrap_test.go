@@ -1,8 +1,9 @@
-package protoserver
+package pluginserver
 
 import (
 	"context"
 	"errors"
+	"reflect"
 	"runtime"
 	"testing"
 	"time"
@@ -125,5 +126,71 @@ func TestWrapKeepsListResources(t *testing.T) {
 	}
 	if len(resp.Diagnostics) == 0 || resp.Diagnostics[0].Summary != "List Resource Type Not Found" {
 		t.Errorf("diagnostics = %+v, want the framework's List Resource Type Not Found", resp.Diagnostics)
+	}
+}
+
+// rpcMethods are the methods of t that serve an RPC: those taking a context
+// and a tfprotov6 request (or stream), by name.
+func rpcMethods(t reflect.Type) map[string]reflect.Type {
+	contextType := reflect.TypeFor[context.Context]()
+	protocolPackage := reflect.TypeFor[tfprotov6.ProviderServer]().PkgPath()
+	out := map[string]reflect.Type{}
+	for m := range t.Methods() {
+		// m.Type's first argument is the receiver.
+		if m.Type.NumIn() != 3 || m.Type.In(1) != contextType {
+			continue
+		}
+		if req := m.Type.In(2); req.Kind() != reflect.Pointer || req.Elem().PkgPath() != protocolPackage {
+			continue
+		}
+		out[m.Name] = m.Type
+	}
+	return out
+}
+
+// terraform-plugin-go finds the optional RPC sets (list resources, actions,
+// state stores, and whatever comes next) by type assertions on the server
+// it is given, so a wrapper that lacks one hides it: it once hid the list
+// resources, and Terraform 1.14 answered "not implemented". Every RPC the
+// framework's server has, the wrapped server has too, with the same
+// signature.
+func TestWrapHidesNoRPC(t *testing.T) {
+	framework, wrapped := frameworkServer(), Wrap(frameworkServer())
+	frameworkRPCs, wrappedRPCs := rpcMethods(reflect.TypeOf(framework)), rpcMethods(reflect.TypeOf(wrapped))
+	if _, ok := frameworkRPCs["ListResource"]; !ok {
+		t.Fatalf("found no ListResource among the framework server's RPCs %v: rpcMethods no longer recognises them", frameworkRPCs)
+	}
+	for name, f := range frameworkRPCs {
+		w, ok := wrappedRPCs[name]
+		if !ok {
+			t.Errorf("the wrapped server hides %s", name)
+			continue
+		}
+		// Compare without the receivers.
+		if f.NumOut() != w.NumOut() || f.In(1) != w.In(1) || f.In(2) != w.In(2) || f.Out(0) != w.Out(0) {
+			t.Errorf("%s: the wrapped server's is %v, the framework's %v", name, w, f)
+		}
+	}
+	// The interfaces tf6server asserts today, named for the reader.
+	for _, optional := range []reflect.Type{
+		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),
+	} {
+		if reflect.TypeOf(framework).Implements(optional) && !reflect.TypeOf(wrapped).Implements(optional) {
+			t.Errorf("the framework's server implements %v, the wrapped one does not", optional)
+		}
+	}
+}
+
+// onlyProviderServer stands for a server that is not the framework's.
+type onlyProviderServer struct{ tfprotov6.ProviderServer }
+
+// A server without all of the framework's RPC sets is served as it is,
+// rather than wrapped into one that hides those it has.
+func TestWrapLeavesOtherServers(t *testing.T) {
+	s := &onlyProviderServer{}
+	if got := Wrap(s); got != tfprotov6.ProviderServer(s) {
+		t.Errorf("Wrap(%T) = %T, want the server itself", s, got)
 	}
 }

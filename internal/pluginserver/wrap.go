@@ -1,6 +1,15 @@
-// Package protoserver wraps the provider's protocol server so that a
-// Terraform command of thousands of resource instances does not keep every
-// finished call's context alive until the provider exits.
+package pluginserver
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// The wrapper keeps a Terraform command of thousands of resource instances
+// from keeping every finished call's context alive until the provider
+// exits.
 //
 // terraform-plugin-framework (v1.19) derives a cancellable context for each
 // call and keeps its cancel function in a list that only StopProvider
@@ -14,44 +23,37 @@
 // deadline), it answers Value lookups from the request while the call runs,
 // and it lets go of the request when the call returns. What the framework
 // keeps is then a few hundred bytes per call.
-package protoserver
 
-import (
-	"context"
-	"sync/atomic"
+// fullServer is every set of RPCs the framework's server implements:
+// ProviderServer, and the optional ones terraform-plugin-go's tf6server
+// finds by a type assertion (tfprotov6.ProviderServerWithListResource,
+// ProviderServerWithActions, ProviderServerWithStateStores). The wrapper
+// embeds it, so each passes through unless the wrapper overrides it;
+// TestWrapHidesNoRPC fails when the framework grows an RPC this misses.
+type fullServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-)
-
-// Wrap returns s with its per-instance calls detached from their request
-// contexts when they return. All other calls pass through unchanged,
-// including those of the optional list resource server (`terraform
-// query`), which terraform-plugin-go finds by a type assertion and so must
-// stay visible through the wrapper.
+// Wrap returns the framework's server s with its per-instance calls
+// detached from their request contexts when they return. All other calls,
+// including the optional list resource (`terraform query`), action and
+// state store RPCs, pass through unchanged. A server that is not the
+// framework's is returned as it is: wrapping it could hide an RPC set.
 func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-	w := &server{ProviderServer: s}
-	if l, ok := s.(tfprotov6.ListResourceServer); ok {
-		return &listingServer{server: w, list: l}
+	f, ok := s.(fullServer)
+	if !ok {
+		return s
 	}
-	return w
+	return &server{fullServer: f}
 }
 
-type server struct{ tfprotov6.ProviderServer }
-
-// listingServer is a wrapped server that also lists resources. A listing
-// is one call per list block, so it needs no detaching.
-type listingServer struct {
-	*server
-	list tfprotov6.ListResourceServer
-}
-
-func (s *listingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
-	return s.list.ValidateListResourceConfig(ctx, req)
-}
-
-func (s *listingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
-	return s.list.ListResource(ctx, req)
-}
+// server is a wrapped server. Listing is one call per list block, and
+// actions and state stores are not per instance, so they need no
+// detaching.
+type server struct{ fullServer }
 
 // detached is a context whose cancellation and deadline are its own, and
 // whose values come from the request until release.
@@ -97,41 +99,41 @@ func call[Req, Resp any](ctx context.Context, req Req, f func(context.Context, R
 }
 
 func (s *server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return call(ctx, req, s.fullServer.ValidateResourceConfig)
 }
 
 func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return call(ctx, req, s.fullServer.UpgradeResourceState)
 }
 
 func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadResource)
+	return call(ctx, req, s.fullServer.ReadResource)
 }
 
 func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.PlanResourceChange)
+	return call(ctx, req, s.fullServer.PlanResourceChange)
 }
 
 func (s *server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return call(ctx, req, s.fullServer.ApplyResourceChange)
 }
 
 func (s *server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.ImportResourceState)
+	return call(ctx, req, s.fullServer.ImportResourceState)
 }
 
 func (s *server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.MoveResourceState)
+	return call(ctx, req, s.fullServer.MoveResourceState)
 }
 
 func (s *server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return call(ctx, req, s.fullServer.UpgradeResourceIdentity)
 }
 
 func (s *server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return call(ctx, req, s.fullServer.ValidateDataResourceConfig)
 }
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadDataSource)
+	return call(ctx, req, s.fullServer.ReadDataSource)
 }

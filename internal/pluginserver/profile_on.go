@@ -1,4 +1,6 @@
-package main
+//go:build scimprofile
+
+package pluginserver
 
 import (
 	"fmt"
@@ -9,19 +11,12 @@ import (
 	"time"
 )
 
-// profileEnv names a directory into which the provider writes, one set per
-// process: a CPU profile of its whole run (provider-<pid>-cpu.pprof), heap
-// profiles of what is live at its largest heap and at exit (-heap-peak,
-// -heap-exit), and -memory.txt, the live heap sampled every two seconds
-// (after a collection) with the largest heap and goroutine count seen, then
-// the goroutines left at exit. This is how `make bench` (e2ebench -profile)
-// and a developer profile a plan with the real CLI, which starts the
-// provider itself. Unset, nothing is done. Sampling collects garbage more
-// often than a normal run does, so time a run without it.
-const profileEnv = "SCIM_PROVIDER_PROFILE_DIR"
+// profilingCompiledIn says whether this build can profile.
+const profilingCompiledIn = true
 
 // startProfiling starts the profiles that profileEnv asks for and returns
-// the function that writes them out.
+// the function that writes them out. This is the scimprofile build's;
+// without the tag, profile_off.go's only says that it cannot.
 func startProfiling() (stop func()) {
 	dir := os.Getenv(profileEnv)
 	if dir == "" {
