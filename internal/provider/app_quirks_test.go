@@ -56,8 +56,7 @@ func TestAccAppQuirk_rejectsAttributesParameter(t *testing.T) {
 		}
 		return n
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 4),
 		Steps: []resource.TestStep{
@@ -141,8 +140,7 @@ func TestAccAppQuirk_attributesParameterOff(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -182,8 +180,7 @@ func TestAccAppQuirk_retryStatuses(t *testing.T) {
 		return scimtarget.Fault{Method: method, Path: path, Status: http.StatusInternalServerError, Times: 2,
 			Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"RATE_LIMIT_EXCEEDED"}`, ContentType: "application/scim+json"}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{

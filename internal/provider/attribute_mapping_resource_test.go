@@ -47,8 +47,7 @@ func TestAccAttributeMapping_changePlansMinimalUpdates(t *testing.T) {
 	changedConfig := replaceOnce(changed.String(), titleRule, `{ target = "title", source = "title", transform = "upper" }`)
 	alice, bob, carol, erin := "scim_provisioned_user.alice", "scim_provisioned_user.bob", "scim_provisioned_user.carol", "scim_provisioned_user.erin"
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, u := range target.Users() {
@@ -135,8 +134,7 @@ func TestAccAttributeMapping_removedRuleRemovesAttribute(t *testing.T) {
 	alice := "scim_provisioned_user.alice"
 	department := field(enterpriseURN, "department")
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, u := range target.Users() {
@@ -205,8 +203,7 @@ func TestAccAttributeMapping_planTimeErrorsNameTheRule(t *testing.T) {
 	for _, s := range steps {
 		testSteps = append(testSteps, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: regexpParts(s.want)})
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return expectNoWrites(target) },
 		Steps:                    testSteps,
@@ -248,8 +245,7 @@ func TestAccAttributeMapping_schemaProblemsOnRefresh(t *testing.T) {
 		}}
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

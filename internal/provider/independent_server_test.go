@@ -36,8 +36,7 @@ func TestAccIndependent_createThreePeople(t *testing.T) {
 		statecheck.ExpectKnownValue(app, tfjsonpath.New("discovery_missing"), knownvalue.ListSizeExact(0)),
 		statecheck.ExpectKnownValue("scim_attribute_mapping.app", tfjsonpath.New("schema_problems"), knownvalue.ListSizeExact(0)),
 	)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps:                    []resource.TestStep{create},
@@ -58,8 +57,7 @@ func TestAccIndependent_mappingChange(t *testing.T) {
 		"    { target = \"emails[type eq \\\"work\\\"].value\", source = \"email\", transform = \"lower\" },\n", ""),
 		"    { target = \""+enterpriseURN+":department\", source = \"department\" },\n", "")
 	alice, bob, carol := "scim_provisioned_user.alice", "scim_provisioned_user.bob", "scim_provisioned_user.carol"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps: []resource.TestStep{
@@ -156,8 +154,7 @@ func TestAccIndependent_driftRepaired(t *testing.T) {
 	srv, baseURL := newIndependentServer(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
 	driftReport, driftRepair := aliceDriftSteps(t, srv, cfg)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps: []resource.TestStep{
@@ -174,8 +171,7 @@ func TestAccIndependent_driftRepaired(t *testing.T) {
 func TestAccIndependent_deactivateAndReactivate(t *testing.T) {
 	srv, baseURL := newIndependentServer(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps: []resource.TestStep{
@@ -210,8 +206,7 @@ func TestAccIndependent_adoptByExternalID(t *testing.T) {
 	cfg := adoptConfig(baseURL, `adopt_by = "externalId"`)
 	cfg.extraRules = "    { target = \"externalId\", source = \"employee_id\" },\n"
 	addr := "scim_provisioned_user.dave"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 1),
 		Steps: []resource.TestStep{{
@@ -304,8 +299,7 @@ func TestAccIndependent_groupMembers(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if g := srv.Groups(); len(g) != 0 {

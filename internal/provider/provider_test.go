@@ -17,25 +17,51 @@ import (
 // testToken is the bearer token every test target accepts.
 const testToken = "test-token-5b1d0c"
 
-// protoV6ProviderFactories runs the provider in the test process, so the
-// acceptance tests need no registry, no plugin cache and no network. It is
-// wrapped as main.go serves it.
-var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"scim": func() (tfprotov6.ProviderServer, error) {
-		return protoserver.Wrap(providerserver.NewProtocol6(New("test")())()), nil
-	},
+// TestMain makes the settings of the process that terraform-plugin-testing
+// reads from it, once, before any test runs (the tests run in parallel, so
+// none of them may change the process environment): no checkpoint calls,
+// and no CLI configuration file that does not exist.
+func TestMain(m *testing.M) {
+	must := func(err error) {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+	}
+	must(os.Setenv("CHECKPOINT_DISABLE", "1"))
+	if p := os.Getenv("TF_CLI_CONFIG_FILE"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			must(os.Setenv("TF_CLI_CONFIG_FILE", ""))
+		}
+	}
+	os.Exit(m.Run())
 }
 
-// testAccPreCheck makes sure nothing from the developer's environment leaks
-// into a test.
-func testAccPreCheck(t *testing.T) {
-	t.Helper()
-	t.Setenv(EnvCredentials, "")
-	t.Setenv("CHECKPOINT_DISABLE", "1")
-	if _, err := os.Stat(os.Getenv("TF_CLI_CONFIG_FILE")); os.Getenv("TF_CLI_CONFIG_FILE") != "" && err != nil {
-		t.Setenv("TF_CLI_CONFIG_FILE", "")
+// providerEnv is the environment the provider under test reads (see
+// NewWithEnv). It is what a test gives it and nothing else, so nothing from
+// the developer's environment (SCIM_CREDENTIALS) leaks into a test.
+type providerEnv map[string]string
+
+func (e providerEnv) getenv(name string) string { return e[name] }
+
+// providerFactories runs the provider in the test process with env as its
+// environment, so the acceptance tests need no registry, no plugin cache
+// and no network. It is wrapped as main.go serves it; warnings, when not
+// nil, records the warnings it returns.
+func providerFactories(env providerEnv, warnings *warningRecorder) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"scim": func() (tfprotov6.ProviderServer, error) {
+			var server tfprotov6.ProviderServer = providerserver.NewProtocol6(NewWithEnv("test", env.getenv)())()
+			if warnings != nil {
+				server = warnings.wrap(server)
+			}
+			return protoserver.Wrap(server), nil
+		},
 	}
 }
+
+// protoV6ProviderFactories is the provider with an empty environment.
+var protoV6ProviderFactories = providerFactories(nil, nil)
 
 // newTestTarget starts a local SCIM target on 127.0.0.1 that accepts
 // testToken, and returns it with its SCIM base URL.

@@ -128,8 +128,7 @@ func TestAccProvisionedGroup_membersAndDrift(t *testing.T) {
 		return groupConfig(baseURL, groupBlock("eng", "Engineering", `  external_id = "eng"
 `+membersOf(people...)))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if g := target.Groups(); len(g) != 0 {
@@ -229,8 +228,7 @@ func TestAccProvisionedGroup_membersAndDrift(t *testing.T) {
 func TestAccProvisionedGroup_membersUnmanaged(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	config := groupConfig(baseURL, groupBlock("all", "All staff", ""))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -262,8 +260,7 @@ func TestAccProvisionedGroup_membersUnmanaged(t *testing.T) {
 func TestAccProvisionedGroup_adopt(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	config := groupConfig(baseURL, groupBlock("sales", "Sales", "  adopt_existing = true\n  deprovision = \"abandon\"\n"+membersOf("bob")))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			// abandon: the group stays in the app.
@@ -322,8 +319,7 @@ resource "scim_group_member" "alice_admins" {
   member_id        = scim_provisioned_user.alice.id
 }
 `, groupID))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			return expectGroupMembers(target, "Admins", "dave@example.com")
@@ -395,8 +391,7 @@ resource "scim_provisioned_group" "everyone" {
 	}
 	before := ids[:9999]
 	after := append(append([]string{}, ids[2:9999]...), ids[9999])
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -437,8 +432,7 @@ func TestAccProvisionedGroup_withoutPatch(t *testing.T) {
 		c := peopleConfig{baseURL: baseURL, people: threePeople(), appArgs: "  compatibility = { patch = false }"}
 		return c.String() + groupBlock("eng", "Engineering", membersOf(people...))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg("alice")},
@@ -469,8 +463,7 @@ func TestAccProvisionedGroup_adoptByExternalIDAndAmbiguity(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	byExternalID := groupConfig(baseURL, groupBlock("sales", "Sales", "  external_id = \"sales\"\n  adopt_existing = true\n  adopt_by = \"externalId\"\n"+membersOf("bob")))
 	byName := groupConfig(baseURL, groupBlock("ops", "Ops", "  adopt_existing = true\n"))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -175,8 +175,7 @@ func TestAccProvisionedUser_lifecycle(t *testing.T) {
 		return nil
 	}))
 	driftReport, driftRepair := aliceDriftSteps(t, target, cfg)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{

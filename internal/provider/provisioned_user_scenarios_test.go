@@ -57,8 +57,7 @@ func testDestroy(t *testing.T, srv accountServer, baseURL, mode string, check fu
 		wantMode = mode
 	}
 	var before map[string]any
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return check(before) },
 		Steps: []resource.TestStep{{
@@ -154,8 +153,7 @@ func TestAccProvisionedUser_deprovisionAbandon(t *testing.T) {
 func TestAccProvisionedUser_importVerify(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -224,10 +222,9 @@ func testImportOutOfBand(t *testing.T, srv accountServer, baseURL string) {
 	withoutUsers := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{}}.String()
 	cfg := peopleConfig{baseURL: baseURL, people: dave}
 	addr := "scim_provisioned_user.dave"
-	warnings := captureWarnings(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	providers, warnings := captureWarnings()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providers,
 		CheckDestroy:             expectAllInactive(srv, 1),
 		Steps: []resource.TestStep{
 			{Config: withoutUsers},
@@ -326,11 +323,10 @@ func testAdoptExisting(t *testing.T, srv accountServer, baseURL string, wantOps 
 		t.Fatal(err)
 	}
 	addr := "scim_provisioned_user.dave"
-	warnings := captureWarnings(t)
+	providers, warnings := captureWarnings()
 	overwritten := []string{`title: "Intern" -> "Engineer"`, `name.givenName: "David" -> "Dave"`, `emails[type eq "work"].value: unset -> "dave@example.com"`}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providers,
 		CheckDestroy:             expectAllInactive(srv, 1),
 		Steps: []resource.TestStep{{
 			PreConfig: srv.ResetRequests,
@@ -399,8 +395,7 @@ func TestAccProvisionedUser_adoptAmbiguous(t *testing.T) {
 	}
 	cfg := adoptConfig(baseURL, `adopt_by = "externalId"`)
 	cfg.extraRules = "    { target = \"externalId\", source = \"employee_id\" },\n"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(target.Users()); n != 2 {
@@ -429,8 +424,7 @@ func testExistingWithoutAdopt(t *testing.T, srv accountServer, baseURL string) {
 	}
 	cfg := adoptConfig(baseURL)
 	cfg.userArgs = nil
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			users := srv.Users()
@@ -461,8 +455,7 @@ func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
 	rotatedCfg := cfg
 	rotatedCfg.token = rotated
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -506,8 +499,7 @@ provider "scim" {
 	update := func(addr string) plancheck.PlanCheck {
 		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -563,8 +555,7 @@ func noPatchUpdate(t *testing.T, target *scimtarget.Target, baseURL, appArgs str
 	promoted := cfg
 	promoted.people = alicePeople()
 	promoted.people["alice"]["title"] = "Staff Engineer"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			if n := target.Count("PATCH", ""); n != 0 {
@@ -633,8 +624,7 @@ func TestAccProvisionedUser_noFilteredPatchPaths(t *testing.T) {
 	renamed := cfg
 	renamed.people = alicePeople()
 	renamed.people["alice"]["email"] = "alice.ng@example.com"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{
@@ -673,8 +663,7 @@ func TestAccProvisionedUser_patchReturnsNoContent(t *testing.T) {
 	promoted.people = alicePeople()
 	promoted.people["alice"]["title"] = "Staff Engineer"
 	addr := "scim_provisioned_user.alice"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{
@@ -725,8 +714,7 @@ func TestAccProvisionedUser_etagIfMatch(t *testing.T) {
 	promoted.people = alicePeople()
 	promoted.people["alice"]["title"] = "Staff Engineer"
 	var version string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{

@@ -215,6 +215,12 @@ func secretsConfig(t *testing.T, provider string, apps []secretsApp) string {
 // destroys; and then looks for the secrets in that log, in every plan and in
 // every state. The credentials come from the provider configuration in one
 // variant and from SCIM_CREDENTIALS in the other.
+//
+// It is the one acceptance test that does not run in parallel: the log
+// settings it needs are read from the process environment, by
+// terraform-plugin-testing for the CLI and by terraform-plugin-log for the
+// provider under test, so it sets them for the process (t.Setenv). Go runs
+// it before the parallel tests start, alone.
 func TestAccSecrets(t *testing.T) {
 	t.Run("configuration", func(t *testing.T) { testAccSecrets(t, false) })
 	t.Run("environment", func(t *testing.T) { testAccSecrets(t, true) })
@@ -280,7 +286,7 @@ provider "scim" {
 		"basic_password": config.StringVariable(leakBasicPass),
 		"client_secret":  config.StringVariable(leakClientSecret),
 	}
-	envCredentials := ""
+	var env providerEnv
 	if fromEnv {
 		variables = nil
 		provider = "\nprovider \"scim\" {\n  max_retries = 2\n}\n"
@@ -292,7 +298,7 @@ provider "scim" {
 		if err != nil {
 			t.Fatal(err)
 		}
-		envCredentials = string(b)
+		env = providerEnv{EnvCredentials: string(b)}
 	}
 
 	created := secretsConfig(t, provider, apps)
@@ -307,13 +313,7 @@ provider "scim" {
 		PostApplyPostRefresh: []plancheck.PlanCheck{planCheck},
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck: func() {
-			testAccPreCheck(t) // clears SCIM_CREDENTIALS, so set it after
-			if fromEnv {
-				t.Setenv(EnvCredentials, envCredentials)
-			}
-		},
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(env, nil),
 		CheckDestroy: func(*terraform.State) error {
 			// deprovision = "deactivate": destroy PATCHed every account, so
 			// each credential was used to the end.
