@@ -75,7 +75,12 @@ func newFaultStages(baseURL string, providerArgs string) faultStages {
 			return ""
 		}
 	}
-	render := func(c peopleConfig) string { return withProviderArgs(c.String(), providerArgs) }
+	render := func(c peopleConfig) string {
+		if providerArgs != "" {
+			c.providerArgs = []string{providerArgs}
+		}
+		return c.String()
+	}
 	people := threePeople()
 	s := faultStages{created: render(peopleConfig{baseURL: baseURL, people: people, userArgs: args(false)})}
 	people = threePeople()
@@ -86,16 +91,6 @@ func newFaultStages(baseURL string, providerArgs string) faultStages {
 	delete(people, "carol")
 	s.destroyed = render(peopleConfig{baseURL: baseURL, people: people, userArgs: args(true)})
 	return s
-}
-
-// withProviderArgs adds arguments to the provider block of a configuration
-// built by peopleConfig.
-func withProviderArgs(config, args string) string {
-	if args == "" {
-		return config
-	}
-	const anchor = "  max_retries         = 2\n"
-	return replaceOnce(config, anchor, anchor+"  "+args+"\n")
 }
 
 // faultRequestTimeout is the per-attempt timeout of the timeout tests; the

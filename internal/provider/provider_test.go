@@ -78,15 +78,29 @@ func newTestTarget(t *testing.T, mods ...func(*scimtarget.Options)) (*scimtarget
 // providerConfig is a provider block with bearer credentials for baseURL;
 // retries are fast so fault tests stay quick.
 func providerConfig(baseURL, token string) string {
-	return fmt.Sprintf(`
-provider "scim" {
-  credentials = [
-    { url = %q, bearer_token = %q },
-  ]
-  max_retries         = 2
-  requests_per_second = 0
+	return providerBlock{urls: []string{baseURL}, token: token}.String()
 }
-`, baseURL, token)
+
+// providerBlock is the provider block of the tests: bearer credentials
+// with token for each of urls, fast retries, no rate limit, and args.
+type providerBlock struct {
+	urls  []string
+	token string
+	args  []string
+}
+
+func (p providerBlock) String() string {
+	var b strings.Builder
+	b.WriteString("\nprovider \"scim\" {\n  credentials = [\n")
+	for _, url := range p.urls {
+		fmt.Fprintf(&b, "    { url = %q, bearer_token = %q },\n", url, p.token)
+	}
+	b.WriteString("  ]\n  max_retries         = 2\n  requests_per_second = 0\n")
+	for _, arg := range p.args {
+		fmt.Fprintf(&b, "  %s\n", arg)
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // regexpLiteral matches s literally, with any run of white space in s also

@@ -133,21 +133,6 @@ func testDeprovisionAbandon(t *testing.T, srv accountServer, baseURL string) {
 	})
 }
 
-func TestAccProvisionedUser_destroyDeactivates(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testDestroyDeactivates(t, target, baseURL)
-}
-
-func TestAccProvisionedUser_deprovisionDelete(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testDeprovisionDelete(t, target, baseURL)
-}
-
-func TestAccProvisionedUser_deprovisionAbandon(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testDeprovisionAbandon(t, target, baseURL)
-}
-
 // Import by location gives the state a create gives, but for what only
 // the configuration knows; a malformed ID gets the expected format.
 func TestAccProvisionedUser_importVerify(t *testing.T) {
@@ -292,11 +277,6 @@ func testImportOutOfBand(t *testing.T, srv accountServer, baseURL string) {
 	})
 }
 
-func TestAccProvisionedUser_importOutOfBandAccount(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testImportOutOfBand(t, target, baseURL)
-}
-
 // adoptConfig is one person, Dave, with adopt_existing set.
 func adoptConfig(baseURL string, extraArgs ...string) peopleConfig {
 	args := append([]string{"adopt_existing = true"}, extraArgs...)
@@ -371,17 +351,6 @@ func testAdoptExisting(t *testing.T, srv accountServer, baseURL string, wantOps 
 	})
 }
 
-func TestAccProvisionedUser_adoptExisting(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testAdoptExisting(t, target, baseURL, []string{
-		`add ` + enterpriseURN + `:department "R&D"`,
-		`replace displayName "Dave Park"`, // the target derived "David Park"
-		`add emails [{"type":"work","value":"dave@example.com"}]`,
-		`replace name.givenName "Dave"`,
-		`replace title "Engineer"`,
-	})
-}
-
 // Two accounts match: nothing is linked or created, and the error lists both.
 func TestAccProvisionedUser_adoptAmbiguous(t *testing.T) {
 	target, baseURL := newTestTarget(t)
@@ -394,7 +363,7 @@ func TestAccProvisionedUser_adoptAmbiguous(t *testing.T) {
 		ids = append(ids, id)
 	}
 	cfg := adoptConfig(baseURL, `adopt_by = "externalId"`)
-	cfg.extraRules = "    { target = \"externalId\", source = \"employee_id\" },\n"
+	cfg = cfg.plusRules(externalIDRule)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -442,11 +411,6 @@ func testExistingWithoutAdopt(t *testing.T, srv accountServer, baseURL string) {
 	})
 }
 
-func TestAccProvisionedUser_existingWithoutAdopt(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testExistingWithoutAdopt(t, target, baseURL)
-}
-
 // Credentials live in the provider configuration only: rotating the token
 // changes nothing and sends nothing.
 func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
@@ -482,18 +446,8 @@ func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
 func TestAccProvisionedUser_baseURLChangeUpdatesInPlace(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	localhostURL := strings.Replace(baseURL, "127.0.0.1", "localhost", 1)
-	bothURLs := fmt.Sprintf(`
-provider "scim" {
-  credentials = [
-    { url = %q, bearer_token = %q },
-    { url = %q, bearer_token = %q },
-  ]
-  max_retries         = 2
-  requests_per_second = 0
-}
-`, baseURL, testToken, localhostURL, testToken)
 	config := func(url string) string {
-		return replaceOnce(peopleConfig{baseURL: url, people: threePeople()}.String(), providerConfig(url, testToken), bothURLs)
+		return peopleConfig{baseURL: url, credentialURLs: []string{baseURL, localhostURL}, people: threePeople()}.String()
 	}
 	var aliceID string
 	update := func(addr string) plancheck.PlanCheck {

@@ -44,10 +44,9 @@ func TestAccProvisionedUser_rehire(t *testing.T) {
 				"alice": {"email": "alice@example.com", "given_name": "Alice", "family_name": "Ng", "title": "Engineer", "department": "R&D", "employee_id": "E-1"},
 				"bob":   {"email": "bob@example.com", "given_name": "Bob", "family_name": "Diaz", "title": "Account Executive", "department": "Sales", "employee_id": "E-2"},
 			}
-			externalID := "    { target = \"externalId\", source = \"employee_id\" },\n"
-			before := peopleConfig{baseURL: baseURL, people: people, extraRules: externalID}
-			left := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"]}, extraRules: externalID}
-			back := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"], "bob": tc.back}, extraRules: externalID}
+			before := peopleConfig{baseURL: baseURL, people: people}.plusRules(externalIDRule)
+			left := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"]}}.plusRules(externalIDRule)
+			back := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"], "bob": tc.back}}.plusRules(externalIDRule)
 			bob := "scim_provisioned_user.bob"
 			var bobID string
 			resource.ParallelTest(t, resource.TestCase{
