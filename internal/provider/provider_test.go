@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/openscim/terraform-provider-scim/internal/protoserver"
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
@@ -35,6 +36,16 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// skipUnlessAcceptance skips a test as resource.Test does when TF_ACC is
+// not set, for a test that has something expensive to do before it calls
+// resource.Test.
+func skipUnlessAcceptance(t *testing.T) {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("Acceptance tests skipped unless env '%s' set", resource.EnvTfAcc)
+	}
 }
 
 // providerEnv is the environment the provider under test reads (see
