@@ -39,7 +39,7 @@ for entry in $MATRIX; do
   [ "$cli" = tofu ] && host="registry.opentofu.org"
   echo "==> $cli $version: acceptance tests ($bin)"
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" TF_ACC_PROVIDER_HOST="$host" \
-    go test $PKGS -count=1 -parallel "${TEST_PARALLEL:-8}" -timeout 60m ${TESTARGS:-} -v >"$logs/$cli-$version.test.log" 2>&1
+    go test $PKGS -count=1 -parallel "${TEST_PARALLEL:-4}" -timeout 60m ${TESTARGS:-} -v >"$logs/$cli-$version.test.log" 2>&1
   status=$?
   end=$(date +%s)
   pass=$(grep -c -E '^\s*--- PASS' "$logs/$cli-$version.test.log" || true)
