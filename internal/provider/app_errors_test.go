@@ -33,8 +33,7 @@ func TestAccConnectedApp_appWideErrorsReportedOnceAtTheApp(t *testing.T) {
 			next()
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{

@@ -56,8 +56,7 @@ func TestAccAppQuirk_rejectsAttributesParameter(t *testing.T) {
 		}
 		return n
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 4),
 		Steps: []resource.TestStep{
@@ -141,8 +140,7 @@ func TestAccAppQuirk_attributesParameterOff(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -177,13 +175,19 @@ func TestAccAppQuirk_attributesParameterOff(t *testing.T) {
 func TestAccAppQuirk_retryStatuses(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
-	withRetry := replaceOnce(cfg.String(), "  requests_per_second = 0\n", "  requests_per_second = 0\n  retry_statuses      = [500]\n")
+	retrying := cfg
+	retrying.providerArgs = []string{"retry_statuses = [500]"}
+	withRetry := retrying.String()
+	// Alice is promoted: her title changes.
+	staffEngineer := threePeople()["alice"]
+	staffEngineer["title"] = "Staff Engineer"
+	promotedWithRetry := retrying.withPerson("alice", staffEngineer).String()
+	promoted := cfg.withPerson("alice", staffEngineer).String()
 	throttled := func(method, path string) scimtarget.Fault {
 		return scimtarget.Fault{Method: method, Path: path, Status: http.StatusInternalServerError, Times: 2,
 			Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"RATE_LIMIT_EXCEEDED"}`, ContentType: "application/scim+json"}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{
@@ -211,7 +215,7 @@ func TestAccAppQuirk_retryStatuses(t *testing.T) {
 					target.InjectFault(throttled(http.MethodGet, "/Users"))
 					target.InjectFault(throttled(http.MethodPatch, "/Users/*"))
 				},
-				Config: replaceOnce(withRetry, `"Engineer"`, `"Staff Engineer"`),
+				Config: promotedWithRetry,
 				Check: checkTarget(func() error {
 					if n := target.Count(http.MethodGet, "/Users"); n < 3 {
 						return fmt.Errorf("the listing was sent %d times, want at least 3 (two answered 500, then served)", n)
@@ -229,12 +233,12 @@ func TestAccAppQuirk_retryStatuses(t *testing.T) {
 					target.InjectFault(throttled(http.MethodGet, "/Users"))
 					target.InjectFault(throttled(http.MethodGet, "/Users/*"))
 				},
-				Config:      replaceOnce(cfg.String(), `"Engineer"`, `"Staff Engineer"`),
+				Config:      promoted,
 				ExpectError: regexpParts(`HTTP 500 .* RATE_LIMIT_EXCEEDED`),
 			},
 			{
 				PreConfig: target.ClearFaults,
-				Config:    replaceOnce(withRetry, `"Engineer"`, `"Staff Engineer"`),
+				Config:    promotedWithRetry,
 			},
 		},
 	})

@@ -22,11 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const (
-	coreUserURN    = "urn:ietf:params:scim:schemas:core:2.0:User"
-	titleRule      = `{ target = "title", source = "title" }`
-	departmentRule = `{ target = "` + enterpriseURN + `:department", source = "department" }`
-)
+const coreUserURN = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 // fourPeople are threePeople plus Erin, who has neither a title nor a
 // given name, so rules on those change nothing for her.
@@ -42,13 +38,10 @@ func fourPeople() map[string]map[string]string {
 func TestAccAttributeMapping_changePlansMinimalUpdates(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: fourPeople()}
-	changed := cfg
-	changed.extraRules = "    { target = \"nickName\", source = \"given_name\" },\n"
-	changedConfig := replaceOnce(changed.String(), titleRule, `{ target = "title", source = "title", transform = "upper" }`)
+	changedConfig := cfg.plusRules(nickNameRule).replacingRule(upperTitleRule).String()
 	alice, bob, carol, erin := "scim_provisioned_user.alice", "scim_provisioned_user.bob", "scim_provisioned_user.carol", "scim_provisioned_user.erin"
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, u := range target.Users() {
@@ -131,12 +124,11 @@ func TestAccAttributeMapping_changePlansMinimalUpdates(t *testing.T) {
 func TestAccAttributeMapping_removedRuleRemovesAttribute(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	withoutDepartment := replaceOnce(cfg.String(), "    "+departmentRule+",\n", "")
+	withoutDepartment := cfg.withoutRules(enterpriseURN + ":department").String()
 	alice := "scim_provisioned_user.alice"
 	department := field(enterpriseURN, "department")
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, u := range target.Users() {
@@ -185,28 +177,26 @@ func TestAccAttributeMapping_removedRuleRemovesAttribute(t *testing.T) {
 func TestAccAttributeMapping_planTimeErrorsNameTheRule(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	alice := map[string]map[string]string{"alice": threePeople()["alice"]}
-	withRule := func(rule string) string {
-		return peopleConfig{baseURL: baseURL, people: alice, extraRules: "    " + rule + ",\n"}.String()
-	}
+	cfg := peopleConfig{baseURL: baseURL, people: alice}
+	withRule := func(rule mappingRule) string { return cfg.plusRules(rule).String() }
 	// The extra rule comes after the 7 base rules.
 	steps := []struct{ config, want string }{
-		{withRule(`{ target = "titel", source = "title" }`),
+		{withRule(mappingRule{target: "titel", source: "title"}),
 			`Attribute Mapping Does Not Fit the App's Schema .* rule 8 (target "titel"): the app's schema does not describe titel: .* did you mean "title"?`},
-		{withRule(`{ target = "groups[type eq \"direct\"].value", value = "g1" }`),
+		{withRule(mappingRule{target: `groups[type eq "direct"].value`, value: "g1"}),
 			`rule 8 (target "groups[type eq \"direct\"].value"): groups[type eq "direct"].value is readOnly in the app's schema`},
-		{withRule(`{ target = "id", value = "x" }`),
+		{withRule(mappingRule{target: "id", value: "x"}),
 			`Invalid Attribute Mapping Rule .* rule 8 (target "id"): id is set by the app, not by a mapping rule`},
-		{withRule(`{ target = "emails[type eq \"work\"].primary", value = "maybe" }`),
+		{withRule(mappingRule{target: `emails[type eq "work"].primary`, value: "maybe"}),
 			`rule 8 (target "emails[type eq \"work\"].primary"): value "maybe" does not fit: the app's schema types this attribute as boolean; use "true" or "false"`},
-		{replaceOnce(withRule(`{ target = "nickName", source = "given_name" }`), `    { target = "userName", source = "email", transform = "lower" },`+"\n", ""),
+		{cfg.plusRules(nickNameRule).withoutRules("userName").String(),
 			`Invalid Attribute Mapping .* no rule maps userName, which every SCIM account needs`},
 	}
 	var testSteps []resource.TestStep
 	for _, s := range steps {
 		testSteps = append(testSteps, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: regexpParts(s.want)})
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return expectNoWrites(target) },
 		Steps:                    testSteps,
@@ -221,8 +211,7 @@ func TestAccAttributeMapping_planTimeErrorsNameTheRule(t *testing.T) {
 func TestAccAttributeMapping_schemaProblemsOnRefresh(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": threePeople()["alice"]}}
-	withNickName := cfg
-	withNickName.extraRules = "    { target = \"nickName\", source = \"given_name\" },\n"
+	withNickName := cfg.plusRules(nickNameRule)
 	const mappingAddr = "scim_attribute_mapping.app"
 	problems := tfjsonpath.New("schema_problems")
 	none := knownvalue.ListExact([]knownvalue.Check{})
@@ -248,8 +237,7 @@ func TestAccAttributeMapping_schemaProblemsOnRefresh(t *testing.T) {
 		}}
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

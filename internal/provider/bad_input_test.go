@@ -9,6 +9,7 @@ import (
 
 // Bad input is refused at plan time, before anything is sent to an app.
 func TestAccBadInput_refusedAtPlan(t *testing.T) {
+	t.Parallel()
 	target, baseURL := newTestTarget(t)
 	user := func(args string) string {
 		return providerConfig(baseURL, testToken) + fmt.Sprintf(`
@@ -95,10 +96,16 @@ resource "scim_attribute_mapping" "y" {
 			want: `rule 1 \(target "userName"\)`,
 		},
 	}
+	// The cases run in parallel: the target's log is judged once they all
+	// have.
+	t.Cleanup(func() {
+		if n := len(target.Requests()) - target.Count("GET", ""); n != 0 {
+			t.Errorf("refused plans sent %d writes to the app", n)
+		}
+	})
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      c.config,
@@ -108,15 +115,11 @@ resource "scim_attribute_mapping" "y" {
 			})
 		})
 	}
-	if n := len(target.Requests()) - target.Count("GET", ""); n != 0 {
-		t.Fatalf("refused plans sent %d writes to the app", n)
-	}
 }
 
 // Plain http to a host that is not this machine is allowed only when asked.
 func TestAccBadInput_allowInsecureHTTP(t *testing.T) {
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `

@@ -105,14 +105,13 @@ func patchOf(substr string) func(method, path string, body []byte) bool {
 func TestAccProvisionedUser_changedInAppDuringUpdate(t *testing.T) {
 	var edit onceOn
 	target, baseURL := newHookedTarget(t, edit.hook)
-	warnings := captureWarnings(t)
+	providers, warnings := captureWarnings()
 	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
 	promoted := peopleConfig{baseURL: baseURL, people: alicePeople()}
 	promoted.people["alice"]["title"] = "Staff Engineer"
 	addr := "scim_provisioned_user.alice"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providers,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{
 			{Config: cfg.String()},
@@ -157,6 +156,7 @@ func TestAccProvisionedUser_changedInAppDuringUpdate(t *testing.T) {
 // PATCH) is refused with 412, and the error says what changed; nothing is
 // deleted or deactivated until a new plan has seen the edit.
 func TestAccProvisionedUser_destroyIfMatch(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"delete", "deactivate"} {
 		t.Run(mode, func(t *testing.T) {
 			var edit onceOn
@@ -170,8 +170,7 @@ func TestAccProvisionedUser_destroyIfMatch(t *testing.T) {
 				return patchOf(`"active"`)(method, path, body)
 			}
 			var id string
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				CheckDestroy:             func(*terraform.State) error { return nil },
 				Steps: []resource.TestStep{
@@ -235,8 +234,7 @@ func TestAccProvisionedUser_destroyDeactivatesReactivatedAccount(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: alicePeople(), userArgs: userArg("active = false")}
 	withoutUsers := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{}}.String()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{

@@ -1,55 +1,73 @@
 package provider
 
 import (
-	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// terraform114Version is the Terraform CLI the tests of resource identity
-// in import blocks, list resources and `terraform query` run under; the
-// rest run under the terraform on PATH.
-const terraform114Version = "1.14.3"
+// Every acceptance test runs under one CLI: the one terraform-plugin-testing
+// picks, TF_ACC_TERRAFORM_PATH or else the terraform on PATH. make test
+// sets TF_ACC_TERRAFORM_PATH to Terraform 1.14 (tools/get-cli.sh builds
+// it), so all of them run there; make testmatrix runs the suite under older
+// Terraform and OpenTofu CLIs too, which skip the tests of what only
+// Terraform 1.14 has.
 
-// terraform114 is the path of that CLI: $SCIM_TERRAFORM_1_14 when set (make
-// test and .ci/run set it), else what tools/get-cli.sh prints, which builds
-// it from the Go module proxy the first time (a few minutes) and caches it.
-var terraform114 = sync.OnceValues(func() (string, error) {
-	if p := os.Getenv("SCIM_TERRAFORM_1_14"); p != "" {
-		return p, nil
+// terraform114 is the first Terraform with resource identity in import
+// blocks, list resources and `terraform query`.
+var terraform114 = version.Must(version.NewVersion("1.14.0"))
+
+// needsTerraform114 gates a test case on that CLI.
+var needsTerraform114 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(terraform114)}
+
+// acceptanceCLI is the path and version of the CLI the acceptance tests run
+// under, found as terraform-plugin-testing finds it.
+var acceptanceCLI = sync.OnceValues(func() (cliVersion, error) {
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		var err error
+		if path, err = exec.LookPath("terraform"); err != nil {
+			return cliVersion{}, err
+		}
 	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join("..", "..", "tools", "get-cli.sh"), "terraform", terraform114Version)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", &cliError{err: err, stderr: stderr.String()}
+	out, err := exec.Command(path, "version", "-json").Output()
+	if err != nil {
+		return cliVersion{}, err
 	}
-	return strings.TrimSpace(stdout.String()), nil
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return cliVersion{}, err
+	}
+	parsed, err := version.NewVersion(v.Version)
+	if err != nil {
+		return cliVersion{}, err
+	}
+	return cliVersion{path: path, version: parsed}, nil
 })
 
-type cliError struct {
-	err    error
-	stderr string
+type cliVersion struct {
+	path    string
+	version *version.Version
 }
 
-func (e *cliError) Error() string { return e.err.Error() + ": " + e.stderr }
-
-// useTerraform114 makes terraform-plugin-testing run this test under
-// Terraform 1.14 and returns the CLI's path. The test fails, never skips,
-// when the CLI cannot be had.
-func useTerraform114(t *testing.T) string {
+// cliAtLeast returns the path of the acceptance tests' CLI for a test that
+// runs it itself (internal/clitest), skipping the test as
+// tfversion.SkipBelow(minimum) would when the CLI is older.
+func cliAtLeast(t *testing.T, minimum *version.Version) string {
 	t.Helper()
-	path, err := terraform114()
+	cli, err := acceptanceCLI()
 	if err != nil {
-		t.Fatalf("this test needs Terraform %s (tools/get-cli.sh terraform %s): %v", terraform114Version, terraform114Version, err)
+		t.Fatalf("finding the terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
 	}
-	t.Setenv("TF_ACC_TERRAFORM_PATH", path)
-	// It is Terraform, whatever CLI the rest of the suite runs under (make
-	// testmatrix sets registry.opentofu.org for OpenTofu).
-	t.Setenv("TF_ACC_PROVIDER_HOST", "")
-	return path
+	if cli.version.Core().LessThan(minimum) {
+		t.Skipf("Terraform CLI version %s is below minimum version %s: skipping test", cli.version, minimum)
+	}
+	return cli.path
 }

@@ -26,8 +26,7 @@ resource "scim_connected_app" "test" {
 func TestAccConnectedApp_createImportAndDrift(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	addr := "scim_connected_app.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			// Destroying the description of an app must not touch the app.
@@ -105,8 +104,7 @@ func TestAccConnectedApp_missingDiscoveryUsesDefaults(t *testing.T) {
 		o.Quirks.MissingDiscovery = []string{"/ResourceTypes", "/Schemas"}
 	})
 	addr := "scim_connected_app.test"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: connectedAppConfig(baseURL, testToken),
@@ -127,8 +125,7 @@ func TestAccConnectedApp_missingDiscoveryUsesDefaults(t *testing.T) {
 
 func TestAccConnectedApp_badCredentials(t *testing.T) {
 	_, baseURL := newTestTarget(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      connectedAppConfig(baseURL, "wrong-token"),
@@ -144,8 +141,7 @@ func TestAccConnectedApp_unreachable(t *testing.T) {
 	srv.Close()
 	dead := scimtarget.BaseURL(srv)
 	_ = baseURL
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      connectedAppConfig(dead, testToken),
@@ -157,12 +153,12 @@ func TestAccConnectedApp_unreachable(t *testing.T) {
 // A base URL that serves no SCIM service (a wrong version segment, the
 // /Users endpoint itself) fails the plan, before anything is applied.
 func TestAccConnectedApp_notASCIMServiceFailsPlan(t *testing.T) {
+	t.Parallel()
 	for name, suffix := range map[string]string{"wrong path": "/nothing-here", "users endpoint": "/Users"} {
 		t.Run(name, func(t *testing.T) {
 			target, baseURL := newTestTarget(t)
 			wrong := baseURL + suffix
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      providerConfig(baseURL, testToken) + fmt.Sprintf("resource \"scim_connected_app\" \"test\" {\n  name = \"x\"\n  base_url = %q\n}\n", wrong),
@@ -178,8 +174,7 @@ func TestAccConnectedApp_notASCIMServiceFailsPlan(t *testing.T) {
 }
 
 func TestAccConnectedApp_insecureURLRefusedAtPlan(t *testing.T) {
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `

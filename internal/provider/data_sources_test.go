@@ -63,8 +63,7 @@ func TestAccUsersDataSource_orphans(t *testing.T) {
 		o.Capabilities.FilterMaxResults = 2
 	})
 	ids := addAccounts(t, target, "dana@example.com", "erin@example.com", "frank@example.com")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -178,6 +177,7 @@ data "scim_user" "one" {
 // say what was found when none or several match; against the
 // independent server and the local target.
 func TestAccUserDataSource_lookups(t *testing.T) {
+	t.Parallel()
 	for name, start := range map[string]func(t *testing.T) (accountServer, string){
 		"local":       func(t *testing.T) (accountServer, string) { return newTestTarget(t) },
 		"independent": func(t *testing.T) (accountServer, string) { return newIndependentServer(t) },
@@ -198,8 +198,7 @@ func TestAccUserDataSource_lookups(t *testing.T) {
 					},
 				}
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					dana(`  user_name = "dana@example.com"`),
@@ -232,8 +231,7 @@ func TestAccUserDataSource_ambiguous(t *testing.T) {
 	if err := target.SetUserAttribute(ids["erin@example.com"], "externalId", "ext-dana@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: userLookupConfig(baseURL, `  external_id = "ext-dana@example.com"`),
@@ -276,8 +274,7 @@ data "scim_group" "sales" {
   display_name     = "Sales"
 }
 `, baseURL)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -37,16 +36,6 @@ import (
 // The provider block of the tests allows 2 retries; the waits are the
 // client's defaults (1s minimum), so the faults ask for Retry-After: 1 and
 // each fault is retried once.
-
-// faultPreCheck is testAccPreCheck for tests that run in parallel, which
-// may not change the environment: it refuses to run with credentials in
-// the environment instead of clearing them.
-func faultPreCheck(t *testing.T) {
-	t.Helper()
-	if os.Getenv(EnvCredentials) != "" {
-		t.Fatalf("unset %s: the fault tests run in parallel and cannot clear it", EnvCredentials)
-	}
-}
 
 // ---------------------------------------------------------------------------
 // Configurations
@@ -86,7 +75,12 @@ func newFaultStages(baseURL string, providerArgs string) faultStages {
 			return ""
 		}
 	}
-	render := func(c peopleConfig) string { return withProviderArgs(c.String(), providerArgs) }
+	render := func(c peopleConfig) string {
+		if providerArgs != "" {
+			c.providerArgs = []string{providerArgs}
+		}
+		return c.String()
+	}
 	people := threePeople()
 	s := faultStages{created: render(peopleConfig{baseURL: baseURL, people: people, userArgs: args(false)})}
 	people = threePeople()
@@ -97,16 +91,6 @@ func newFaultStages(baseURL string, providerArgs string) faultStages {
 	delete(people, "carol")
 	s.destroyed = render(peopleConfig{baseURL: baseURL, people: people, userArgs: args(true)})
 	return s
-}
-
-// withProviderArgs adds arguments to the provider block of a configuration
-// built by peopleConfig.
-func withProviderArgs(config, args string) string {
-	if args == "" {
-		return config
-	}
-	const anchor = "  max_retries         = 2\n"
-	return replaceOnce(config, anchor, anchor+"  "+args+"\n")
 }
 
 // faultRequestTimeout is the per-attempt timeout of the timeout tests; the
@@ -419,7 +403,6 @@ func transientFaults() []transientFault {
 // changed title), deactivate (PATCH active = false), and destroy with
 // deprovision = "delete" (DELETE) and the default deactivate (PATCH).
 func TestAccFault_transient(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	for _, tc := range transientFaults() {
 		t.Run(tc.name, func(t *testing.T) {
@@ -581,7 +564,6 @@ func faultBrokenAnswer(method, pattern string) scimtarget.Fault {
 }
 
 func TestAccFault_malformedAnswers(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	target, baseURL := newTestTarget(t)
 	cfg := newFaultStages(baseURL, "")
@@ -739,7 +721,6 @@ func allActiveExceptBob() map[string]bool {
 // links it, so the run converges with exactly one account and no second
 // POST (which would fail "already exists" or duplicate it).
 func TestAccFault_createAppliedButAnswerUnusable(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	answers := map[string]scimtarget.Fault{
 		"not JSON": {Method: http.MethodPost, Path: "/Users", Status: http.StatusCreated,
@@ -786,7 +767,6 @@ func TestAccFault_createAppliedButAnswerUnusable(t *testing.T) {
 // A 201 without an id, not applied: the outcome is unknown, the lookup
 // finds no account, so it is created once more, in the same apply.
 func TestAccFault_createAnswerWithoutID(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
@@ -823,7 +803,6 @@ func TestAccFault_createAnswerWithoutID(t *testing.T) {
 // Conflicts: 412 from an app that enforces ETags.
 
 func TestAccFault_preconditionFailed(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.EnforceETags = true })
 	withTitle := func(title string) string {
@@ -928,7 +907,6 @@ func TestAccFault_preconditionFailed(t *testing.T) {
 // provider's own write must not be reported as someone else's change: when
 // the 412's re-read shows the values sent, the update succeeded.
 func TestAccFault_resetAfterConditionalPatch(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.EnforceETags = true })
 	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
@@ -965,7 +943,6 @@ func TestAccFault_resetAfterConditionalPatch(t *testing.T) {
 // apply fails, the two accounts created are in state, and the next apply
 // creates only the third.
 func TestAccFault_interruptedApply(t *testing.T) {
-	faultPreCheck(t)
 	t.Parallel()
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}.String()

@@ -49,7 +49,6 @@ import {
 // the app, the apply sends no write, and the state has the identity. A
 // resource Terraform creates has one too; a bad identity fails clearly.
 func TestAccProvisionedUser_importByIdentity(t *testing.T) {
-	useTerraform114(t)
 	target, baseURL := newTestTarget(t)
 	danaID, err := target.AddUser(danaAccount())
 	if err != nil {
@@ -57,8 +56,8 @@ func TestAccProvisionedUser_importByIdentity(t *testing.T) {
 	}
 	people := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"dana": danaProfile, "alice": threePeople()["alice"]}}.String()
 	const dana, alice = "scim_provisioned_user.dana", "scim_provisioned_user.alice"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsTerraform114,
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -111,7 +110,6 @@ func TestAccProvisionedUser_importByIdentity(t *testing.T) {
 
 // A group made by hand, imported by identity with its members.
 func TestAccProvisionedGroup_importByIdentity(t *testing.T) {
-	useTerraform114(t)
 	target, baseURL := newTestTarget(t)
 	danaID, err := target.AddUser(danaAccount())
 	if err != nil {
@@ -125,8 +123,8 @@ func TestAccProvisionedGroup_importByIdentity(t *testing.T) {
 	config := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"dana": danaProfile}}.String() +
 		groupBlock("sales", "Sales", membersOf("dana")) +
 		identityImportBlock("scim_provisioned_user.dana", baseURL, danaID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsTerraform114,
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -43,12 +43,23 @@ var (
 
 type scimProvider struct {
 	version string
+	// getenv reads the environment the provider takes settings from
+	// (EnvCredentials).
+	getenv func(string) string
 }
 
-// New returns a constructor for the provider, as providerserver expects.
+// New returns a constructor for the provider, as providerserver expects,
+// reading its settings from the process environment.
 func New(version string) func() provider.Provider {
+	return NewWithEnv(version, os.Getenv)
+}
+
+// NewWithEnv is New with the environment read through getenv, so that
+// providers with different environments can run in one process (the
+// acceptance tests run in parallel).
+func NewWithEnv(version string, getenv func(string) string) func() provider.Provider {
 	return func() provider.Provider {
-		return &scimProvider{version: version}
+		return &scimProvider{version: version, getenv: getenv}
 	}
 }
 
@@ -279,7 +290,7 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 	creds, diags := credentialsFromConfig(cfg.Credentials)
 	resp.Diagnostics.Append(diags...)
-	envCreds, err := credentialsFromEnv(os.Getenv(EnvCredentials))
+	envCreds, err := credentialsFromEnv(p.getenv(EnvCredentials))
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid "+EnvCredentials+" Environment Variable", err.Error())
 	}

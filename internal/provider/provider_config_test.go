@@ -23,12 +23,9 @@ resource "scim_connected_app" "test" {
 
 func TestAccProvider_credentialsFromEnvironment(t *testing.T) {
 	_, baseURL := newTestTarget(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck: func() {
-			testAccPreCheck(t)
-			t.Setenv(EnvCredentials, fmt.Sprintf(`[{"url": %q, "bearer_token": %q}]`, baseURL, testToken))
-		},
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	env := providerEnv{EnvCredentials: fmt.Sprintf(`[{"url": %q, "bearer_token": %q}]`, baseURL, testToken)}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(env, nil),
 		Steps: []resource.TestStep{{
 			Config: `provider "scim" {}` + appOnly(baseURL),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -46,8 +43,7 @@ func TestAccProvider_basicAuthAndLongestPrefix(t *testing.T) {
 	// The host-wide entry has a wrong password; the longer, path-specific
 	// entry must be the one used.
 	hostWide := baseURL[:len(baseURL)-len("/scim/v2")]
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
@@ -67,6 +63,7 @@ provider "scim" {
 }
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct{ provider, want string }{
 		"two kinds of credentials": {
 			provider: `credentials = [{ url = "https://a.example.com/scim", bearer_token = "x", basic = { username = "u", password = "p" } }]`,
@@ -91,8 +88,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      "provider \"scim\" {\n" + c.provider + "\n}\n" + appOnly("https://a.example.com/scim"),

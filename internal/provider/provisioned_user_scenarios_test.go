@@ -57,8 +57,7 @@ func testDestroy(t *testing.T, srv accountServer, baseURL, mode string, check fu
 		wantMode = mode
 	}
 	var before map[string]any
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return check(before) },
 		Steps: []resource.TestStep{{
@@ -134,28 +133,12 @@ func testDeprovisionAbandon(t *testing.T, srv accountServer, baseURL string) {
 	})
 }
 
-func TestAccProvisionedUser_destroyDeactivates(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testDestroyDeactivates(t, target, baseURL)
-}
-
-func TestAccProvisionedUser_deprovisionDelete(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testDeprovisionDelete(t, target, baseURL)
-}
-
-func TestAccProvisionedUser_deprovisionAbandon(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testDeprovisionAbandon(t, target, baseURL)
-}
-
 // Import by location gives the state a create gives, but for what only
 // the configuration knows; a malformed ID gets the expected format.
 func TestAccProvisionedUser_importVerify(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -224,10 +207,9 @@ func testImportOutOfBand(t *testing.T, srv accountServer, baseURL string) {
 	withoutUsers := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{}}.String()
 	cfg := peopleConfig{baseURL: baseURL, people: dave}
 	addr := "scim_provisioned_user.dave"
-	warnings := captureWarnings(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	providers, warnings := captureWarnings()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providers,
 		CheckDestroy:             expectAllInactive(srv, 1),
 		Steps: []resource.TestStep{
 			{Config: withoutUsers},
@@ -295,11 +277,6 @@ func testImportOutOfBand(t *testing.T, srv accountServer, baseURL string) {
 	})
 }
 
-func TestAccProvisionedUser_importOutOfBandAccount(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testImportOutOfBand(t, target, baseURL)
-}
-
 // adoptConfig is one person, Dave, with adopt_existing set.
 func adoptConfig(baseURL string, extraArgs ...string) peopleConfig {
 	args := append([]string{"adopt_existing = true"}, extraArgs...)
@@ -326,11 +303,10 @@ func testAdoptExisting(t *testing.T, srv accountServer, baseURL string, wantOps 
 		t.Fatal(err)
 	}
 	addr := "scim_provisioned_user.dave"
-	warnings := captureWarnings(t)
+	providers, warnings := captureWarnings()
 	overwritten := []string{`title: "Intern" -> "Engineer"`, `name.givenName: "David" -> "Dave"`, `emails[type eq "work"].value: unset -> "dave@example.com"`}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providers,
 		CheckDestroy:             expectAllInactive(srv, 1),
 		Steps: []resource.TestStep{{
 			PreConfig: srv.ResetRequests,
@@ -375,17 +351,6 @@ func testAdoptExisting(t *testing.T, srv accountServer, baseURL string, wantOps 
 	})
 }
 
-func TestAccProvisionedUser_adoptExisting(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testAdoptExisting(t, target, baseURL, []string{
-		`add ` + enterpriseURN + `:department "R&D"`,
-		`replace displayName "Dave Park"`, // the target derived "David Park"
-		`add emails [{"type":"work","value":"dave@example.com"}]`,
-		`replace name.givenName "Dave"`,
-		`replace title "Engineer"`,
-	})
-}
-
 // Two accounts match: nothing is linked or created, and the error lists both.
 func TestAccProvisionedUser_adoptAmbiguous(t *testing.T) {
 	target, baseURL := newTestTarget(t)
@@ -398,9 +363,8 @@ func TestAccProvisionedUser_adoptAmbiguous(t *testing.T) {
 		ids = append(ids, id)
 	}
 	cfg := adoptConfig(baseURL, `adopt_by = "externalId"`)
-	cfg.extraRules = "    { target = \"externalId\", source = \"employee_id\" },\n"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	cfg = cfg.plusRules(externalIDRule)
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(target.Users()); n != 2 {
@@ -429,8 +393,7 @@ func testExistingWithoutAdopt(t *testing.T, srv accountServer, baseURL string) {
 	}
 	cfg := adoptConfig(baseURL)
 	cfg.userArgs = nil
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			users := srv.Users()
@@ -448,11 +411,6 @@ func testExistingWithoutAdopt(t *testing.T, srv accountServer, baseURL string) {
 	})
 }
 
-func TestAccProvisionedUser_existingWithoutAdopt(t *testing.T) {
-	target, baseURL := newTestTarget(t)
-	testExistingWithoutAdopt(t, target, baseURL)
-}
-
 // Credentials live in the provider configuration only: rotating the token
 // changes nothing and sends nothing.
 func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
@@ -461,8 +419,7 @@ func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
 	rotatedCfg := cfg
 	rotatedCfg.token = rotated
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -489,25 +446,14 @@ func TestAccProvisionedUser_rotatedCredentialPlansNothing(t *testing.T) {
 func TestAccProvisionedUser_baseURLChangeUpdatesInPlace(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	localhostURL := strings.Replace(baseURL, "127.0.0.1", "localhost", 1)
-	bothURLs := fmt.Sprintf(`
-provider "scim" {
-  credentials = [
-    { url = %q, bearer_token = %q },
-    { url = %q, bearer_token = %q },
-  ]
-  max_retries         = 2
-  requests_per_second = 0
-}
-`, baseURL, testToken, localhostURL, testToken)
 	config := func(url string) string {
-		return replaceOnce(peopleConfig{baseURL: url, people: threePeople()}.String(), providerConfig(url, testToken), bothURLs)
+		return peopleConfig{baseURL: url, credentialURLs: []string{baseURL, localhostURL}, people: threePeople()}.String()
 	}
 	var aliceID string
 	update := func(addr string) plancheck.PlanCheck {
 		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 3),
 		Steps: []resource.TestStep{
@@ -563,8 +509,7 @@ func noPatchUpdate(t *testing.T, target *scimtarget.Target, baseURL, appArgs str
 	promoted := cfg
 	promoted.people = alicePeople()
 	promoted.people["alice"]["title"] = "Staff Engineer"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			if n := target.Count("PATCH", ""); n != 0 {
@@ -633,8 +578,7 @@ func TestAccProvisionedUser_noFilteredPatchPaths(t *testing.T) {
 	renamed := cfg
 	renamed.people = alicePeople()
 	renamed.people["alice"]["email"] = "alice.ng@example.com"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{
@@ -673,8 +617,7 @@ func TestAccProvisionedUser_patchReturnsNoContent(t *testing.T) {
 	promoted.people = alicePeople()
 	promoted.people["alice"]["title"] = "Staff Engineer"
 	addr := "scim_provisioned_user.alice"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{
@@ -725,8 +668,7 @@ func TestAccProvisionedUser_etagIfMatch(t *testing.T) {
 	promoted.people = alicePeople()
 	promoted.people["alice"]["title"] = "Staff Engineer"
 	var version string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{

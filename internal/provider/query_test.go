@@ -7,18 +7,30 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+
 	"github.com/openscim/terraform-provider-scim/internal/clitest"
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
 // queryMainConfig is the configuration of an app managed by hand until
-// now: the app and its mapping (the one the other tests use), nothing else.
+// now, as a user writes it: the app and its mapping, nothing else.
 func queryMainConfig(baseURL string) string {
 	return `terraform {
   required_providers {
     scim = { source = "openscim/scim" }
   }
 }
-` + providerConfig(baseURL, testToken) + fmt.Sprintf(`
+` + appAndMappingConfig(baseURL)
+}
+
+// appAndMappingConfig is the provider, the app and its mapping (the one the
+// other tests use), with the encoded mapping as an output.
+func appAndMappingConfig(baseURL string) string {
+	return providerConfig(baseURL, testToken) + fmt.Sprintf(`
 resource "scim_connected_app" "app" {
   name     = "Local target"
   base_url = %q
@@ -43,41 +55,9 @@ output "mapping" {
 `, baseURL, enterpriseURN)
 }
 
-// Bringing an app managed by hand under management, as the README tells:
-// `terraform query -generate-config-out` writes import blocks (by
-// identity) and resource blocks for the app's accounts and groups, with
-// each account's profile read back through the mapping; the plan with them
-// imports everything and changes nothing in the app, the apply sends no
-// write, and the next plan is empty. Under Terraform 1.14.
-func TestAccQuery_bringAppUnderManagement(t *testing.T) {
-	testAccPreCheck(t)
-	tf := clitest.New(t, useTerraform114(t))
-	target, baseURL := newTestTarget(t)
-	danaID, err := target.AddUser(danaAccount())
-	if err != nil {
-		t.Fatal(err)
-	}
-	erin := danaAccount()
-	erin["userName"], erin["displayName"] = "erin@example.com", "Erin Kim"
-	erin["name"] = map[string]any{"givenName": "Erin", "familyName": "Kim"}
-	erin["emails"] = []any{map[string]any{"type": "work", "value": "erin@example.com"}}
-	erin["active"] = false
-	delete(erin, "title")
-	erinID, err := target.AddUser(erin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	salesID, err := target.AddGroup(map[string]any{"displayName": "Sales", "externalId": "sales", "members": []any{map[string]any{"value": danaID}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	tf.Write("main.tf", queryMainConfig(baseURL))
-	tf.Exec([]int{0}, "apply", "-auto-approve", "-input=false")
-	encoded, _ := tf.Exec([]int{0}, "output", "-raw", "mapping")
-	// The list blocks name the app and its mapping by reference, as the
-	// README shows.
-	tf.Write("app.tfquery.hcl", `
+// appListBlocks lists the app's accounts and groups, naming the app and
+// its mapping by reference, as the README shows.
+const appListBlocks = `
 list "scim_provisioned_user" "app" {
   provider = scim
   config {
@@ -93,14 +73,82 @@ list "scim_provisioned_group" "app" {
     include_members  = true
   }
 }
-`)
-	out, _ := tf.Exec([]int{0}, "query")
-	for _, want := range []string{"dana@example.com", "erin@example.com", "Sales"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("terraform query does not list %s:\n%s", want, out)
-		}
-	}
+`
 
+// handMadeApp fills target with what an administrator made by hand: Dana
+// (active) and Erin (inactive, no title), and the group Sales with Dana in
+// it. It returns their ids.
+func handMadeApp(t *testing.T, target *scimtarget.Target) (danaID, erinID, salesID string) {
+	t.Helper()
+	danaID, err := target.AddUser(danaAccount())
+	if err != nil {
+		t.Fatal(err)
+	}
+	erin := danaAccount()
+	erin["userName"], erin["displayName"] = "erin@example.com", "Erin Kim"
+	erin["name"] = map[string]any{"givenName": "Erin", "familyName": "Kim"}
+	erin["emails"] = []any{map[string]any{"type": "work", "value": "erin@example.com"}}
+	erin["active"] = false
+	delete(erin, "title")
+	if erinID, err = target.AddUser(erin); err != nil {
+		t.Fatal(err)
+	}
+	if salesID, err = target.AddGroup(map[string]any{"displayName": "Sales", "externalId": "sales", "members": []any{map[string]any{"value": danaID}}}); err != nil {
+		t.Fatal(err)
+	}
+	return danaID, erinID, salesID
+}
+
+// The list resources list the app's accounts and groups for `terraform
+// query`, each by its name and identity. Under Terraform 1.14.
+func TestAccQuery_listAccountsAndGroups(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	danaID, erinID, salesID := handMadeApp(t, target)
+	listed := func(list, id, name string) querycheck.QueryResultCheck {
+		return querycheck.ExpectResourceDisplayName(list,
+			queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"base_url": knownvalue.StringExact(baseURL), "id": knownvalue.StringExact(id)}),
+			knownvalue.StringExact(name))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsTerraform114,
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: appAndMappingConfig(baseURL)},
+			{
+				Query:  true,
+				Config: appListBlocks,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("scim_provisioned_user.app", 2),
+					listed("scim_provisioned_user.app", danaID, "dana@example.com"),
+					listed("scim_provisioned_user.app", erinID, "erin@example.com"),
+					querycheck.ExpectLength("scim_provisioned_group.app", 1),
+					listed("scim_provisioned_group.app", salesID, "Sales"),
+				},
+			},
+		},
+	})
+}
+
+// Bringing an app managed by hand under management, as the README tells:
+// `terraform query -generate-config-out` writes import blocks (by
+// identity) and resource blocks for the app's accounts and groups, with
+// each account's profile read back through the mapping; the plan with them
+// imports everything and changes nothing in the app, the apply sends no
+// write, and the next plan is empty. Under Terraform 1.14.
+//
+// It runs the CLI itself (internal/clitest): terraform-plugin-testing's
+// query steps check the listing (TestAccQuery_listAccountsAndGroups) but do
+// not write the generated configuration.
+func TestAccQuery_bringAppUnderManagement(t *testing.T) {
+	t.Parallel()
+	tf := clitest.New(t, cliAtLeast(t, terraform114))
+	target, baseURL := newTestTarget(t)
+	danaID, erinID, salesID := handMadeApp(t, target)
+
+	tf.Write("main.tf", queryMainConfig(baseURL))
+	tf.Exec([]int{0}, "apply", "-auto-approve", "-input=false")
+	encoded, _ := tf.Exec([]int{0}, "output", "-raw", "mapping")
+	tf.Write("app.tfquery.hcl", appListBlocks)
 	tf.Exec([]int{0}, "query", "-generate-config-out=generated.tf")
 	generated := tf.Read("generated.tf")
 	t.Logf("generated.tf:\n%s", generated)
@@ -167,7 +215,7 @@ list "scim_provisioned_group" "app" {
 	if imported != 3 {
 		t.Errorf("the plan imports %d resources, want 3 (two accounts and a group):\n%s", imported, show)
 	}
-	out, _ = tf.Exec([]int{0}, "apply", "-input=false", "import.tfplan")
+	out, _ := tf.Exec([]int{0}, "apply", "-input=false", "import.tfplan")
 	if !strings.Contains(out, "3 imported") {
 		t.Errorf("apply did not import 3 resources:\n%s", out)
 	}

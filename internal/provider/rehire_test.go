@@ -20,6 +20,7 @@ import (
 // the mapped values: no extra setting, no duplicate, and a warning that
 // says so.
 func TestAccProvisionedUser_rehire(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		mods []func(*scimtarget.Options)
 		// back is Bob's profile when he returns.
@@ -38,20 +39,18 @@ func TestAccProvisionedUser_rehire(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			target, baseURL := newTestTarget(t, tc.mods...)
-			warnings := captureWarnings(t)
+			providers, warnings := captureWarnings()
 			people := map[string]map[string]string{
 				"alice": {"email": "alice@example.com", "given_name": "Alice", "family_name": "Ng", "title": "Engineer", "department": "R&D", "employee_id": "E-1"},
 				"bob":   {"email": "bob@example.com", "given_name": "Bob", "family_name": "Diaz", "title": "Account Executive", "department": "Sales", "employee_id": "E-2"},
 			}
-			externalID := "    { target = \"externalId\", source = \"employee_id\" },\n"
-			before := peopleConfig{baseURL: baseURL, people: people, extraRules: externalID}
-			left := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"]}, extraRules: externalID}
-			back := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"], "bob": tc.back}, extraRules: externalID}
+			before := peopleConfig{baseURL: baseURL, people: people}.plusRules(externalIDRule)
+			left := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"]}}.plusRules(externalIDRule)
+			back := peopleConfig{baseURL: baseURL, people: map[string]map[string]string{"alice": people["alice"], "bob": tc.back}}.plusRules(externalIDRule)
 			bob := "scim_provisioned_user.bob"
 			var bobID string
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providers,
 				CheckDestroy:             expectAllInactive(target, 2),
 				Steps: []resource.TestStep{
 					{
@@ -119,8 +118,7 @@ func TestAccProvisionedUser_rehire(t *testing.T) {
 func TestAccProvisionedUser_conflictWithHiddenAccount(t *testing.T) {
 	target, baseURL := newTestTarget(t)
 	cfg := peopleConfig{baseURL: baseURL, people: alicePeople()}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 0),
 		Steps: []resource.TestStep{

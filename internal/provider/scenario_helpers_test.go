@@ -23,17 +23,6 @@ import (
 // target or the independent one, see accountServer) stores and received,
 // so a test checks the wire, not only Terraform's state.
 
-// replaceOnce swaps one part of a generated configuration for another, so
-// a step can change what peopleConfig does not vary: a base rule, the
-// provider block. It panics when old is absent, so a test cannot silently
-// run the unchanged configuration.
-func replaceOnce(config, old, new string) string {
-	if !strings.Contains(config, old) {
-		panic(fmt.Sprintf("replaceOnce: the configuration has no %s", old))
-	}
-	return strings.Replace(config, old, new, 1)
-}
-
 // writeRequests returns the requests since the last ResetRequests that can
 // change something: everything but GET.
 func writeRequests(srv accountServer) []scimtarget.RecordedRequest {

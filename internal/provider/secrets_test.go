@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -178,33 +177,14 @@ type secretsApp struct {
 	people  map[string]map[string]string
 }
 
-var (
-	resourceLabel = regexp.MustCompile(`resource "(scim_[a-z_]+)" "([A-Za-z0-9_-]+)"`)
-	resourceRef   = regexp.MustCompile(`\b(scim_connected_app|scim_attribute_mapping|scim_provisioned_user)\.([A-Za-z_][A-Za-z0-9_-]*)`)
-	peopleLocal   = regexp.MustCompile(`(?m)^(\s*)people = \{`)
-)
-
 // secretsConfig puts the quickstart-like configuration of peopleConfig for
-// every app into one configuration under the given provider block.
-// peopleConfig writes one app with fixed resource names and its own
-// provider block, so each copy loses the provider block and has its
-// resource names and its local prefixed with the app's key.
-func secretsConfig(t *testing.T, provider string, apps []secretsApp) string {
-	t.Helper()
+// every app into one configuration under the given provider block, each
+// app's resource names and local prefixed with its key.
+func secretsConfig(provider string, apps []secretsApp) string {
 	var b strings.Builder
 	b.WriteString(provider)
 	for _, a := range apps {
-		full := peopleConfig{baseURL: a.baseURL, people: a.people}.String()
-		prefix := providerConfig(a.baseURL, testToken)
-		if !strings.HasPrefix(full, prefix) {
-			t.Fatalf("peopleConfig no longer starts with providerConfig; adapt secretsConfig:\n%s", full)
-		}
-		body := strings.TrimPrefix(full, prefix)
-		body = resourceLabel.ReplaceAllString(body, `resource "$1" "`+a.key+`_$2"`)
-		body = resourceRef.ReplaceAllString(body, `$1.`+a.key+`_$2`)
-		body = strings.ReplaceAll(body, "local.people", "local."+a.key+"_people")
-		body = peopleLocal.ReplaceAllString(body, "${1}"+a.key+"_people = {")
-		b.WriteString(body)
+		b.WriteString(peopleConfig{baseURL: a.baseURL, people: a.people, prefix: a.key}.resources())
 	}
 	return b.String()
 }
@@ -215,6 +195,12 @@ func secretsConfig(t *testing.T, provider string, apps []secretsApp) string {
 // destroys; and then looks for the secrets in that log, in every plan and in
 // every state. The credentials come from the provider configuration in one
 // variant and from SCIM_CREDENTIALS in the other.
+//
+// It is the one acceptance test that does not run in parallel: the log
+// settings it needs are read from the process environment, by
+// terraform-plugin-testing for the CLI and by terraform-plugin-log for the
+// provider under test, so it sets them for the process (t.Setenv). Go runs
+// it before the parallel tests start, alone.
 func TestAccSecrets(t *testing.T) {
 	t.Run("configuration", func(t *testing.T) { testAccSecrets(t, false) })
 	t.Run("environment", func(t *testing.T) { testAccSecrets(t, true) })
@@ -280,7 +266,7 @@ provider "scim" {
 		"basic_password": config.StringVariable(leakBasicPass),
 		"client_secret":  config.StringVariable(leakClientSecret),
 	}
-	envCredentials := ""
+	var env providerEnv
 	if fromEnv {
 		variables = nil
 		provider = "\nprovider \"scim\" {\n  max_retries = 2\n}\n"
@@ -292,14 +278,14 @@ provider "scim" {
 		if err != nil {
 			t.Fatal(err)
 		}
-		envCredentials = string(b)
+		env = providerEnv{EnvCredentials: string(b)}
 	}
 
-	created := secretsConfig(t, provider, apps)
+	created := secretsConfig(provider, apps)
 	// The update: Bob's title changes in the basic-auth app.
 	apps[1].people = threePeople()
 	apps[1].people["bob"]["title"] = "Head of Sales"
-	updated := secretsConfig(t, provider, apps)
+	updated := secretsConfig(provider, apps)
 
 	planCheck := noSecretsInPlan{inputs: variables}
 	noLeaks := resource.ConfigPlanChecks{
@@ -307,13 +293,7 @@ provider "scim" {
 		PostApplyPostRefresh: []plancheck.PlanCheck{planCheck},
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck: func() {
-			testAccPreCheck(t) // clears SCIM_CREDENTIALS, so set it after
-			if fromEnv {
-				t.Setenv(EnvCredentials, envCredentials)
-			}
-		},
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(env, nil),
 		CheckDestroy: func(*terraform.State) error {
 			// deprovision = "deactivate": destroy PATCHed every account, so
 			// each credential was used to the end.

@@ -34,6 +34,11 @@ type accountServer interface {
 	SetUserAttribute(id, path string, value any) error
 	DeactivateUser(id string) error
 	DeleteUser(id string) error
+
+	// Groups returns every stored group, in creation order.
+	Groups() []map[string]any
+	// RemoveGroupMember removes a member from a group out of band.
+	RemoveGroupMember(groupID, memberID string) error
 }
 
 var (

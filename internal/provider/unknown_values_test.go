@@ -63,8 +63,7 @@ resource "scim_provisioned_user" "alice" {
 }
 `, flag, baseURL)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(target, 1),
 		Steps: []resource.TestStep{

@@ -63,7 +63,7 @@ func (t *Target) commitLocked(rt *resourceType, res *resource, doc map[string]an
 	if equalValues(res.doc, doc) {
 		return nil
 	}
-	res.doc = doc
+	t.store.setDoc(rt, res, doc)
 	res.version++
 	res.lastModified = t.now()
 	t.membershipsChangedLocked(rt)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // resource is one stored resource. doc holds the client-visible attributes in
@@ -23,6 +24,103 @@ type resource struct {
 type collection struct {
 	order []*resource
 	byID  map[string]*resource
+	// unique indexes the values of each attribute a uniqueness check has
+	// looked at (by attrRef.String()), built on its first check and kept
+	// up to date after, so a check does not scan every resource.
+	unique map[string]*valueIndex
+}
+
+// valueIndex holds the resources with each value of one attribute. String
+// values are filed under their case-folded form (foldKey), so a lookup
+// finds every resource sameValue may call equal, whether the attribute is
+// caseExact or not (sameValue then decides); other values, rare in unique
+// attributes, are kept apart and compared one by one.
+type valueIndex struct {
+	ref      attrRef
+	byString map[string]map[*resource]struct{}
+	other    map[*resource]struct{}
+}
+
+func newValueIndex(ref attrRef, resources []*resource) *valueIndex {
+	ix := &valueIndex{ref: ref, byString: map[string]map[*resource]struct{}{}, other: map[*resource]struct{}{}}
+	for _, r := range resources {
+		ix.add(r)
+	}
+	return ix
+}
+
+func (ix *valueIndex) add(r *resource) {
+	for _, v := range ix.ref.values(r.doc) {
+		if s, ok := v.(string); ok {
+			k := foldKey(s)
+			if ix.byString[k] == nil {
+				ix.byString[k] = map[*resource]struct{}{}
+			}
+			ix.byString[k][r] = struct{}{}
+		} else {
+			ix.other[r] = struct{}{}
+		}
+	}
+}
+
+func (ix *valueIndex) drop(r *resource) {
+	for _, v := range ix.ref.values(r.doc) {
+		if s, ok := v.(string); ok {
+			k := foldKey(s)
+			delete(ix.byString[k], r)
+			if len(ix.byString[k]) == 0 {
+				delete(ix.byString, k)
+			}
+		} else {
+			delete(ix.other, r)
+		}
+	}
+}
+
+// candidates returns the resources that may hold a value equal to v.
+func (ix *valueIndex) candidates(v any, all []*resource) []*resource {
+	s, ok := v.(string)
+	if !ok {
+		return all
+	}
+	var out []*resource
+	for r := range ix.byString[foldKey(s)] {
+		out = append(out, r)
+	}
+	for r := range ix.other {
+		out = append(out, r)
+	}
+	return out
+}
+
+// foldKey maps every rune of s to the smallest rune of its Unicode
+// simple-folding orbit: two strings are strings.EqualFold exactly when
+// their keys are equal.
+func foldKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
+// index returns the value index of ref, building it on first use.
+func (c *collection) index(ref attrRef) *valueIndex {
+	key := ref.String()
+	if ix := c.unique[key]; ix != nil {
+		return ix
+	}
+	if c.unique == nil {
+		c.unique = map[string]*valueIndex{}
+	}
+	ix := newValueIndex(ref, c.order)
+	c.unique[key] = ix
+	return ix
 }
 
 // store is the generic resource store, keyed by resource type name. It is not
@@ -54,12 +152,31 @@ func (s *store) insert(rt *resourceType, r *resource) {
 	c := s.col(rt)
 	c.order = append(c.order, r)
 	c.byID[r.id] = r
+	for _, ix := range c.unique {
+		ix.add(r)
+	}
+}
+
+// setDoc replaces the attributes of a stored resource.
+func (s *store) setDoc(rt *resourceType, r *resource, doc map[string]any) {
+	c := s.col(rt)
+	for _, ix := range c.unique {
+		ix.drop(r)
+	}
+	r.doc = doc
+	for _, ix := range c.unique {
+		ix.add(r)
+	}
 }
 
 func (s *store) remove(rt *resourceType, id string) bool {
 	c := s.col(rt)
-	if _, ok := c.byID[id]; !ok {
+	r, ok := c.byID[id]
+	if !ok {
 		return false
+	}
+	for _, ix := range c.unique {
+		ix.drop(r)
 	}
 	delete(c.byID, id)
 	for i, r := range c.order {
@@ -91,17 +208,19 @@ func (s *store) conflict(rt *resourceType, doc map[string]any, exceptID string, 
 	if q.UniqueExternalID {
 		checks = append(checks, attrRef{attr: rt.topAttr("externalId")})
 	}
+	c := s.col(rt)
 	for _, ref := range checks {
 		mine := ref.values(doc)
 		if len(mine) == 0 {
 			continue
 		}
-		for _, other := range s.col(rt).order {
-			if other.id == exceptID {
-				continue
-			}
-			for _, theirs := range ref.values(other.doc) {
-				for _, m := range mine {
+		ix := c.index(ref)
+		for _, m := range mine {
+			for _, other := range ix.candidates(m, c.order) {
+				if other.id == exceptID {
+					continue
+				}
+				for _, theirs := range ref.values(other.doc) {
 					if sameValue(ref.attr, m, theirs) {
 						return ref.String()
 					}

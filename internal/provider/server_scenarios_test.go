@@ -14,32 +14,141 @@ import (
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 )
 
-// The core scenarios again, against a SCIM server this project did not
-// write: github.com/elimity-com/scim behind a thin in-memory store
-// (internal/elimitytarget, see newIndependentServer). The local target
-// shares the provider's reading of RFC 7643/7644; this one does not, so a
-// failure here is either a provider defect or something an independent
-// server does that a real client has to survive. The checks read what the
-// server stores (its Go methods) and what it received (its request log),
-// not only state. Where the story is the one told against the local target,
-// the test runs the same scenario (see accountServer).
+// The core scenarios of accounts and groups, each run against every SCIM
+// server under test: the local target (internal/scimtarget) and a server
+// this project did not write, github.com/elimity-com/scim behind a thin
+// in-memory store (internal/elimitytarget, see newIndependentServer). The
+// local target shares the provider's reading of RFC 7643/7644; the
+// independent one does not, so a failure there is either a provider defect
+// or something an independent server does that a real client has to
+// survive. The checks read what the server stores (its Go methods) and
+// what it received (its request log), not only state (see accountServer).
 
-func TestAccIndependent_createThreePeople(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
+// serverUnderTest is a SCIM server the scenarios run against.
+type serverUnderTest struct {
+	name   string
+	start  func(t *testing.T) (accountServer, string)
+	traits serverTraits
+}
+
+// serverTraits is where servers rightly differ, as a scenario sees it.
+type serverTraits struct {
+	// etag: the server's discovery documents say it supports ETags.
+	etag bool
+	// keepsSchemas: the server stores the schemas an account was created
+	// with (the elimity library derives them when it answers instead).
+	keepsSchemas bool
+	// adoptOps are the PATCH operations that bring daveInApp to the
+	// mapping: what they are depends on what the server made of the
+	// account it was given.
+	adoptOps []string
+}
+
+var serversUnderTest = []serverUnderTest{
+	{
+		name:  "local",
+		start: func(t *testing.T) (accountServer, string) { return newTestTarget(t) },
+		traits: serverTraits{
+			etag:         true,
+			keepsSchemas: true,
+			adoptOps: []string{
+				`add ` + enterpriseURN + `:department "R&D"`,
+				`replace displayName "Dave Park"`, // the target derived "David Park"
+				`add emails [{"type":"work","value":"dave@example.com"}]`,
+				`replace name.givenName "Dave"`,
+				`replace title "Engineer"`,
+			},
+		},
+	},
+	{
+		name:  "independent",
+		start: func(t *testing.T) (accountServer, string) { return newIndependentServer(t) },
+		traits: serverTraits{
+			etag: false,
+			adoptOps: []string{
+				`add ` + enterpriseURN + `:department "R&D"`,
+				`add displayName "Dave Park"`, // the library derives no displayName
+				`add emails [{"type":"work","value":"dave@example.com"}]`,
+				`replace name.givenName "Dave"`,
+				`replace title "Engineer"`,
+			},
+		},
+	},
+}
+
+// serverScenarios run against every server under test.
+var serverScenarios = []struct {
+	name string
+	run  func(t *testing.T, srv accountServer, baseURL string, traits serverTraits)
+}{
+	{"lifecycle", testLifecycle},
+	{"createThreePeople", testCreateThreePeople},
+	{"mappingChange", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testMappingChange(t, srv, baseURL)
+	}},
+	{"driftRepaired", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testDriftRepaired(t, srv, baseURL)
+	}},
+	{"deactivateAndReactivate", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testDeactivateAndReactivate(t, srv, baseURL)
+	}},
+	{"adoptExisting", func(t *testing.T, srv accountServer, baseURL string, traits serverTraits) {
+		testAdoptExisting(t, srv, baseURL, traits.adoptOps)
+	}},
+	{"adoptByExternalID", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testAdoptByExternalID(t, srv, baseURL)
+	}},
+	{"existingWithoutAdopt", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testExistingWithoutAdopt(t, srv, baseURL)
+	}},
+	{"importOutOfBandAccount", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testImportOutOfBand(t, srv, baseURL)
+	}},
+	{"destroyDeactivates", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testDestroyDeactivates(t, srv, baseURL)
+	}},
+	{"deprovisionDelete", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testDeprovisionDelete(t, srv, baseURL)
+	}},
+	{"deprovisionAbandon", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testDeprovisionAbandon(t, srv, baseURL)
+	}},
+	{"groupMembers", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testGroupMembers(t, srv, baseURL)
+	}},
+}
+
+// TestAccServers runs every scenario against every server, all in
+// parallel: TestAccServers/<scenario>/<server>.
+func TestAccServers(t *testing.T) {
+	t.Parallel()
+	for _, scenario := range serverScenarios {
+		t.Run(scenario.name, func(t *testing.T) {
+			t.Parallel()
+			for _, server := range serversUnderTest {
+				t.Run(server.name, func(t *testing.T) {
+					srv, baseURL := server.start(t)
+					scenario.run(t, srv, baseURL, server.traits)
+				})
+			}
+		})
+	}
+}
+
+func testCreateThreePeople(t *testing.T, srv accountServer, baseURL string, traits serverTraits) {
 	create := createThreePeopleStep(srv, peopleConfig{baseURL: baseURL, people: threePeople()})
 	app := "scim_connected_app.app"
 	create.ConfigStateChecks = append(create.ConfigStateChecks,
-		// The library's discovery documents are read as it serves them.
+		// The server's discovery documents are read as it serves them.
 		statecheck.ExpectKnownValue(app, tfjsonpath.New("capabilities").AtMapKey("patch"), knownvalue.Bool(true)),
 		statecheck.ExpectKnownValue(app, tfjsonpath.New("capabilities").AtMapKey("filter"), knownvalue.Bool(true)),
-		statecheck.ExpectKnownValue(app, tfjsonpath.New("capabilities").AtMapKey("etag"), knownvalue.Bool(false)),
+		statecheck.ExpectKnownValue(app, tfjsonpath.New("capabilities").AtMapKey("etag"), knownvalue.Bool(traits.etag)),
 		statecheck.ExpectKnownValue(app, tfjsonpath.New("user_schema_extensions"),
 			knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(enterpriseURN)})),
 		statecheck.ExpectKnownValue(app, tfjsonpath.New("discovery_missing"), knownvalue.ListSizeExact(0)),
 		statecheck.ExpectKnownValue("scim_attribute_mapping.app", tfjsonpath.New("schema_problems"), knownvalue.ListSizeExact(0)),
 	)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps:                    []resource.TestStep{create},
@@ -48,20 +157,15 @@ func TestAccIndependent_createThreePeople(t *testing.T) {
 
 // A mapping change (a transform on a rule, a new rule, dropped rules) plans an update
 // of exactly the affected accounts and sends one minimal PATCH to each.
-func TestAccIndependent_mappingChange(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
+func testMappingChange(t *testing.T, srv accountServer, baseURL string) {
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	const titleRuleHCL = `{ target = "title", source = "title" }`
-	upper := replaceOnce(cfg.String(), titleRuleHCL, `{ target = "title", source = "title", transform = "upper" }`)
-	withNick := cfg
-	withNick.extraRules = "    { target = \"nickName\", source = \"given_name\" },\n"
-	upperWithNick := replaceOnce(withNick.String(), titleRuleHCL, `{ target = "title", source = "title", transform = "upper" }`)
-	withoutEmailAndDepartment := replaceOnce(replaceOnce(upperWithNick,
-		"    { target = \"emails[type eq \\\"work\\\"].value\", source = \"email\", transform = \"lower\" },\n", ""),
-		"    { target = \""+enterpriseURN+":department\", source = \"department\" },\n", "")
+	upperCfg := cfg.replacingRule(upperTitleRule)
+	upper := upperCfg.String()
+	upperWithNickCfg := upperCfg.plusRules(nickNameRule)
+	upperWithNick := upperWithNickCfg.String()
+	withoutEmailAndDepartment := upperWithNickCfg.withoutRules(`emails[type eq "work"].value`, enterpriseURN+":department").String()
 	alice, bob, carol := "scim_provisioned_user.alice", "scim_provisioned_user.bob", "scim_provisioned_user.carol"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps: []resource.TestStep{
@@ -154,12 +258,10 @@ func TestAccIndependent_mappingChange(t *testing.T) {
 // An edit in the app behind Terraform's back is the drift report of a
 // plan, and apply repairs it with one PATCH; an account deleted in the app
 // (the library answers 404) is planned for re-creation.
-func TestAccIndependent_driftRepaired(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
+func testDriftRepaired(t *testing.T, srv accountServer, baseURL string) {
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
 	driftReport, driftRepair := aliceDriftSteps(t, srv, cfg)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps: []resource.TestStep{
@@ -173,11 +275,9 @@ func TestAccIndependent_driftRepaired(t *testing.T) {
 
 // active = false deactivates in place, active = true reactivates, and an
 // account deactivated in the app is planned for reactivation.
-func TestAccIndependent_deactivateAndReactivate(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
+func testDeactivateAndReactivate(t *testing.T, srv accountServer, baseURL string) {
 	cfg := peopleConfig{baseURL: baseURL, people: threePeople()}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 3),
 		Steps: []resource.TestStep{
@@ -189,31 +289,16 @@ func TestAccIndependent_deactivateAndReactivate(t *testing.T) {
 	})
 }
 
-// The account created in the app first is found with the library's
-// userName filter, which compares case-insensitively.
-func TestAccIndependent_adoptExisting(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
-	testAdoptExisting(t, srv, baseURL, []string{
-		`add ` + enterpriseURN + `:department "R&D"`,
-		`add displayName "Dave Park"`, // the library derives no displayName
-		`add emails [{"type":"work","value":"dave@example.com"}]`,
-		`replace name.givenName "Dave"`,
-		`replace title "Engineer"`,
-	})
-}
-
-// Adoption by externalId uses the library's filter on the common attribute.
-func TestAccIndependent_adoptByExternalID(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
+// Adoption by externalId uses the server's filter on the common attribute.
+func testAdoptByExternalID(t *testing.T, srv accountServer, baseURL string) {
 	id, err := srv.AddUser(map[string]any{"userName": "dpark@example.com", "externalId": "E-100", "active": true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := adoptConfig(baseURL, `adopt_by = "externalId"`)
-	cfg.extraRules = "    { target = \"externalId\", source = \"employee_id\" },\n"
+	cfg = cfg.plusRules(externalIDRule)
 	addr := "scim_provisioned_user.dave"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             expectAllInactive(srv, 1),
 		Steps: []resource.TestStep{{
@@ -241,38 +326,10 @@ func TestAccIndependent_adoptByExternalID(t *testing.T) {
 	})
 }
 
-// Our store enforces the schema's userName uniqueness: the library answers
-// the POST 409.
-func TestAccIndependent_existingWithoutAdopt(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
-	testExistingWithoutAdopt(t, srv, baseURL)
-}
-
-func TestAccIndependent_importByLocation(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
-	testImportOutOfBand(t, srv, baseURL)
-}
-
-func TestAccIndependent_destroyDeactivates(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
-	testDestroyDeactivates(t, srv, baseURL)
-}
-
-func TestAccIndependent_deprovisionDelete(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
-	testDeprovisionDelete(t, srv, baseURL)
-}
-
-func TestAccIndependent_deprovisionAbandon(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
-	testDeprovisionAbandon(t, srv, baseURL)
-}
-
-// The core group scenario against the independent server: a group created
+// The core group scenario: a group created
 // with members, a member removed in the app shown and added back, a member
 // leaving the configuration removed, the group deleted on destroy.
-func TestAccIndependent_groupMembers(t *testing.T) {
-	srv, baseURL := newIndependentServer(t)
+func testGroupMembers(t *testing.T, srv accountServer, baseURL string) {
 	const addr = "scim_provisioned_group.eng"
 	cfg := func(people ...string) string {
 		return groupConfig(baseURL, groupBlock("eng", "Engineering", membersOf(people...)))
@@ -306,8 +363,7 @@ func TestAccIndependent_groupMembers(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if g := srv.Groups(); len(g) != 0 {
