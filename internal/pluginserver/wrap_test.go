@@ -171,11 +171,13 @@ func TestWrapHidesNoRPC(t *testing.T) {
 			t.Errorf("%s: the wrapped server's is %v, the framework's %v", name, w, f)
 		}
 	}
-	// The interfaces tf6server asserts today, named for the reader.
+	// The interfaces tf6server asserts today, named for the reader. They are
+	// deprecated in favour of ProviderServer growing these methods, but
+	// tf6server still finds the RPC sets by them.
 	for _, optional := range []reflect.Type{
-		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](), //nolint:staticcheck // what tf6server asserts
+		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),      //nolint:staticcheck // what tf6server asserts
+		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),  //nolint:staticcheck // what tf6server asserts
 	} {
 		if reflect.TypeOf(framework).Implements(optional) && !reflect.TypeOf(wrapped).Implements(optional) {
 			t.Errorf("the framework's server implements %v, the wrapped one does not", optional)

@@ -62,7 +62,7 @@ func (e providerEnv) getenv(name string) string { return e[name] }
 func providerFactories(env providerEnv, warnings *warningRecorder) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"scim": func() (tfprotov6.ProviderServer, error) {
-			var server tfprotov6.ProviderServer = providerserver.NewProtocol6(NewWithEnv("test", env.getenv)())()
+			server := providerserver.NewProtocol6(NewWithEnv("test", env.getenv)())()
 			if warnings != nil {
 				server = warnings.wrap(server)
 			}
