@@ -121,6 +121,12 @@ func (a *Accounts) FindForAdoption(ctx context.Context, by string, values map[st
 	if err != nil {
 		return nil, &AppError{Doing: fmt.Sprintf("Looking up the existing account with %s %q to adopt it", by, value), Err: err}
 	}
+	return exactlyOne(found, by, value)
+}
+
+// exactlyOne is the one resource a lookup of by = value found: nil when it
+// found none, an *AmbiguousMatchError when it found several.
+func exactlyOne(found []scim.Resource, by, value string) (scim.Resource, error) {
 	switch len(found) {
 	case 0:
 		return nil, nil

@@ -73,14 +73,7 @@ func (gs *Groups) FindForAdoption(ctx context.Context, by, value string, attribu
 	if err != nil {
 		return nil, &AppError{Doing: fmt.Sprintf("Looking up the group with %s %q", by, value), Err: err}
 	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return found[0], nil
-	default:
-		return nil, &AmbiguousMatchError{By: by, Value: value, Found: found}
-	}
+	return exactlyOne(found, by, value)
 }
 
 // AdoptionValue is what a group is looked up by when adopting by `by`.
@@ -210,14 +203,8 @@ func (gs *Groups) Deprovision(ctx context.Context, g Group, mode string) error {
 func (gs *Groups) PreviewAdoption(ctx context.Context, by string, desired Group) (*Preview, error) {
 	value := desired.AdoptionValue(by)
 	found, err := gs.FindForAdoption(ctx, by, value, desired.ReadAttributes())
-	if err != nil {
-		if _, ambiguous := err.(*AmbiguousMatchError); ambiguous {
-			return nil, err
-		}
-		return nil, nil
-	}
 	if found == nil {
-		return nil, nil
+		return nil, previewed(err)
 	}
 	existing := desired.Observed(found)
 	if dn, ok := found["displayName"].(string); ok {

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
@@ -29,14 +30,8 @@ type Preview struct {
 // would fail.
 func (a *Accounts) PreviewAdoption(ctx context.Context, by string, values map[string]string, active bool) (*Preview, error) {
 	found, err := a.FindForAdoption(ctx, by, values)
-	if err != nil {
-		if _, ambiguous := err.(*AmbiguousMatchError); ambiguous {
-			return nil, err
-		}
-		return nil, nil
-	}
 	if found == nil {
-		return nil, nil
+		return nil, previewed(err)
 	}
 	return &Preview{Existing: found, By: by, Value: LookupValue(values, by), Overwrites: a.OverwritesOf(found, values, active)}, nil
 }
@@ -50,4 +45,15 @@ func (a *Accounts) PreviewImport(ctx context.Context, id string, values map[stri
 		return nil
 	}
 	return &Preview{Existing: existing, Overwrites: a.OverwritesOf(existing, values, active)}
+}
+
+// previewed is what a preview reports of a failed adoption lookup: several
+// matches, which the apply would refuse too. A lookup that failed for
+// another reason is left to the apply, which reports it.
+func previewed(err error) error {
+	var ambiguous *AmbiguousMatchError
+	if errors.As(err, &ambiguous) {
+		return err
+	}
+	return nil
 }

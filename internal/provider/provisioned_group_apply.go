@@ -22,9 +22,7 @@ func (r *provisionedGroupResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	ctx, groups, diags := r.groups(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
@@ -84,9 +82,7 @@ func (r *provisionedGroupResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	ctx, groups, diags := r.groups(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
@@ -132,9 +128,7 @@ func (r *provisionedGroupResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() || state.Deprovision.ValueString() == lifecycle.Abandon {
 		return
 	}
-	limit, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	ctx, groups, diags := r.groups(ctx, &state)
 	resp.Diagnostics.Append(diags...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -155,4 +156,14 @@ func timeoutsAttribute(ctx context.Context, t timeoutsTexts) schema.Attribute {
 		return n
 	}
 	return a
+}
+
+// withTimeout bounds ctx by the limit a resource's `timeouts` give the
+// operation (limit is one of its Create, Read, Update, Delete methods), def
+// when unset; the caller defers cancel.
+func withTimeout(ctx context.Context, limit func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration,
+	diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := limit(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
 }
