@@ -1,6 +1,9 @@
 // Package provider implements the Terraform provider "scim": its
-// configuration, resources and data sources. Everything that speaks HTTP
-// lives in internal/scim; this package turns plans and state into calls to it.
+// configuration, resources, data sources and list resources. Everything
+// that speaks HTTP lives in internal/scim, and what happens to an account
+// or a group in an app is decided in internal/lifecycle; this package turns
+// plans and state into calls to them, and their results into state and
+// diagnostics.
 package provider
 
 import (
