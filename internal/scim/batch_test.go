@@ -78,7 +78,7 @@ func userRequests(tg *scimtarget.Target) int {
 
 // An app that holds about what Terraform manages is read in a few pages:
 // at most N/50 requests plus a constant, and every account as GET gives it.
-func TestReadUserBatchesARefresh(t *testing.T) {
+func TestGetFromListingBatchesARefresh(t *testing.T) {
 	tg, c, ids := batchTarget(t, 1000)
 	got := readAll(t, c, ids)
 	t.Logf("requests: %d (listings %d, single %d)", userRequests(tg), tg.Count(http.MethodGet, "/Users"), tg.Count(http.MethodGet, "/Users/*"))
@@ -98,7 +98,7 @@ func TestReadUserBatchesARefresh(t *testing.T) {
 
 // An app that holds far more accounts than Terraform manages is read about
 // one GET per account: never a full listing.
-func TestReadUserFewOfMany(t *testing.T) {
+func TestGetFromListingFewOfMany(t *testing.T) {
 	tg, c, ids := batchTarget(t, 3000)
 	few := []string{ids[2999], ids[1500], ids[2000], ids[2500], ids[2100], ids[2700], ids[2900], ids[2222], ids[2333], ids[2444]}
 	readAll(t, c, few)
@@ -110,7 +110,7 @@ func TestReadUserFewOfMany(t *testing.T) {
 
 // Correctness never depends on the listing: an account written by this
 // client (PATCH, DELETE) or created after the listing is read as it is.
-func TestReadUserNeverTrustsTheListingForChanges(t *testing.T) {
+func TestGetFromListingNeverTrustsTheListingForChanges(t *testing.T) {
 	_, c, ids := batchTarget(t, 300)
 	ctx := context.Background()
 	readAll(t, c, ids)
@@ -145,7 +145,7 @@ func TestReadUserNeverTrustsTheListingForChanges(t *testing.T) {
 
 // A deleted account is missing from a listing read after the deletion, and
 // is then read by itself: 404.
-func TestReadUserMissingFromListingIsReadAlone(t *testing.T) {
+func TestGetFromListingMissingFromListingIsReadAlone(t *testing.T) {
 	tg, c, ids := batchTarget(t, 50)
 	if err := tg.DeleteUser(ids[7]); err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func TestReadUserMissingFromListingIsReadAlone(t *testing.T) {
 }
 
 // An app whose listing fails is read one account at a time.
-func TestReadUserListingFails(t *testing.T) {
+func TestGetFromListingListingFails(t *testing.T) {
 	tg, c, ids := batchTarget(t, 20)
 	tg.InjectFault(scimtarget.Fault{Method: http.MethodGet, Path: "/Users", Status: http.StatusBadRequest, Times: 100})
 	got := readAll(t, c, ids)
@@ -177,7 +177,7 @@ func TestReadUserListingFails(t *testing.T) {
 }
 
 // DisableBatchReads reads every account by itself.
-func TestReadUserDisabled(t *testing.T) {
+func TestGetFromListingDisabled(t *testing.T) {
 	tg, c, ids := batchTarget(t, 20)
 	c.DisableBatchReads()
 	readAll(t, c, ids)
@@ -188,7 +188,7 @@ func TestReadUserDisabled(t *testing.T) {
 
 // The rest of a listing fails after its first page: accounts of that page
 // are still served from it, and the others are read one by one.
-func TestReadUserRestOfListingFails(t *testing.T) {
+func TestGetFromListingRestOfListingFails(t *testing.T) {
 	tg, c, ids := batchTarget(t, 600)
 	ctx := context.Background()
 	if _, err := c.Users().GetFromListing(ctx, ids[0], ReadOptions{Attributes: batchAttrs}); err != nil {

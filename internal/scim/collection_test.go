@@ -62,7 +62,7 @@ func userServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request, rec
 	return rec, newTestClient(t, srv.URL+"/scim/v2")
 }
 
-func TestCreateUser(t *testing.T) {
+func TestUsersCreate(t *testing.T) {
 	tests := []struct {
 		name         string
 		handler      func(w http.ResponseWriter, r *http.Request, rec recorded)
@@ -182,7 +182,7 @@ func TestCreateUserKeepsExplicitSchemasAndInput(t *testing.T) {
 	}
 }
 
-func TestGetUser(t *testing.T) {
+func TestUsersGet(t *testing.T) {
 	tests := []struct {
 		name      string
 		id        string
@@ -270,7 +270,7 @@ func TestEmptyIDRefused(t *testing.T) {
 	}
 }
 
-func TestReplaceUser(t *testing.T) {
+func TestUsersReplace(t *testing.T) {
 	rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, rec recorded) {
 		if rec.IfMatch != `W/"2"` {
 			scimError(w, 412, "", "version mismatch")
@@ -294,7 +294,7 @@ func TestReplaceUser(t *testing.T) {
 	}
 }
 
-func TestPatchUser(t *testing.T) {
+func TestUsersPatch(t *testing.T) {
 	tests := []struct {
 		name      string
 		handler   func(w http.ResponseWriter, r *http.Request, rec recorded)
@@ -393,7 +393,7 @@ func TestPatchUserValidatesFirst(t *testing.T) {
 	}
 }
 
-func TestDeleteUser(t *testing.T) {
+func TestUsersDelete(t *testing.T) {
 	rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, rec recorded) {
 		if strings.HasSuffix(r.URL.Path, "/gone") {
 			scimError(w, 404, "", "not found")
@@ -460,7 +460,7 @@ func (p pagedServer) handler(w http.ResponseWriter, r *http.Request, rec recorde
 	writeJSON(w, 200, body)
 }
 
-func TestListUsersPaging(t *testing.T) {
+func TestUsersListPaging(t *testing.T) {
 	tests := []struct {
 		name      string
 		srv       pagedServer
@@ -509,7 +509,7 @@ func TestListUsersPaging(t *testing.T) {
 	}
 }
 
-func TestListUsersQuery(t *testing.T) {
+func TestUsersListQuery(t *testing.T) {
 	rec, c := userServer(t, pagedServer{n: 1}.handler)
 	_, err := c.Users().List(context.Background(), ListOptions{
 		Filter: `userName eq "a b"`, Attributes: []string{"userName", "active"}, SortBy: "userName", SortOrder: "descending", Count: 7,
@@ -523,7 +523,7 @@ func TestListUsersQuery(t *testing.T) {
 	}
 }
 
-func TestListUsersCountCappedByDiscovery(t *testing.T) {
+func TestUsersListCountCappedByDiscovery(t *testing.T) {
 	var mu sync.Mutex
 	var counts []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -561,7 +561,7 @@ func TestListUsersCountCappedByDiscovery(t *testing.T) {
 	}
 }
 
-func TestListUsersErrors(t *testing.T) {
+func TestUsersListErrors(t *testing.T) {
 	_, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 		scimError(w, 400, "invalidFilter", "bad filter")
 	})
@@ -580,7 +580,7 @@ func TestListUsersErrors(t *testing.T) {
 	}
 }
 
-func TestFindUsers(t *testing.T) {
+func TestUsersFind(t *testing.T) {
 	rec, c := userServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
 		f := r.URL.Query().Get("filter")
 		if f != `userName eq "o'brien \"the\" man"` {
