@@ -121,7 +121,7 @@ func TestGroupsAgainstTarget(t *testing.T) {
 // Refreshing many groups whose members are not managed costs a few listing
 // pages; with members, each group is read by itself; a group this client
 // wrote is read by itself.
-func TestReadGroupBatches(t *testing.T) {
+func TestGroupsGetFromListing(t *testing.T) {
 	tg, srv := scimtarget.NewTestServer(t, scimtarget.Options{})
 	c := newTestClient(t, scimtarget.BaseURL(srv))
 	ctx := context.Background()
@@ -164,7 +164,7 @@ func TestReadGroupBatches(t *testing.T) {
 	}
 }
 
-func TestHasGroupMember(t *testing.T) {
+func TestGroupsHasMember(t *testing.T) {
 	tg, srv := scimtarget.NewTestServer(t, scimtarget.Options{})
 	c := newTestClient(t, scimtarget.BaseURL(srv))
 	ctx := context.Background()
