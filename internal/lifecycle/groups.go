@@ -123,8 +123,8 @@ func (gs *Groups) ReadCurrent(ctx context.Context, id string, attributes []strin
 // Apply brings the group from actual to desired: the name and externalId,
 // then the members that change, in as many requests as their number needs
 // (a PUT of the whole group where the app has no PATCH). When one of
-// several requests fails, what was recorded before the change stays true
-// enough: the next refresh reads what the app holds, and the next apply
+// several requests fails, the caller keeps what it recorded before the
+// change: the next refresh reads what the app holds, and the next apply
 // sends what is still missing.
 func (gs *Groups) Apply(ctx context.Context, actual, desired Group) error {
 	doing := fmt.Sprintf("Updating the group %q (%s)", desired.DisplayName, gs.app.GroupLocation(desired.ID))
