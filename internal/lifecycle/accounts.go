@@ -44,6 +44,11 @@ func (a *Accounts) App() *App { return a.app }
 // account has no mapping until the configuration gives it one.
 func (a *Accounts) Manages() bool { return len(a.rules) > 0 }
 
+// Desired are the values the mapping makes of profile, by canonical path.
+func (a *Accounts) Desired(profile map[string]string) (map[string]string, error) {
+	return mapping.Evaluate(a.rules, profile, a.app.Settings.Discovery)
+}
+
 // ReadAttributes are what a read of a managed account asks for.
 func (a *Accounts) ReadAttributes() []string { return mapping.ReadAttributes(a.rules) }
 

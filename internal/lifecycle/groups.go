@@ -198,19 +198,28 @@ func (gs *Groups) Deprovision(ctx context.Context, g Group, mode string) error {
 }
 
 // PreviewAdoption looks up the group a create with adoption by `by` will
-// link, as FindForAdoption does: nil when none will be (no value, no match,
-// or the lookup failed); an *AmbiguousMatchError when several match.
+// link, as FindForAdoption does: nil when none will be (no match, or the
+// lookup failed); an *AmbiguousMatchError when several match and a
+// *MissingLookupValueError when there is no value to look up by.
 func (gs *Groups) PreviewAdoption(ctx context.Context, by string, desired Group) (*Preview, error) {
 	value := desired.AdoptionValue(by)
 	found, err := gs.FindForAdoption(ctx, by, value, desired.ReadAttributes())
 	if found == nil {
 		return nil, previewed(err)
 	}
-	existing := desired.Observed(found)
+	return &Preview{Existing: found, By: by, Value: value, Overwrites: GroupOverwrites(desired.Linking(found), desired)}, nil
+}
+
+// Linking is found, an existing group that adopting links, as g manages
+// it: its id, what g manages, and its name exactly as the app spells it,
+// since linking brings even a difference of case to g's spelling.
+func (g Group) Linking(found scim.Resource) Group {
+	out := g.Observed(found)
+	out.ID = found.ID()
 	if dn, ok := found["displayName"].(string); ok {
-		existing.DisplayName = dn
+		out.DisplayName = dn
 	}
-	return &Preview{Existing: found, By: by, Value: value, Overwrites: GroupOverwrites(existing, desired)}, nil
+	return out
 }
 
 // GroupOverwrites are the lines that say what bringing a group from

@@ -25,9 +25,9 @@ type Preview struct {
 }
 
 // PreviewAdoption looks up the account a create with adoption by `by` will
-// link: nil when none will be (no value to look up by, no match, or the
-// lookup failed); an *AmbiguousMatchError when several match, as the apply
-// would fail.
+// link: nil when none will be (no match, or the lookup failed); an
+// *AmbiguousMatchError when several match and a *MissingLookupValueError
+// when the values have no `by`, as the apply would fail.
 func (a *Accounts) PreviewAdoption(ctx context.Context, by string, values map[string]string, active bool) (*Preview, error) {
 	found, err := a.FindForAdoption(ctx, by, values)
 	if found == nil {
@@ -47,12 +47,15 @@ func (a *Accounts) PreviewImport(ctx context.Context, id string, values map[stri
 	return &Preview{Existing: existing, Overwrites: a.OverwritesOf(existing, values, active)}
 }
 
-// previewed is what a preview reports of a failed adoption lookup: several
-// matches, which the apply would refuse too. A lookup that failed for
-// another reason is left to the apply, which reports it.
+// previewed is what a preview reports of a failed adoption lookup: what
+// the apply would refuse too (several matches, no value to look up by). A
+// lookup the app failed is left to the apply, which reports it.
 func previewed(err error) error {
-	var ambiguous *AmbiguousMatchError
-	if errors.As(err, &ambiguous) {
+	var (
+		ambiguous *AmbiguousMatchError
+		missing   *MissingLookupValueError
+	)
+	if errors.As(err, &ambiguous) || errors.As(err, &missing) {
 		return err
 	}
 	return nil

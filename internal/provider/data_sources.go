@@ -101,17 +101,24 @@ func attributePathsArgument() schema.Attribute {
 type resourceKind struct {
 	noun     string // "account", in messages
 	nameAttr string // "userName": a resource's name, shown and excluded by
-	// collection is the kind's collection of an app.
-	collection func(*scim.Client) *scim.Collection
+	// groups: the kind is the app's /Groups, else its /Users.
+	groups bool
 	// describe names one resource in an error.
 	describe func(scim.Resource) string
 }
 
 var (
-	accountKind = resourceKind{noun: "account", nameAttr: "userName", collection: (*scim.Client).Users, describe: describeAccount}
-	groupKind   = resourceKind{noun: "group", nameAttr: "displayName", describe: describeGroup,
-		collection: func(c *scim.Client) *scim.Collection { return c.Groups().Collection }}
+	accountKind = resourceKind{noun: "account", nameAttr: "userName", describe: describeAccount}
+	groupKind   = resourceKind{noun: "group", nameAttr: "displayName", groups: true, describe: describeGroup}
 )
+
+// of is the kind's collection of the app that client speaks to.
+func (k resourceKind) of(client *scim.Client) *scim.Collection {
+	if k.groups {
+		return client.Groups().Collection
+	}
+	return client.Users()
+}
 
 // appDataSource is what every data source that reads an app's accounts or
 // groups has: its type name after the provider's and the provider's
@@ -192,7 +199,7 @@ func listAll(ctx context.Context, clients *clientFactory, q listQuery) (*lifecyc
 	if limit <= 0 {
 		limit = defaultListLimit
 	}
-	got, err := q.kind.collection(call.Client).List(ctx, scim.ListOptions{Filter: q.filter, Attributes: q.attributes, Limit: int(limit) + 1})
+	got, err := q.kind.of(call.Client).List(ctx, scim.ListOptions{Filter: q.filter, Attributes: q.attributes, Limit: int(limit) + 1})
 	if err != nil {
 		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Listing the %ss", noun), call.BaseURL, err))
 		return nil, listed{}, diags
@@ -251,7 +258,7 @@ func findOne(ctx context.Context, clients *clientFactory, q findQuery) (*lifecyc
 	if call == nil || diags.HasError() {
 		return nil, nil, diags
 	}
-	noun, collection, opts := q.kind.noun, q.kind.collection(call.Client), scim.ReadOptions{Attributes: q.attributes}
+	noun, collection, opts := q.kind.noun, q.kind.of(call.Client), scim.ReadOptions{Attributes: q.attributes}
 	var arg lookupArgument
 	for _, a := range q.by {
 		if !a.value.IsNull() && !a.value.IsUnknown() {

@@ -41,19 +41,16 @@ func NewGroupsListResource() list.ListResource {
 	return &groupsListResource{appListResource{typeName: "_provisioned_group"}}
 }
 
-// appListResource is what both list resources have: the type name of the
-// resource they list after the provider's, and the provider's clients.
+// appListResource is what both list resources have: the provider's
+// clients (appResource) and the type name of the resource they list after
+// the provider's.
 type appListResource struct {
+	appResource
 	typeName string // "_provisioned_user"
-	clients  *clientFactory
 }
 
 func (l *appListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + l.typeName
-}
-
-func (l *appListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.clients = clientsFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 type usersListResource struct{ appListResource }
@@ -168,7 +165,7 @@ func (f *clientFactory) streamListing(ctx context.Context, req list.ListRequest,
 	}
 	opts := l.options
 	opts.Limit = int(req.Limit)
-	found, err := l.kind.collection(call.Client).List(ctx, opts)
+	found, err := l.kind.of(call.Client).List(ctx, opts)
 	if err != nil {
 		diags.Append(appErrorDiagnostic(f, fmt.Sprintf("Listing the %ss", l.kind.noun), call.BaseURL, err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

@@ -40,12 +40,7 @@ func (r *provisionedGroupResource) Create(ctx context.Context, req resource.Crea
 			return
 		}
 		if found != nil {
-			actual = desired.Observed(found)
-			actual.ID = found.ID()
-			if dn, ok := found["displayName"].(string); ok {
-				// Linking brings the name to the configuration's spelling.
-				actual.DisplayName = dn
-			}
+			actual = desired.Linking(found)
 			resp.Diagnostics.AddWarning("Existing SCIM Group Linked",
 				fmt.Sprintf("The group %q (%s) already existed in the app and is now managed by Terraform; its name and members "+
 					"are brought to the configuration.", desired.DisplayName, app.GroupLocation(actual.ID)))

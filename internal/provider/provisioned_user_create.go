@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
-	"github.com/openscim/terraform-provider-scim/internal/mapping"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
@@ -110,9 +109,8 @@ func desiredValues(ctx context.Context, accounts *lifecycle.Accounts, m *provisi
 	if values, ok := stringMap(ctx, m.Attributes); ok {
 		return values, diags
 	}
-	rules, _, _ := rulesFromEncoded(m.AttributeMapping)
 	profile, _ := stringMap(ctx, m.Profile)
-	values, err := mapping.Evaluate(rules, profile, accounts.App().Settings.Discovery)
+	values, err := accounts.Desired(profile)
 	if err != nil {
 		diags.Append(encodedIssueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
 		return nil, diags

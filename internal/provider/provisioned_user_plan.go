@@ -44,7 +44,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		values, err := mapping.Evaluate(rules, profile, accounts.App().Settings.Discovery)
+		values, err := accounts.Desired(profile)
 		if err != nil {
 			resp.Diagnostics.Append(encodedIssueDiagnostics("attribute_mapping", joinErrors(err), "Cannot Compute the Account's Attributes")...)
 			return
@@ -86,12 +86,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 // mapping that yields no value to look the account up by.
 func (r *provisionedUserResource) previewAdoption(ctx context.Context, accounts *lifecycle.Accounts, plan *provisionedUserModel, values map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	by := plan.AdoptBy.ValueString()
-	if lifecycle.LookupValue(values, by) == "" {
-		diags.Append(r.clients.accountDiagnostic(accounts.App(), &lifecycle.MissingLookupValueError{By: by}, refusedUpdate))
-		return diags
-	}
-	preview, err := accounts.PreviewAdoption(ctx, by, values, plan.Active.ValueBool())
+	preview, err := accounts.PreviewAdoption(ctx, plan.AdoptBy.ValueString(), values, plan.Active.ValueBool())
 	if err != nil {
 		diags.Append(r.clients.accountDiagnostic(accounts.App(), err, refusedUpdate))
 		return diags

@@ -260,11 +260,11 @@ func (col *Collection) requireOne(method, p string, resp *http.Response, raw jso
 // PATCH; opts.IfMatch makes the replace conditional on the version the
 // caller last saw.
 func (col *Collection) Replace(ctx context.Context, id string, in Resource, opts WriteOptions) (Resource, error) {
-	col.client.batches.invalidate(col.e, id)
 	e := col.e
 	if id == "" {
 		return nil, e.errEmptyID("PUT")
 	}
+	col.client.batches.invalidate(e, id)
 	var raw json.RawMessage
 	p := e.item(id)
 	resp, err := col.client.Do(ctx, Request{Method: http.MethodPut, Path: p, Body: e.withSchemas(in), IfMatch: opts.IfMatch, Out: &raw})
@@ -284,9 +284,6 @@ func (col *Collection) Replace(ctx context.Context, id string, in Resource, opts
 // surface as an opaque 400 from the server.
 func (col *Collection) Patch(ctx context.Context, id string, ops []PatchOp, opts WriteOptions) (Resource, error) {
 	c, e := col.client, col.e
-	if id != "" && len(ops) > 0 {
-		c.batches.invalidate(e, id)
-	}
 	if id == "" {
 		return nil, e.errEmptyID("PATCH")
 	}
@@ -296,6 +293,7 @@ func (col *Collection) Patch(ctx context.Context, id string, ops []PatchOp, opts
 	if err := validateOps(ops); err != nil {
 		return nil, fmt.Errorf("SCIM PATCH %s %s: %w", e.noun, id, err)
 	}
+	c.batches.invalidate(e, id)
 	req := PatchRequest{Schemas: []string{messagePatchOp}, Operations: ops}
 	var raw json.RawMessage
 	p := e.item(id)
