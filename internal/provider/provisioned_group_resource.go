@@ -103,7 +103,9 @@ func (r *provisionedGroupResource) Schema(ctx context.Context, _ resource.Schema
 					"once: the plan of a reordered list is empty. Unset, members are not managed and not even read " +
 					"(use `scim_group_member` for single memberships of a group managed elsewhere); an empty list means no members. " +
 					"A list rather than a set: Terraform's plugin framework compares sets element by element against each other, " +
-					"which takes minutes for a group of 10,000.",
+					"which takes minutes for a group of 10,000. Terraform's own plan output compares a list's elements pairwise " +
+					"too: on Terraform 1.14 each plan of a 10,000-member group spends about 8 CPU-seconds and 900 MB in the " +
+					"Terraform CLI itself, changed or not.",
 				Validators: []validator.List{
 					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 					distinctStrings{},

@@ -277,14 +277,17 @@ func (p *patcher) set(op string, t patchTarget, value any) error {
 		if a.isComplex() && hasPrimary(newItems) {
 			clearPrimary(existing, nil)
 		}
-	next:
+		// Indexed by canonical JSON (sorted keys), so adding members to a
+		// group of 10,000 is linear rather than one comparison per pair.
+		seen := make(map[string]bool, len(existing))
+		for _, e := range existing {
+			seen[canonicalJSON(e)] = true
+		}
 		for _, it := range newItems {
-			for _, e := range existing {
-				if equalValues(e, it) {
-					continue next
-				}
+			if k := canonicalJSON(it); !seen[k] {
+				seen[k] = true
+				existing = append(existing, it)
 			}
-			existing = append(existing, it)
 		}
 		setOrDelete(c, a.Name, listOrNil(existing))
 		return nil

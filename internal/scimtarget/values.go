@@ -223,6 +223,16 @@ func copyDoc(doc map[string]any) map[string]any {
 
 func equalValues(a, b any) bool { return reflect.DeepEqual(a, b) }
 
+// canonicalJSON is a key under which equal values (by equalValues) are
+// equal: encoding/json writes map keys sorted.
+func canonicalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
+	}
+	return string(b)
+}
+
 // parseResourceDoc validates a POST/PUT body (or an out-of-band document) and
 // returns it in stored form: canonical attribute names, extension attributes
 // nested under their URN, readOnly attributes dropped unless admin. The id, if
