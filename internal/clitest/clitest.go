@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -115,4 +117,86 @@ func (r *Run) Output(args ...string) []byte {
 		r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	return out
+}
+
+// Process is a CLI command running in the background, for the tests that
+// interrupt or kill it.
+type Process struct {
+	t    testing.TB
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+	args []string
+	done chan struct{}
+	err  error
+}
+
+// Start runs the CLI with args (and -no-color) in the background, in a
+// process group of its own, so that Kill takes the provider plugin with it
+// as the loss of a CI runner would.
+func (r *Run) Start(args ...string) *Process {
+	r.t.Helper()
+	cmd := exec.Command(r.bin, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = r.Dir, r.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p := &Process{t: r.t, cmd: cmd, out: &bytes.Buffer{}, args: args, done: make(chan struct{})}
+	both := &syncWriter{w: p.out}
+	cmd.Stdout, cmd.Stderr = both, both
+	if err := cmd.Start(); err != nil {
+		r.t.Fatalf("%s %s: %v", r.bin, strings.Join(args, " "), err)
+	}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	r.t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-p.done
+		}
+	})
+	return p
+}
+
+// Interrupt sends SIGINT, as Ctrl-C in a terminal does.
+func (p *Process) Interrupt() { _ = p.cmd.Process.Signal(syscall.SIGINT) }
+
+// Kill sends SIGKILL to the CLI and every process it started.
+func (p *Process) Kill() { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+
+// Wait waits for the command to end and returns its output and exit
+// status (-1 when it was killed by a signal).
+func (p *Process) Wait() (string, int) {
+	p.t.Helper()
+	<-p.done
+	status := 0
+	if exit, ok := p.err.(*exec.ExitError); ok && !exit.Exited() {
+		return p.out.String(), -1
+	}
+	var exit *exec.ExitError
+	if errors.As(p.err, &exit) {
+		status = exit.ExitCode()
+	} else if p.err != nil {
+		p.t.Fatalf("terraform %s: %v", strings.Join(p.args, " "), p.err)
+	}
+	return p.out.String(), status
+}
+
+// Exited reports whether the command has ended.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
 }

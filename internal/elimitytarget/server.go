@@ -21,6 +21,7 @@ import (
 	"github.com/elimity-com/scim/schema"
 
 	"github.com/openscim/terraform-provider-scim/internal/httpstatus"
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
 // EnterpriseURN is the enterprise User extension the server supports.
@@ -35,7 +36,8 @@ const scimRoot = "/scim/v2"
 type Server struct {
 	baseURL string
 	token   string
-	lib     http.Handler // the library's scim.Server, without auth or log
+	lib     http.Handler              // the library's scim.Server, without auth or log
+	faults  *scimtarget.FaultInjector // lib behind injected faults, for the network
 	users   *userHandler
 	groups  *userHandler
 	srv     *http.Server
@@ -109,6 +111,7 @@ func Start(token string) (*Server, error) {
 		return nil, err
 	}
 	s.lib = http.StripPrefix("/scim", lib)
+	s.faults = scimtarget.NewFaultInjector(scimRoot, s.lib)
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
@@ -157,8 +160,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = rec.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"missing or wrong bearer token"}`))
 		return
 	}
-	s.lib.ServeHTTP(rec, r)
+	s.faults.ServeHTTP(rec, r)
 }
+
+// InjectFault makes the server misbehave for the next f.Times matching
+// requests as the local target would (scimtarget.Fault): the library's
+// own handling, with faults played in front of it.
+func (s *Server) InjectFault(f scimtarget.Fault) { s.faults.InjectFault(f) }
+
+// Faults returns the pending faults.
+func (s *Server) Faults() []scimtarget.Fault { return s.faults.Faults() }
 
 // Requests returns the request log in arrival order.
 func (s *Server) Requests() []RecordedRequest {

@@ -36,6 +36,12 @@ const (
 	LinkRehire
 	// LinkAdoptedOnConflict: Adopt is set and it conflicted with the create.
 	LinkAdoptedOnConflict
+	// LinkMatching: it stood in the way of the create and already is what
+	// the create would make (every managed value, the active flag; a group
+	// may lack members still to be added), as after a crash or an
+	// interrupt that killed the apply which made it. Linking changes
+	// nothing a person could lose.
+	LinkMatching
 )
 
 // CreateOutcome is what a create did: POSTed a new account (Created), or
@@ -140,9 +146,15 @@ func exactlyOne(found []scim.Resource, by, value string) (scim.Resource, error) 
 // afterUnknownOutcome looks the account up after a create with an unknown
 // outcome. settled is false when nothing matches: create again.
 func (a *Accounts) afterUnknownOutcome(ctx context.Context, req AccountCreate, doing string, started time.Time, cause error) (CreateOutcome, bool, error) {
-	found, err := a.app.Client.Users().Find(ctx, "userName", UserNameOf(req.Values), scim.ReadOptions{Attributes: a.ReadAttributes()})
+	lctx, cancel := settling(ctx)
+	defer cancel()
+	found, err := a.app.Client.Users().Find(lctx, "userName", UserNameOf(req.Values), scim.ReadOptions{Attributes: a.ReadAttributes()})
 	if err != nil || len(found) > 1 {
-		return CreateOutcome{}, true, &UnknownOutcomeError{Doing: doing, Cause: cause, LookupErr: err, Found: found}
+		return CreateOutcome{}, true, &UnknownOutcomeError{Doing: doing, Cause: cause, LookupErr: err, Found: found, Stopped: ctx.Err() != nil}
+	}
+	if len(found) == 0 && ctx.Err() != nil {
+		// Not made, but stopped: nothing is sent again.
+		return CreateOutcome{}, true, &UnknownOutcomeError{Doing: doing, Cause: cause, Stopped: true}
 	}
 	if len(found) == 0 {
 		return CreateOutcome{}, false, nil
@@ -200,24 +212,27 @@ func (a *Accounts) FindMatching(ctx context.Context, values map[string]string) (
 // decideExisting is the rule for an account that stands in the way of a
 // create. One inactive match is a rehire: it is linked, reactivated and
 // brought to the mapped values, never duplicated. One active match is
-// linked only with Adopt: an account in use is never taken over silently.
+// linked with Adopt, or without when it already holds exactly the mapped
+// values (LinkMatching): an account in use is never taken over silently.
 // No visible match, or several, is an error that says so.
 func (a *Accounts) decideExisting(req AccountCreate, found []scim.Resource, doing string, cause error) (CreateOutcome, error) {
-	conflict := func(kind ConflictKind) error {
-		return &ConflictError{Kind: kind, Doing: doing, Cause: cause, Found: found, Identifiers: Identifiers(req.Values)}
+	conflict := func(kind ConflictKind, changes []string) error {
+		return &ConflictError{Kind: kind, Doing: doing, Cause: cause, Found: found, Identifiers: Identifiers(req.Values), Changes: changes}
 	}
 	switch {
 	case len(found) == 0:
-		return CreateOutcome{}, conflict(ConflictNotVisible)
+		return CreateOutcome{}, conflict(ConflictNotVisible, nil)
 	case len(found) > 1:
-		return CreateOutcome{}, conflict(ConflictSeveral)
+		return CreateOutcome{}, conflict(ConflictSeveral, nil)
 	case !ActiveOf(found[0], true):
 		return CreateOutcome{Existing: found[0], Reason: LinkRehire}, nil
 	case req.Adopt:
 		return CreateOutcome{Existing: found[0], Reason: LinkAdoptedOnConflict}, nil
-	default:
-		return CreateOutcome{}, conflict(ConflictActive)
 	}
+	if changes := a.OverwritesOf(found[0], req.Values, req.Active); len(changes) > 0 {
+		return CreateOutcome{}, conflict(ConflictActive, changes)
+	}
+	return CreateOutcome{Existing: found[0], Reason: LinkMatching}, nil
 }
 
 // Identifiers names what accounts are looked up by: `userName "a" or

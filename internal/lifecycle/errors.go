@@ -63,6 +63,9 @@ type UnknownOutcomeError struct {
 	Cause     error
 	LookupErr error
 	Found     []scim.Resource
+	// Stopped: Terraform stopped the provider (Ctrl-C) or the operation's
+	// time ran out while the write was in flight.
+	Stopped bool
 }
 
 func (e *UnknownOutcomeError) Error() string {
@@ -79,10 +82,14 @@ const (
 	ConflictNotVisible ConflictKind = iota
 	// ConflictSeveral: several resources match.
 	ConflictSeveral
-	// ConflictActive: one active account matches, and adoption is off.
+	// ConflictActive: one active account matches, adoption is off, and
+	// linking it would change it (Changes).
 	ConflictActive
 	// ConflictLookupFailed: looking the conflicting resource up failed.
 	ConflictLookupFailed
+	// ConflictGroupDiffers: one group matches, adoption is off, and
+	// linking it would change more than add members (Changes).
+	ConflictGroupDiffers
 )
 
 // ConflictError is a create that met an existing resource (Cause, a 409 or
@@ -95,6 +102,9 @@ type ConflictError struct {
 	LookupErr   error
 	Found       []scim.Resource
 	Identifiers string
+	// Changes are what linking the one match would change
+	// (ConflictActive, ConflictGroupDiffers), one line each.
+	Changes []string
 }
 
 func (e *ConflictError) Error() string {

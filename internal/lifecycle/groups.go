@@ -87,29 +87,6 @@ func (g Group) AdoptionValue(by string) string {
 	return g.DisplayName
 }
 
-// Create POSTs the group with at most scim.MaxMemberChangesPerRequest of
-// its members and returns it as created: the caller records it, then
-// Applies the rest of the members.
-func (gs *Groups) Create(ctx context.Context, desired Group) (Group, error) {
-	doc := scim.Resource{"displayName": desired.DisplayName}
-	if desired.ExternalID != nil {
-		doc["externalId"] = *desired.ExternalID
-	}
-	created := desired
-	if desired.ManageMembers {
-		created.Members = desired.Members[:min(len(desired.Members), scim.MaxMemberChangesPerRequest)]
-		if len(created.Members) > 0 {
-			doc["members"] = memberValues(created.Members)
-		}
-	}
-	res, err := gs.app.Client.Groups().Create(ctx, doc)
-	if err != nil {
-		return Group{}, &AppError{Doing: fmt.Sprintf("Creating the group %q", desired.DisplayName), Err: err}
-	}
-	created.ID = res.ID()
-	return created, nil
-}
-
 // ReadCurrent reads what the group holds of attributes now, before an
 // update that starts managing them (or after an import).
 func (gs *Groups) ReadCurrent(ctx context.Context, id string, attributes []string) (scim.Resource, error) {
@@ -238,11 +215,13 @@ func GroupOverwrites(actual, desired Group) []string {
 			lines = append(lines, "members removed: "+strings.Join(removed, ", "))
 		}
 		if added := Difference(desired.Members, actual.Members); len(added) > 0 {
-			lines = append(lines, "members added: "+strings.Join(added, ", "))
+			lines = append(lines, membersAddedPrefix+strings.Join(added, ", "))
 		}
 	}
 	return lines
 }
+
+const membersAddedPrefix = "members added: "
 
 func memberValues(ids []string) []any {
 	out := make([]any, len(ids))

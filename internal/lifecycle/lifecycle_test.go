@@ -67,6 +67,11 @@ func existing(userName, title string, active bool) map[string]any {
 	}
 }
 
+func withoutTitle(doc map[string]any) map[string]any {
+	delete(doc, "title")
+	return doc
+}
+
 func writes(target *scimtarget.Target) []string {
 	var out []string
 	for _, r := range target.Requests() {
@@ -108,6 +113,8 @@ func TestCreateDecidesWhatStandsInTheWay(t *testing.T) {
 	}{
 		{name: "inactive match is a rehire", seed: []map[string]any{existing("ada@example.com", "Intern", false)}, wantReason: lifecycle.LinkRehire},
 		{name: "active match without adoption is refused", seed: []map[string]any{existing("ada@example.com", "Intern", true)}, wantKind: ptr(lifecycle.ConflictActive)},
+		{name: "active match holding exactly the mapped values is linked", seed: []map[string]any{existing("ada@example.com", "Engineer", true)}, wantReason: lifecycle.LinkMatching},
+		{name: "active match lacking a value is refused", seed: []map[string]any{withoutTitle(existing("ada@example.com", "", true))}, wantKind: ptr(lifecycle.ConflictActive)},
 		{name: "adoption links the one match", seed: []map[string]any{existing("ada@example.com", "Intern", true)}, adopt: true, wantReason: lifecycle.LinkAdopted},
 	}
 	for _, tc := range cases {
@@ -335,10 +342,11 @@ func TestGroupsCreateInBatchesAndPreviewAdoption(t *testing.T) {
 	}
 	groups := app.Groups()
 	desired := lifecycle.Group{DisplayName: "Engineering", ManageMembers: true, Members: members}
-	created, err := groups.Create(context.Background(), desired)
+	out, err := groups.Create(context.Background(), lifecycle.GroupCreate{Desired: desired})
 	if err != nil {
 		t.Fatal(err)
 	}
+	created := out.Created
 	if len(created.Members) != scim.MaxMemberChangesPerRequest {
 		t.Fatalf("the POST carried %d members, want %d", len(created.Members), scim.MaxMemberChangesPerRequest)
 	}
@@ -382,10 +390,11 @@ func TestGroupOfTenThousandChangesByAFew(t *testing.T) {
 	}
 	groups, ctx := app.Groups(), context.Background()
 	desired := lifecycle.Group{DisplayName: "Everyone", ManageMembers: true, Members: ids[:9999]}
-	created, err := groups.Create(ctx, desired)
+	out, err := groups.Create(ctx, lifecycle.GroupCreate{Desired: desired})
 	if err != nil {
 		t.Fatal(err)
 	}
+	created := out.Created
 	desired.ID = created.ID
 	if err := groups.Apply(ctx, created, desired); err != nil {
 		t.Fatal(err)

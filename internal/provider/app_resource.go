@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -121,4 +125,29 @@ func (li locationImport) importState(ctx context.Context, req resource.ImportSta
 	for name, v := range li.Defaults {
 		set(name, v)
 	}
+}
+
+// keepOnInterrupt keeps a resource that a create made or linked when
+// Terraform stopped it (Ctrl-C) before the create finished: the error
+// that would mark it tainted (and have the next apply deprovision it and
+// make it again) becomes a warning, the state records what was done, and
+// the next apply completes the rest as an update.
+func keepOnInterrupt(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics, noun string) {
+	if !diags.HasError() || !errors.Is(ctx.Err(), context.Canceled) || state.Raw.IsNull() {
+		return
+	}
+	var kept diag.Diagnostics
+	var errs []string
+	for _, d := range *diags {
+		if d.Severity() == diag.SeverityError {
+			errs = append(errs, d.Summary()+": "+d.Detail())
+			continue
+		}
+		kept = append(kept, d)
+	}
+	kept.AddWarning("Interrupted Before the Create Finished",
+		fmt.Sprintf("Terraform was interrupted after the %s was created (or linked) in the app. It is recorded in state as far as it "+
+			"got, and the next `terraform apply` completes it as an update; nothing is created twice.\n\nWhat was not done:\n%s",
+			noun, strings.Join(errs, "\n")))
+	*diags = kept
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,6 +20,7 @@ const (
 	summaryUnexpectedProviderData = "Unexpected Provider Data"
 	summaryRejectedCredentials    = "SCIM App Rejected the Credentials"
 	summaryCannotReach            = "Cannot Reach SCIM App"
+	summaryInterrupted            = "Interrupted Before the Change Was Made"
 	summaryBadAnswer              = "Unexpected Answer From SCIM App"
 	summaryAppError               = "SCIM App Returned an Error"
 	summaryNotSCIM                = "No SCIM Service at This URL"
@@ -62,6 +64,12 @@ func appErrorDiagnostic(clients *clientFactory, doing, baseURL string, err error
 	case errors.As(err, &respErr):
 		fmt.Fprintf(&b, "%v", err)
 		return diag.NewErrorDiagnostic(summaryBadAnswer, b.String())
+	case errors.Is(err, context.Canceled) && !scim.IsAmbiguous(err):
+		// Terraform's stop (Ctrl-C): the request never left, or left
+		// and was answered with something that changed nothing.
+		fmt.Fprintf(&b, "Terraform was interrupted, and this request changed nothing in the app: it was not sent, or the app "+
+			"had refused it before the interrupt (%v). The next `terraform apply` does it.", err)
+		return diag.NewErrorDiagnostic(summaryInterrupted, b.String())
 	default:
 		fmt.Fprintf(&b, "%v\n\nCheck that base_url is right and the app is reachable from where Terraform runs.", err)
 		return diag.NewErrorDiagnostic(summaryCannotReach, b.String())

@@ -2,12 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -30,29 +26,19 @@ func (r *provisionedGroupResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	app, desired := groups.App(), plan.group()
-
-	var actual lifecycle.Group
-	if plan.AdoptExisting.ValueBool() {
-		by := plan.AdoptBy.ValueString()
-		found, err := groups.FindForAdoption(ctx, by, desired.AdoptionValue(by), desired.ReadAttributes())
-		if err != nil {
-			resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
-			return
-		}
-		if found != nil {
-			actual = desired.Linking(found)
-			resp.Diagnostics.AddWarning("Existing SCIM Group Linked",
-				fmt.Sprintf("The group %q (%s) already existed in the app and is now managed by Terraform; its name and members "+
-					"are brought to the configuration.", desired.DisplayName, app.GroupLocation(actual.ID)))
-		}
+	defer keepOnInterrupt(ctx, &resp.State, &resp.Diagnostics, "group")
+	out, err := groups.Create(ctx, lifecycle.GroupCreate{Desired: desired, Adopt: plan.AdoptExisting.ValueBool(), AdoptBy: plan.AdoptBy.ValueString()})
+	if err != nil {
+		resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
+		return
 	}
-	if actual.ID == "" {
-		created, err := groups.Create(ctx, desired)
-		if err != nil {
-			resp.Diagnostics.Append(groupDiagnostic(r.clients, app, err))
-			return
-		}
-		actual = created
+	actual := out.Created
+	if out.Existing != nil {
+		actual = out.Linked
+		resp.Diagnostics.AddWarning(groupLinkSummary(out.Reason),
+			fmt.Sprintf("The group %q (%s) already existed in the app and is now managed by Terraform (%s); its name and members "+
+				"are brought to the configuration.\n\n%s", desired.DisplayName, app.GroupLocation(actual.ID),
+				groupLinkReason(out.Reason, plan.AdoptBy.ValueString(), desired), describeGroupChanges(lifecycle.GroupOverwrites(actual, desired))))
 	}
 	// Recorded at once, so a failure below leaves the group tracked.
 	recorded := plan
@@ -132,33 +118,5 @@ func (r *provisionedGroupResource) Delete(ctx context.Context, req resource.Dele
 	}
 	if err := groups.Deprovision(ctx, state.group(), state.Deprovision.ValueString()); err != nil {
 		resp.Diagnostics.Append(groupDiagnostic(r.clients, groups.App(), err))
-	}
-}
-
-// groupDiagnostic is the diagnostic for an error of the group lifecycle
-// in app (nil at validation, before any app is known).
-func groupDiagnostic(clients *clientFactory, app *lifecycle.App, err error) diag.Diagnostic {
-	var (
-		missing   *lifecycle.MissingLookupValueError
-		ambiguous *lifecycle.AmbiguousMatchError
-		appErr    *lifecycle.AppError
-	)
-	switch {
-	case errors.As(err, &missing):
-		return diag.NewAttributeErrorDiagnostic(path.Root("adopt_by"), "Cannot Adopt by externalId",
-			"adopt_by = \"externalId\" needs external_id to be set.")
-	case errors.As(err, &ambiguous):
-		locs := make([]string, 0, len(ambiguous.Found))
-		for _, g := range ambiguous.Found {
-			locs = append(locs, app.GroupLocation(g.ID()))
-		}
-		return diag.NewErrorDiagnostic("Several SCIM Groups Match",
-			fmt.Sprintf("adopt_existing looked the group up by %s %q and found %d groups: %s. Nothing was linked or created; "+
-				"set adopt_by = \"externalId\" with an external_id that names one, or remove the others.",
-				ambiguous.By, ambiguous.Value, len(ambiguous.Found), strings.Join(locs, ", ")))
-	case errors.As(err, &appErr):
-		return appErrorDiagnostic(clients, appErr.Doing, app.BaseURL, appErr.Err)
-	default:
-		return appErrorDiagnostic(clients, "Provisioning the group", app.BaseURL, err)
 	}
 }

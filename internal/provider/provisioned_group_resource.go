@@ -118,7 +118,11 @@ func (r *provisionedGroupResource) Schema(ctx context.Context, _ resource.Schema
 			"adopt_existing": adoptExistingAttribute("Link a group that already exists instead of creating one: on create, look it up by `adopt_by`; " +
 				"exactly one match is linked and brought to the desired name and members, several matches are an error that lists " +
 				"them, none creates the group. The plan shows such a group as created, with a warning that names the group it will " +
-				"link and what applying will change in it (its name, its externalId, each member added or removed). Default `false`."),
+				"link and what applying will change in it (its name, its externalId, each member added or removed). Default `false`: " +
+				"a create that meets a group of the same name (where the app's names need not be unique, it looks for one first; " +
+				"elsewhere the app answers 409) links it only when it is what the create would make, but for members still to add " +
+				"(the re-run after an apply that was killed or interrupted while creating it), with a warning; any other such group " +
+				"is an error that names it and what linking would change, and nothing is created."),
 			"adopt_by": adoptByAttribute(lifecycle.GroupLookupAttributes,
 				fmt.Sprintf("The attribute an existing group is looked up by when adopting: %s "+
 					"(`externalId` needs `external_id`, checked at plan time). Default `displayName`.", codeList(lifecycle.GroupLookupAttributes))),

@@ -27,6 +27,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	defer keepOnInterrupt(ctx, &resp.State, &resp.Diagnostics, "account")
 	out, err := accounts.Create(ctx, lifecycle.AccountCreate{
 		Values:  values,
 		Active:  plan.Active.ValueBool(),

@@ -57,10 +57,10 @@ func (f *clientFactory) accountDiagnostic(app *lifecycle.App, err error, refusal
 		return diag.NewErrorDiagnostic("Cannot Build the SCIM Account", fmt.Sprintf("%s: %v", build.Doing, build.Err))
 	case errors.As(err, &unknown):
 		return diag.NewErrorDiagnostic("Outcome of Account Creation Unknown",
-			fmt.Sprintf("%s at %s: the app's answer to the create was lost or unusable (%v), and looking the account up "+
-				"afterwards did not settle whether it was created (%s). Nothing else was sent. Check the app, then run `terraform apply` "+
-				"again, with `adopt_existing = true` to link the account if it exists.", unknown.Doing, app.BaseURL, unknown.Cause,
-				describeLookup(unknown.Found, unknown.LookupErr)))
+			fmt.Sprintf("%s at %s: %s (%v), and looking the account up afterwards did not settle whether it was created (%s). "+
+				"Nothing else was sent. Run `terraform apply` again: an account this create made holds exactly the mapped values, so "+
+				"the next create links it instead of making a second one. If several accounts match, remove the extra ones in the app first.",
+				unknown.Doing, app.BaseURL, unknownCause(unknown), unknown.Cause, describeLookup(unknown.Found, unknown.LookupErr)))
 	case errors.As(err, &conflict):
 		return conflictDiagnostic(app, conflict)
 	case errors.As(err, &planErr):
@@ -102,9 +102,11 @@ func conflictDiagnostic(app *lifecycle.App, c *lifecycle.ConflictError) diag.Dia
 	default:
 		return diag.NewErrorDiagnostic("SCIM Account Already Exists",
 			fmt.Sprintf("%s at %s failed: the app already has an active account that conflicts with it.\n\n%v\n\nThe account: %s\n\n"+
-				"Nothing was created. An active account is never taken over silently: to manage it, set `adopt_existing = true` (it is linked "+
-				"when exactly one account matches), or import it with `terraform import <address> <location>`.",
-				c.Doing, app.BaseURL, c.Cause, describeAccounts(app, c.Found)))
+				"Nothing was created. An active account is never taken over silently: it is linked without asking only when it already "+
+				"holds exactly the mapped values (as after an interrupted apply), and linking this one would change:\n  %s\n\n"+
+				"To manage it, set `adopt_existing = true` (it is linked when exactly one account matches), or import it with "+
+				"`terraform import <address> <location>`.",
+				c.Doing, app.BaseURL, c.Cause, describeAccounts(app, c.Found), strings.Join(c.Changes, "\n  ")))
 	}
 }
 
@@ -130,6 +132,9 @@ func linkReason(r lifecycle.LinkReason, by, value string) (summary, reason strin
 		return "SCIM Existing Account Linked", "it is inactive and has this person's identifiers, so this is a rehire: the account was reactivated rather than duplicated"
 	case lifecycle.LinkAdoptedOnConflict:
 		return "SCIM Existing Account Linked", "adopt_existing is set and it conflicted with the create"
+	case lifecycle.LinkMatching:
+		return "SCIM Existing Account Linked", "it has this person's identifiers and already holds exactly the mapped values, " +
+			"as after an interrupted apply that created it, so linking it changes nothing"
 	default:
 		return "SCIM Account Adopted", fmt.Sprintf("adopt_existing is set and it was the one account with %s %q", by, value)
 	}

@@ -110,9 +110,10 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 				"exactly one match is linked and brought to the desired attributes, several matches are an error that lists them, " +
 				"none creates the account. The plan shows such an account as created, with a warning that names the account it will " +
 				"link and every value it will overwrite (`title: \"Intern\" -> \"Engineer\"`); the apply says the same. " +
-				"Default `false`: an existing active account is then an error when the app answers 409, and never a duplicate. " +
-				"An existing *inactive* account with the same `userName` or `externalId` (a rehire) is linked and reactivated " +
-				"either way, with a warning."),
+				"Default `false`: an existing active account is then an error when the app answers 409, and never a duplicate, " +
+				"unless it already holds exactly the mapped values (the re-run after an apply that was killed or interrupted after " +
+				"creating it): linking that one changes nothing, so it is linked with a warning. An existing *inactive* account with " +
+				"the same `userName` or `externalId` (a rehire) is linked and reactivated either way, with a warning."),
 			"adopt_by": adoptByAttribute(lifecycle.AccountLookupAttributes,
 				fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields. Default `userName`.",
 					codeList(lifecycle.AccountLookupAttributes))),

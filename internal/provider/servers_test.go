@@ -37,6 +37,10 @@ type accountServer interface {
 
 	// Groups returns every stored group, in creation order.
 	Groups() []map[string]any
+	// InjectFault makes the server misbehave for the next matching
+	// requests; Faults are those not met yet.
+	InjectFault(f scimtarget.Fault)
+	Faults() []scimtarget.Fault
 	// RemoveGroupMember removes a member from a group out of band.
 	RemoveGroupMember(groupID, memberID string) error
 }

@@ -40,6 +40,13 @@ type Config struct {
 	// MaxRetryElapsed caps the time one call may spend retrying; the client
 	// gives up early when the next wait would overrun it. Default 2m.
 	MaxRetryElapsed time.Duration
+	// WriteGrace is how long a write (POST, PUT, PATCH, DELETE) already
+	// sent may still take after its context is cancelled (Terraform's stop
+	// on Ctrl-C), so that its answer, and the resource it made, reach the
+	// caller instead of becoming an unknown outcome. A deadline is not
+	// extended, a write not yet sent is not sent, and nothing is retried
+	// after the cancellation. Default 10s; negative means none.
+	WriteGrace time.Duration
 	// RetryStatuses are extra HTTP statuses retried like 503 (same backoff,
 	// Retry-After honoured, same count and time bounds), for apps that
 	// signal throttling with another status, typically 500 with a
@@ -81,6 +88,7 @@ const (
 	defaultRetryWaitMin    = 1 * time.Second
 	defaultRetryWaitMax    = 30 * time.Second
 	defaultMaxRetryElapsed = 2 * time.Minute
+	defaultWriteGrace      = 10 * time.Second
 	defaultUserAgent       = "terraform-provider-scim"
 	defaultMaxBody         = 32 << 20
 	acceptHeader           = "application/scim+json, application/json"
@@ -174,6 +182,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxRetryElapsed == 0 {
 		cfg.MaxRetryElapsed = defaultMaxRetryElapsed
+	}
+	switch {
+	case cfg.WriteGrace == 0:
+		cfg.WriteGrace = defaultWriteGrace
+	case cfg.WriteGrace < 0:
+		cfg.WriteGrace = 0
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = defaultUserAgent
@@ -319,12 +333,21 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 		}
 	}
 
-	st := &callState{method: method, url: u, start: time.Now(), retryStatuses: c.retryStatuses}
+	st := &callState{method: method, url: u, start: time.Now(), retryStatuses: c.retryStatuses, caller: ctx}
 	var raw any
 	if payload != nil {
 		raw = payload
 	}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callStateKey{}, st), method, u, raw)
+	sendCtx := ctx
+	if !readOnly(method) {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("SCIM %s %s: not sent: %w", method, u, err)
+		}
+		var release func()
+		sendCtx, release = withGrace(ctx, c.cfg.WriteGrace)
+		defer release()
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(sendCtx, callStateKey{}, st), method, u, raw)
 	if err != nil {
 		return nil, fmt.Errorf("SCIM %s %s: building request: %w", method, u, err)
 	}
@@ -344,15 +367,17 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 			_ = resp.Body.Close()
 		}
-		if cerr := ctx.Err(); cerr != nil {
-			return nil, fmt.Errorf("SCIM %s %s: %w", method, u, cerr)
-		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		if st.ambiguous {
+		if st.ambiguous || (!idempotent(method) && st.wrote.Load() && sendCtx.Err() != nil) {
+			// Sent, then cut off (by a lost connection, or by a stop whose
+			// grace ran out): the app may have applied it.
 			return nil, &ambiguousError{Method: method, URL: u, Err: err}
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, fmt.Errorf("SCIM %s %s: %w", method, u, cerr)
 		}
 		return nil, fmt.Errorf("SCIM %s %s: request failed (%s): %w", method, u, plural(attempts, "attempt"), err)
 	}
@@ -363,12 +388,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, defaultMaxBody))
 	_ = resp.Body.Close()
 	if rerr != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return resp, fmt.Errorf("SCIM %s %s: %w", method, u, cerr)
-		}
 		rerr = fmt.Errorf("reading HTTP %d response body: %w", resp.StatusCode, rerr)
 		if !idempotent(method) {
 			return resp, &ambiguousError{Method: method, URL: u, Err: rerr}
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return resp, fmt.Errorf("SCIM %s %s: %w", method, u, cerr)
 		}
 		return resp, fmt.Errorf("SCIM %s %s: %w", method, u, rerr)
 	}

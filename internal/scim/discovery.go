@@ -281,6 +281,24 @@ func (d *Discovery) Schema(id string) (*Schema, bool) {
 	return nil, false
 }
 
+// GroupNamesUnique reports whether the app's Group schema makes
+// displayName unique (uniqueness "server" or "global"). RFC 7643's Group
+// schema does not (§4.2), and neither does an app that publishes no Group
+// schema: two groups may then share a name, so a create cannot count on a
+// 409 to reveal a group it already made.
+func (d *Discovery) GroupNamesUnique() bool {
+	s, ok := d.Schema(schemaGroup)
+	if !ok {
+		return false
+	}
+	for _, a := range s.Attributes {
+		if strings.EqualFold(a.Name, "displayName") {
+			return strings.EqualFold(a.Uniqueness, "server") || strings.EqualFold(a.Uniqueness, "global")
+		}
+	}
+	return false
+}
+
 // UserResourceType returns the resource type for users, found by schema URN
 // or name, falling back to DefaultUserResourceType when the server lists
 // none. The endpoint is normalised to start with "/".

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,11 @@ type callState struct {
 
 	nextWait  time.Duration // computed by CheckRetry, returned by Backoff
 	ambiguous bool          // a non-idempotent request failed after being sent
+
+	// caller is the caller's context. A write is sent under a context that
+	// outlives its cancellation by the write grace (withGrace); nothing is
+	// retried once the caller's is done.
+	caller context.Context
 }
 
 func (s *callState) currentAttempt() int { return int(s.attempt.Load()) }
@@ -80,6 +86,14 @@ func (c *Client) checkRetry(st *callState) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if cerr := ctx.Err(); cerr != nil {
 			return false, cerr
+		}
+		if st.caller != nil && st.caller.Err() != nil {
+			// Stopped: the attempt in flight was allowed to finish, a new
+			// one is not started.
+			if !shouldRetry(st, resp, err) {
+				return false, nil
+			}
+			return false, st.caller.Err()
 		}
 		if !shouldRetry(st, resp, err) {
 			return false, nil
@@ -190,6 +204,43 @@ func retryStatusSet(statuses []int) (map[int]bool, error) {
 // such; POST creates accounts and is not.
 func idempotent(method string) bool {
 	return method != http.MethodPost
+}
+
+// readOnly methods change nothing in the app.
+func readOnly(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
+}
+
+// withGrace is the context a write is sent under. ctx's deadline still
+// ends it; a cancellation of ctx (Terraform's stop on Ctrl-C) ends it only
+// grace later, so a write already on the wire can finish and its result
+// reach state rather than become an unknown outcome. release frees it.
+func withGrace(ctx context.Context, grace time.Duration) (_ context.Context, release func()) {
+	if grace <= 0 {
+		return ctx, func() {}
+	}
+	wctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	var stopDeadline context.CancelFunc = func() {}
+	if d, ok := ctx.Deadline(); ok {
+		wctx, stopDeadline = context.WithDeadline(wctx, d)
+	}
+	var timer *time.Timer
+	var mu sync.Mutex
+	stopAfter := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		timer = time.AfterFunc(grace, func() { cancel(context.Cause(ctx)) })
+	})
+	return wctx, func() {
+		stopAfter()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		stopDeadline()
+		cancel(nil)
+	}
 }
 
 func retryableTransportError(err error) bool {

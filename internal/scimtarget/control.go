@@ -243,6 +243,6 @@ func (t *Target) Reset() {
 	t.changedReg.Store(nil)
 	t.opts = t.initial.clone()
 	t.store = newStore()
-	t.faults = nil
+	t.faults.clear()
 	t.log = nil
 }

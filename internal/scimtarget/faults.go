@@ -1,12 +1,15 @@
 package scimtarget
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openscim/terraform-provider-scim/internal/httpstatus"
@@ -118,30 +121,33 @@ func (f Fault) matches(method, p string) bool {
 	return err == nil && ok
 }
 
-// InjectFault adds a fault; it applies to the next f.Times matching requests.
-func (t *Target) InjectFault(f Fault) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// faultList is the pending faults of a target or an injector.
+type faultList struct {
+	mu      sync.Mutex
+	entries []*faultEntry
+}
+
+func (l *faultList) inject(f Fault) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	n := f.Times
 	if n <= 0 {
 		n = 1
 	}
-	t.faults = append(t.faults, &faultEntry{fault: f, remaining: n})
+	l.entries = append(l.entries, &faultEntry{fault: f, remaining: n})
 }
 
-// ClearFaults removes all pending faults.
-func (t *Target) ClearFaults() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.faults = nil
+func (l *faultList) clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = nil
 }
 
-// Faults returns the pending faults, Times set to the remaining uses.
-func (t *Target) Faults() []Fault {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := make([]Fault, 0, len(t.faults))
-	for _, e := range t.faults {
+func (l *faultList) pending() []Fault {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]Fault, 0, len(l.entries))
+	for _, e := range l.entries {
 		f := e.fault
 		f.Times = e.remaining
 		out = append(out, f)
@@ -149,33 +155,53 @@ func (t *Target) Faults() []Fault {
 	return out
 }
 
-// takeFault consumes one use of the first fault matching the request.
-func (t *Target) takeFault(method, p string) (Fault, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for i, e := range t.faults {
+// take consumes one use of the first fault matching the request.
+func (l *faultList) take(method, p string) (Fault, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, e := range l.entries {
 		if !e.fault.matches(method, p) {
 			continue
 		}
 		e.remaining--
 		if e.remaining <= 0 {
-			t.faults = append(t.faults[:i], t.faults[i+1:]...)
+			l.entries = append(l.entries[:i], l.entries[i+1:]...)
 		}
 		return e.fault, true
 	}
 	return Fault{}, false
 }
 
+// InjectFault adds a fault; it applies to the next f.Times matching requests.
+func (t *Target) InjectFault(f Fault) { t.faults.inject(f) }
+
+// ClearFaults removes all pending faults.
+func (t *Target) ClearFaults() { t.faults.clear() }
+
+// Faults returns the pending faults, Times set to the remaining uses.
+func (t *Target) Faults() []Fault { return t.faults.pending() }
+
 // applyFault handles the request if a fault matches it and reports whether
 // it did. A latency-only fault delays and then lets normal handling proceed.
 func (t *Target) applyFault(w *httpstatus.Recorder, r *http.Request, p string, body []byte, base string, rec *RecordedRequest) bool {
-	f, ok := t.takeFault(r.Method, p)
+	f, ok := t.faults.take(r.Method, p)
 	if !ok {
 		return false
 	}
-	t.mu.Lock()
-	rec.Fault = f.describe()
-	t.mu.Unlock()
+	note := func(s string) {
+		t.mu.Lock()
+		rec.Fault += s
+		t.mu.Unlock()
+	}
+	note(f.describe())
+	return playFault(f, w, r, func(bw http.ResponseWriter) { t.serveSCIM(bw, r, p, body, base) }, note)
+}
+
+// playFault plays fault f for request r and reports whether it answered
+// (or dropped) the request itself; false lets normal handling proceed
+// (after a latency-only fault). serve handles the request for real, for
+// the faults that apply it; note adds to the request log's fault text.
+func playFault(f Fault, w http.ResponseWriter, r *http.Request, serve func(http.ResponseWriter), note func(string)) bool {
 	if f.Latency > 0 {
 		timer := time.NewTimer(f.Latency)
 		defer timer.Stop()
@@ -183,32 +209,27 @@ func (t *Target) applyFault(w *httpstatus.Recorder, r *http.Request, p string, b
 		case <-r.Context().Done():
 			// The client gave up: the request is not applied and nobody is
 			// listening for an answer.
-			t.mu.Lock()
-			rec.Fault += ", canceled by client"
-			t.mu.Unlock()
+			note(", canceled by client")
 			return true
 		case <-timer.C:
 		}
+	}
+	applied := func() {
+		buf := newBufferWriter()
+		serve(buf)
+		note(fmt.Sprintf(" (applied: %d)", buf.status))
 	}
 	switch {
 	case f.DropBeforeWrite:
 		dropConnection(w)
 		return true
 	case f.DropAfterWrite:
-		buf := newBufferWriter()
-		t.serveSCIM(buf, r, p, body, base)
-		t.mu.Lock()
-		rec.Fault += fmt.Sprintf(" (applied: %d)", buf.status)
-		t.mu.Unlock()
+		applied()
 		dropConnection(w)
 		return true
 	case f.Status != 0 || f.Body != "":
 		if f.ApplyThenBody {
-			buf := newBufferWriter()
-			t.serveSCIM(buf, r, p, body, base)
-			t.mu.Lock()
-			rec.Fault += fmt.Sprintf(" (applied: %d)", buf.status)
-			t.mu.Unlock()
+			applied()
 		}
 		status := f.Status
 		if status == 0 {
@@ -234,6 +255,46 @@ func (t *Target) applyFault(w *httpstatus.Recorder, r *http.Request, p string, b
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	return false
+}
+
+// FaultInjector puts the same faults in front of any SCIM server's
+// handler, a server nobody here wrote included: what the target does to
+// its own requests, the injector does to the requests it passes on.
+type FaultInjector struct {
+	faults faultList
+	root   string
+	next   http.Handler
+}
+
+// NewFaultInjector returns next behind injected faults. root is the path
+// of the SCIM base URL ("/scim/v2"): fault paths are matched relative to
+// it, as the target's are.
+func NewFaultInjector(root string, next http.Handler) *FaultInjector {
+	return &FaultInjector{root: strings.TrimRight(root, "/"), next: next}
+}
+
+// InjectFault adds a fault; it applies to the next f.Times matching requests.
+func (fi *FaultInjector) InjectFault(f Fault) { fi.faults.inject(f) }
+
+// Faults returns the pending faults, Times set to the remaining uses.
+func (fi *FaultInjector) Faults() []Fault { return fi.faults.pending() }
+
+// ServeHTTP plays the first matching fault, or passes the request on.
+func (fi *FaultInjector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f, ok := fi.faults.take(r.Method, strings.TrimPrefix(r.URL.Path, fi.root))
+	if !ok {
+		fi.next.ServeHTTP(w, r)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	again := func() *http.Request {
+		r2 := r.Clone(r.Context())
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		return r2
+	}
+	if !playFault(f, w, r, func(bw http.ResponseWriter) { fi.next.ServeHTTP(bw, again()) }, func(string) {}) {
+		fi.next.ServeHTTP(w, again())
+	}
 }
 
 // dropConnection closes the client connection without a response. With

@@ -56,6 +56,32 @@ func (t *Target) SetAttributeMutability(schemaURN, attrPath, mutability string) 
 	})
 }
 
+// SetAttributeUniqueness changes the uniqueness of one attribute of a
+// schema this target serves (none, server or global), as SetAttributeMutability
+// changes its mutability: /Schemas serves the change, and creates and
+// updates are checked against it from the next request on (409 uniqueness
+// for a clash). An app whose groups' displayName is unique is
+// SetAttributeUniqueness(group schema, "displayName", "server").
+func (t *Target) SetAttributeUniqueness(schemaURN, attrPath, uniqueness string) error {
+	canonical := ""
+	for _, u := range []string{uniqNone, "server", "global"} {
+		if strings.EqualFold(u, uniqueness) {
+			canonical = u
+		}
+	}
+	if canonical == "" {
+		return fmt.Errorf("scimtarget: uniqueness %q is not one of none, server, global", uniqueness)
+	}
+	return t.changeSchema(schemaURN, attrPath, func(parent *[]*attribute, i int, rawParent map[string]any, key string, j int) {
+		(*parent)[i].Uniqueness = canonical
+		if list, ok := rawParent[key].([]any); ok {
+			if m, ok := list[j].(map[string]any); ok {
+				m["uniqueness"] = canonical
+			}
+		}
+	})
+}
+
 // RemoveSchemaAttribute removes one attribute (attrPath "title") or
 // sub-attribute ("name.givenName") from a schema this target serves, as an
 // app that stops supporting it would: /Schemas no longer lists it and writes

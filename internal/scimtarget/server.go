@@ -42,7 +42,7 @@ type Target struct {
 	mu      sync.Mutex
 	opts    Options
 	store   *store
-	faults  []*faultEntry
+	faults  faultList
 	log     []*RecordedRequest
 	baseURL string
 	window  rateWindow
