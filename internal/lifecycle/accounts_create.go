@@ -188,14 +188,21 @@ func (a *Accounts) afterConflict(ctx context.Context, req AccountCreate, doing s
 // FindMatching returns the accounts with the values' userName or, when the
 // mapping yields one, their externalId, each once.
 func (a *Accounts) FindMatching(ctx context.Context, values map[string]string) ([]scim.Resource, error) {
+	return findEach(ctx, a.app.Client.Users(), AccountLookupAttributes,
+		func(by string) string { return LookupValue(values, by) }, scim.ReadOptions{Attributes: a.ReadAttributes()})
+}
+
+// findEach looks resources up in c by each attribute of bys that valueOf
+// gives a value, and returns what it found, each resource once.
+func findEach(ctx context.Context, c *scim.Collection, bys []string, valueOf func(by string) string, opts scim.ReadOptions) ([]scim.Resource, error) {
 	var out []scim.Resource
 	seen := map[string]bool{}
-	for _, by := range AccountLookupAttributes {
-		v := LookupValue(values, by)
+	for _, by := range bys {
+		v := valueOf(by)
 		if v == "" {
 			continue
 		}
-		found, err := a.app.Client.Users().Find(ctx, by, v, scim.ReadOptions{Attributes: a.ReadAttributes()})
+		found, err := c.Find(ctx, by, v, opts)
 		if err != nil {
 			return nil, err
 		}

@@ -129,25 +129,8 @@ func (gs *Groups) linked(desired Group, found scim.Resource, reason LinkReason) 
 // findMatching returns the groups with desired's name or, when it manages
 // one, its externalId, each once.
 func (gs *Groups) findMatching(ctx context.Context, desired Group) ([]scim.Resource, error) {
-	var out []scim.Resource
-	seen := map[string]bool{}
-	for _, by := range GroupLookupAttributes {
-		v := desired.AdoptionValue(by)
-		if v == "" {
-			continue
-		}
-		found, err := gs.app.Client.Groups().Find(ctx, by, v, scim.ReadOptions{Attributes: desired.ReadAttributes()})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range found {
-			if !seen[f.ID()] {
-				seen[f.ID()] = true
-				out = append(out, f)
-			}
-		}
-	}
-	return out, nil
+	return findEach(ctx, gs.app.Client.Groups().Collection, GroupLookupAttributes, desired.AdoptionValue,
+		scim.ReadOptions{Attributes: desired.ReadAttributes()})
 }
 
 // decideExisting is the rule for groups that stand in the way of a

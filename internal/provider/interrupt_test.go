@@ -61,6 +61,20 @@ func slowApp(target *scimtarget.Target, latency time.Duration, n int) {
 	}
 }
 
+// startCrashApply starts the apply of crashConfig against a target that
+// takes latency per write, and returns once the target has answered
+// afterWrites POSTs.
+func startCrashApply(t *testing.T, latency time.Duration, afterWrites int) (*clitest.Run, *scimtarget.Target, *clitest.Process) {
+	t.Helper()
+	tf := clitest.New(t, cliAtLeast(t, terraform114))
+	target, baseURL := newTestTarget(t)
+	tf.Write("main.tf", crashConfig(baseURL))
+	slowApp(target, latency, 10000)
+	apply := tf.Start("apply", "-auto-approve", "-input=false")
+	waitForWrites(t, target, afterWrites, apply)
+	return tf, target, apply
+}
+
 // waitForWrites waits until the target has answered at least n writes.
 func waitForWrites(t *testing.T, target *scimtarget.Target, n int, p *clitest.Process) {
 	t.Helper()
@@ -76,6 +90,18 @@ func waitForWrites(t *testing.T, target *scimtarget.Target, n int, p *clitest.Pr
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("the target answered %d POSTs in 2 minutes, want %d", target.Count(http.MethodPost, ""), n)
+}
+
+// rerunConverges runs the apply again, with the app answering at once and
+// no configuration change, and checks that it converges.
+func rerunConverges(t *testing.T, tf *clitest.Run, target *scimtarget.Target) {
+	t.Helper()
+	target.ClearFaults()
+	out, _ := tf.Exec([]int{0}, "apply", "-auto-approve", "-input=false")
+	if strings.Contains(out, "Already Exists") {
+		t.Errorf("the re-run met an account or group it could not link:\n%s", out)
+	}
+	expectConverged(t, tf, target)
 }
 
 // expectConverged checks the target holds each account and group once,
@@ -135,13 +161,7 @@ func TestAccInterrupt_ctrlCWhileTheAppAnswersSlowly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tf := clitest.New(t, cliAtLeast(t, terraform114))
-			target, baseURL := newTestTarget(t)
-			tf.Write("main.tf", crashConfig(baseURL))
-			slowApp(target, 300*time.Millisecond, 10000)
-
-			apply := tf.Start("apply", "-auto-approve", "-input=false")
-			waitForWrites(t, target, tc.afterWrite, apply)
+			tf, target, apply := startCrashApply(t, 300*time.Millisecond, tc.afterWrite)
 			apply.Interrupt()
 			out, status := apply.Wait()
 			if status == 0 {
@@ -152,12 +172,7 @@ func TestAccInterrupt_ctrlCWhileTheAppAnswersSlowly(t *testing.T) {
 			}
 			t.Logf("interrupted after %d POSTs", target.Count(http.MethodPost, ""))
 
-			target.ClearFaults()
-			out, _ = tf.Exec([]int{0}, "apply", "-auto-approve", "-input=false")
-			if strings.Contains(out, "Already Exists") {
-				t.Errorf("the re-run met an account or group it could not link:\n%s", out)
-			}
-			expectConverged(t, tf, target)
+			rerunConverges(t, tf, target)
 		})
 	}
 }
@@ -179,13 +194,7 @@ func TestAccInterrupt_killedApplyConverges(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			tf := clitest.New(t, cliAtLeast(t, terraform114))
-			target, baseURL := newTestTarget(t)
-			tf.Write("main.tf", crashConfig(baseURL))
-			slowApp(target, 20*time.Millisecond, 10000)
-
-			apply := tf.Start("apply", "-auto-approve", "-input=false")
-			waitForWrites(t, target, tc.afterWrite, apply)
+			tf, target, apply := startCrashApply(t, 20*time.Millisecond, tc.afterWrite)
 			apply.Kill()
 			_, _ = apply.Wait()
 			if tc.emptyState {
@@ -194,12 +203,7 @@ func TestAccInterrupt_killedApplyConverges(t *testing.T) {
 			_ = os.Remove(filepath.Join(tf.Dir, ".terraform.tfstate.lock.info"))
 			t.Logf("killed after %d POSTs", target.Count(http.MethodPost, ""))
 
-			target.ClearFaults()
-			out, _ := tf.Exec([]int{0}, "apply", "-auto-approve", "-input=false")
-			if strings.Contains(out, "Already Exists") {
-				t.Errorf("the re-run met an account or group it could not link:\n%s", out)
-			}
-			expectConverged(t, tf, target)
+			rerunConverges(t, tf, target)
 		})
 	}
 }
