@@ -36,6 +36,16 @@ provider "scim" {
   max_retries         = 4
   requests_per_second = 0 # no fixed limit: paced by what each app says (Retry-After, X-RateLimit-*)
   max_concurrency     = 4
+
+  # On by default: a plan that deactivates or deletes more than 10 of one
+  # app's accounts and more than 25 % of them fails until approved. To
+  # approve an intended one for a single run, reviewably:
+  #   deprovision_guard = { approve = { "https://api.slack.com/scim/v2" = 40 } }
+  # or for one command: SCIM_APPROVE_DEPROVISIONING='https://api.slack.com/scim/v2=40'
+  deprovision_guard = {
+    max_accounts = 10
+    max_percent  = 25
+  }
 }
 
 # In CI the same list can come from the environment instead:

@@ -49,6 +49,11 @@ func (a *App) writeMarkdown(b *strings.Builder) {
 		title = escape(a.Name) + " (" + code(a.BaseURL) + ")"
 	}
 	fmt.Fprintf(b, "\n### %s\n", title)
+	if g := a.DeprovisionGuard; g != nil {
+		fmt.Fprintf(b, "\n> **Mass deprovisioning.** This plan deactivates or deletes %d of the %d accounts Terraform manages in this app, "+
+			"more than the guard allows without approval (%d accounts and %d%%). Review it; if it is intended, approve it with "+
+			"`-approve %s=%d`.\n", g.Deprovisions, g.ManagedAccounts, g.MaxAccounts, g.MaxPercent, a.BaseURL, g.Deprovisions)
+	}
 	if !a.drifted() {
 		b.WriteString("\nNo drift.\n")
 	}

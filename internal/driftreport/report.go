@@ -49,6 +49,13 @@ type App struct {
 
 	// Planned is what applying the plan does in this app.
 	Planned []PlannedChange `json:"planned"`
+	// ManagedAccounts is how many accounts of the app the plan covers
+	// (scim_provisioned_user already in state), and Deprovisions how many
+	// of them it deactivates or deletes.
+	ManagedAccounts int `json:"managed_accounts"`
+	Deprovisions    int `json:"deprovisions"`
+	// DeprovisionGuard is set when Deprovisions passes the guard (Guard).
+	DeprovisionGuard *GuardTrip `json:"deprovision_guard,omitempty"`
 }
 
 // Kinds of drift of an account or a group.
@@ -140,7 +147,7 @@ func Build(r io.Reader) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := builder{apps: map[string]*App{}}
+	b := builder{apps: map[string]*App{}, accounts: map[string]accountCounts{}}
 	for _, rc := range p.ResourceDrift {
 		if rc.Mode == tfjson.ManagedResourceMode && ours(rc.ProviderName, rc.Type) {
 			b.drift(rc)
@@ -168,7 +175,8 @@ func Build(r io.Reader) (*Report, error) {
 		}
 	}
 	rep := &Report{ReportVersion: Version, TerraformVersion: p.TerraformVersion, Apps: []App{}}
-	for _, a := range b.apps {
+	for base, a := range b.apps {
+		a.ManagedAccounts, a.Deprovisions = b.accounts[base].managed, b.accounts[base].deprovisions
 		a.sort()
 		if a.drifted() {
 			rep.Drifted = true
@@ -196,7 +204,13 @@ func (a *App) sort() {
 
 type builder struct {
 	apps map[string]*App
+	// accounts counts, per app, the accounts in state the plan covers and
+	// those it deprovisions; an app with nothing else to report gets no
+	// entry for them.
+	accounts map[string]accountCounts
 }
+
+type accountCounts struct{ managed, deprovisions int }
 
 // app returns the entry of the app with that base URL, made on first use.
 func (b *builder) app(baseURL string) *App {
@@ -294,6 +308,14 @@ func (b *builder) planned(rc *tfjson.ResourceChange) {
 		return
 	}
 	imported := rc.Change != nil && rc.Change.Importing != nil
+	if rc.Type == "scim_provisioned_user" && before != nil {
+		c := b.accounts[strings.TrimRight(base, "/")]
+		c.managed++
+		if deprovisions(acts, before, after) {
+			c.deprovisions++
+		}
+		b.accounts[strings.TrimRight(base, "/")] = c
+	}
 	pc := PlannedChange{Address: rc.Address}
 	switch rc.Type {
 	case "scim_provisioned_user":
@@ -593,4 +615,64 @@ func minus(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// deprovisions reports whether a planned change of an account takes its
+// access away: a destroy that deletes it, or deactivates it while active,
+// or an update of active from true to false.
+func deprovisions(acts tfjson.Actions, before, after map[string]any) bool {
+	wasActive := boolean(before["active"], true)
+	switch {
+	case acts.Delete():
+		switch text(before["deprovision"]) {
+		case "abandon":
+			return false
+		case "deactivate":
+			return wasActive
+		default:
+			return true
+		}
+	case acts.Update():
+		return wasActive && !boolean(after["active"], true)
+	}
+	return false
+}
+
+// GuardLimits are the deprovisioning guard's thresholds, as the provider's
+// deprovision_guard has them: more than MaxAccounts and more than
+// MaxPercent of an app's managed accounts need an approval for at least
+// that many (Approved, by base URL).
+type GuardLimits struct {
+	MaxAccounts int
+	MaxPercent  int
+	Approved    map[string]int
+}
+
+// GuardTrip is an app whose planned deprovisions pass the guard.
+type GuardTrip struct {
+	Deprovisions    int `json:"deprovisions"`
+	ManagedAccounts int `json:"managed_accounts"`
+	MaxAccounts     int `json:"max_accounts"`
+	MaxPercent      int `json:"max_percent"`
+}
+
+// Guard marks the apps whose planned deprovisions pass the limits, and
+// reports whether any does. Unlike the provider, which sees one account
+// at a time, the report sees the whole plan: the share is of the accounts
+// the plan covers in that app.
+func (r *Report) Guard(l GuardLimits) bool {
+	tripped := false
+	for i := range r.Apps {
+		a := &r.Apps[i]
+		n := a.Deprovisions
+		if n <= l.MaxAccounts || n*100 <= l.MaxPercent*a.ManagedAccounts {
+			continue
+		}
+		if approved, ok := l.Approved[a.BaseURL]; ok && n <= approved {
+			continue
+		}
+		a.DeprovisionGuard = &GuardTrip{Deprovisions: n, ManagedAccounts: a.ManagedAccounts, MaxAccounts: l.MaxAccounts, MaxPercent: l.MaxPercent}
+		tripped = true
+	}
+	return tripped
 }

@@ -3,6 +3,7 @@ package driftreport
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -277,6 +278,53 @@ func TestMarkdownKeepsAppValuesInert(t *testing.T) {
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "| `x@x`") && strings.Count(line, "|") != 3 {
 			t.Errorf("a table row with extra cells: %s", line)
+		}
+	}
+}
+
+// massPlan is a plan of 50 accounts of one app of which it deprovisions n:
+// half of them removed from the configuration (deactivated on destroy),
+// half set inactive; one more, already inactive, is removed too (which
+// takes nothing away).
+func massPlan(n int) string {
+	var changes []string
+	for i := range 50 {
+		id, name := fmt.Sprint(i), fmt.Sprintf("p%02d@x", i)
+		switch {
+		case i < n/2:
+			changes = append(changes, rc(fmt.Sprintf("scim_provisioned_user.p[%d]", i), "scim_provisioned_user", `["delete"]`, user(id, name, true, `{}`), "null"))
+		case i < n:
+			changes = append(changes, rc(fmt.Sprintf("scim_provisioned_user.p[%d]", i), "scim_provisioned_user", `["update"]`, user(id, name, true, `{}`), user(id, name, false, `{}`)))
+		default:
+			changes = append(changes, rc(fmt.Sprintf("scim_provisioned_user.p[%d]", i), "scim_provisioned_user", `["no-op"]`, user(id, name, true, `{}`), user(id, name, true, `{}`)))
+		}
+	}
+	changes = append(changes, rc("scim_provisioned_user.gone", "scim_provisioned_user", `["delete"]`, user("x", "gone@x", false, `{}`), "null"))
+	return planJSON(nil, changes, nil)
+}
+
+func TestGuardHoldsMassDeprovisioning(t *testing.T) {
+	limits := GuardLimits{MaxAccounts: 10, MaxPercent: 25}
+	rep := build(t, massPlan(40))
+	a := oneApp(t, rep)
+	if a.ManagedAccounts != 51 || a.Deprovisions != 40 {
+		t.Fatalf("managed %d, deprovisions %d; want 51 and 40", a.ManagedAccounts, a.Deprovisions)
+	}
+	if !rep.Guard(limits) || rep.Apps[0].DeprovisionGuard == nil || rep.Apps[0].DeprovisionGuard.Deprovisions != 40 {
+		t.Fatalf("40 of 51 passed the guard: %+v", rep.Apps[0].DeprovisionGuard)
+	}
+	var md strings.Builder
+	if err := rep.WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "**Mass deprovisioning.** This plan deactivates or deletes 40 of the 51") {
+		t.Fatalf("markdown: %v\n%s", err, md.String())
+	}
+
+	rep = build(t, massPlan(40))
+	if rep.Guard(GuardLimits{MaxAccounts: 10, MaxPercent: 25, Approved: map[string]int{app: 40}}) {
+		t.Fatal("40 approved, still held")
+	}
+	for _, n := range []int{10, 12} { // at most 10, or at most 25 %
+		if rep := build(t, massPlan(n)); rep.Guard(limits) {
+			t.Errorf("%d of 51 held", n)
 		}
 	}
 }

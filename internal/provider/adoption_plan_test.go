@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // Adopting a group is visible before anyone approves it, as adopting an
@@ -82,6 +83,49 @@ func TestAccAdoption_lookupValueCheckedAtPlan(t *testing.T) {
 					}
 				},
 				Config: groupConfig(baseURL),
+			},
+		},
+	})
+}
+
+// Importing a group and managing its members: the plan shows the
+// configured members as added, and a warning names what applying really
+// does, the members it removes included (carol, whom the configuration
+// does not name).
+func TestAccProvisionedGroup_importPreviewNamesRemovedMembers(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	providers, warnings := captureWarnings()
+	var adminsID string
+	admins := groupConfig(baseURL, groupBlock("admins", "Admins", membersOf("alice", "bob")))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providers,
+		Steps: []resource.TestStep{
+			{Config: groupConfig(baseURL)},
+			{
+				PreConfig: func() {
+					var err error
+					adminsID, err = target.AddGroup(map[string]any{"displayName": "Admins", "members": []any{
+						map[string]any{"value": userID(target, "alice@example.com")},
+						map[string]any{"value": userID(target, "carol@example.com")},
+					}})
+					must(t, err)
+				},
+				Config:             admins,
+				ResourceName:       "scim_provisioned_group.admins",
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return baseURL + "/Groups/" + adminsID, nil },
+			},
+			{
+				Config: admins,
+				Check: checkTarget(func() error {
+					carol, bob := userID(target, "carol@example.com"), userID(target, "bob@example.com")
+					if _, ok := findWarning(warnings(), "PlanResourceChange", "Existing Members of the SCIM Group Will Change",
+						"holds 2 now", "members removed: "+carol, "members added: "+bob); !ok {
+						return fmt.Errorf("no plan warning naming the members the import's apply removes; warnings: %+v", warnings())
+					}
+					return expectGroupMembers(target, "Admins", "alice@example.com", "bob@example.com")
+				}),
 			},
 		},
 	})

@@ -34,8 +34,10 @@ func TestAccBatchedRefresh(t *testing.T) {
 		o.Capabilities = scimtarget.DefaultCapabilities()
 		o.Capabilities.FilterMaxResults = 10
 	})
-	cfg := peopleConfig{baseURL: baseURL, people: manyPeople(n)}
-	grown := peopleConfig{baseURL: baseURL, people: manyPeople(n + 5)}
+	// The destroy at the end deactivates all of them: approved.
+	approve := []string{fmt.Sprintf("deprovision_guard = { approve = { %q = %d } }", baseURL, n+5)}
+	cfg := peopleConfig{baseURL: baseURL, people: manyPeople(n), providerArgs: approve}
+	grown := peopleConfig{baseURL: baseURL, people: manyPeople(n + 5), providerArgs: approve}
 	refreshRequests := func(within int) func() error {
 		return func() error {
 			lists, singles := target.Count(http.MethodGet, "/Users"), target.Count(http.MethodGet, "/Users/*")

@@ -235,6 +235,7 @@ type clientSettings struct {
 	requestsPerSecond float64
 	maxConcurrency    int
 	retryStatuses     []int
+	guard             guardSettings
 }
 
 // clientFactory hands resources a SCIM client for a base URL. Configure
@@ -247,6 +248,8 @@ type clientFactory struct {
 	creds    []credential
 	settings clientSettings
 	version  string
+	// guard counts the deprovisions this command plans, per app.
+	guard *deprovisionGuard
 
 	mu      sync.Mutex
 	clients map[string]*scim.Client
@@ -277,7 +280,8 @@ func (f *clientFactory) once(key string, run func() diag.Diagnostics) diag.Diagn
 }
 
 func newClientFactory(creds []credential, settings clientSettings, version string) *clientFactory {
-	return &clientFactory{creds: creds, settings: settings, version: version, clients: map[string]*scim.Client{}}
+	return &clientFactory{creds: creds, settings: settings, version: version, clients: map[string]*scim.Client{},
+		guard: newDeprovisionGuard(settings.guard)}
 }
 
 // credentialFor returns the entry with the longest url prefix matching base.

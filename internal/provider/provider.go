@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -73,6 +74,13 @@ type providerModel struct {
 	RequestsPerSecond types.Float64     `tfsdk:"requests_per_second"`
 	MaxConcurrency    types.Int64       `tfsdk:"max_concurrency"`
 	RetryStatuses     types.List        `tfsdk:"retry_statuses"`
+	DeprovisionGuard  *guardModel       `tfsdk:"deprovision_guard"`
+}
+
+type guardModel struct {
+	MaxAccounts types.Int64 `tfsdk:"max_accounts"`
+	MaxPercent  types.Int64 `tfsdk:"max_percent"`
+	Approve     types.Map   `tfsdk:"approve"`
 }
 
 type credentialModel struct {
@@ -209,6 +217,34 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Maximum number of requests in flight to one app at a time. Default `4`.",
 				Validators:          []validator.Int64{int64validator.Between(1, 64)},
 			},
+			"deprovision_guard": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The guard against mass deprovisioning, on by default: a plan that would deactivate or delete "+
+					"more than `max_accounts` of one app's accounts and more than `max_percent` of them (a removal from the configuration, "+
+					"`active = false`, `terraform destroy`) fails with an error that names the app and the count, until that many are "+
+					"approved for the app, here in `approve` or for one command in `%s` (`<base_url>=<count>`, comma-separated). "+
+					"The share is of the accounts the app holds.", EnvApproveDeprovisioning),
+				Attributes: map[string]schema.Attribute{
+					"max_accounts": schema.Int64Attribute{
+						Optional:            true,
+						MarkdownDescription: fmt.Sprintf("Deprovisions of one app that never need approval. Default `%d`.", defaultGuardMaxAccounts),
+						Validators:          []validator.Int64{int64validator.AtLeast(0)},
+					},
+					"max_percent": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: fmt.Sprintf("Share of an app's accounts, in percent, that may be deprovisioned in one run without "+
+							"approval once `max_accounts` is passed. Default `%d`.", defaultGuardMaxPercent),
+						Validators: []validator.Int64{int64validator.Between(0, 100)},
+					},
+					"approve": schema.MapAttribute{
+						Optional:    true,
+						ElementType: types.Int64Type,
+						MarkdownDescription: "Approvals for this run, by the app's `base_url`: up to that many deprovisions of the app pass " +
+							"the guard. Reviewable in the configuration; remove it after the run.",
+						Validators: []validator.Map{mapvalidator.ValueInt64sAre(int64validator.AtLeast(0))},
+					},
+				},
+			},
 		},
 	}
 }
@@ -291,6 +327,9 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 	}
 
+	guard, diags := guardFromConfig(ctx, cfg.DeprovisionGuard, p.getenv(EnvApproveDeprovisioning))
+	resp.Diagnostics.Append(diags...)
+	settings.guard = guard
 	creds, diags := credentialsFromConfig(cfg.Credentials)
 	resp.Diagnostics.Append(diags...)
 	envCreds, err := credentialsFromEnv(p.getenv(EnvCredentials))

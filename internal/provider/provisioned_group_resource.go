@@ -85,9 +85,11 @@ func (r *provisionedGroupResource) Schema(ctx context.Context, _ resource.Schema
 				"`patch = false` makes member changes a read and a PUT of the whole group; `filtered_patch_paths = false` " +
 				"removes members with an operation on `members` that lists them instead of `members[value eq \"...\"]`."),
 			"display_name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The group's `displayName`. A rename in the app shows as drift.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Required: true,
+				MarkdownDescription: "The group's `displayName`. A rename in the app shows as drift, except one that changes only " +
+					"letter case: SCIM compares `displayName` case-insensitively (`caseExact` false in RFC 7643's Group schema), so the " +
+					"refresh keeps the configured spelling. A change of case in the configuration is applied.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"external_id": schema.StringAttribute{
 				Optional:            true,
@@ -199,13 +201,15 @@ func (r *provisionedGroupResource) ModifyPlan(ctx context.Context, req resource.
 	var planned, prior types.List
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("members"), &planned)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("members"), &prior)...)
+	if !resp.Diagnostics.HasError() && prior.IsNull() && !planned.IsNull() {
+		resp.Diagnostics.Append(r.previewManagedMembers(ctx, req)...)
+		return
+	}
 	if resp.Diagnostics.HasError() || planned.IsNull() || planned.IsUnknown() || prior.IsNull() || planned.Equal(prior) {
 		return
 	}
-	for _, v := range planned.Elements() {
-		if v.IsUnknown() {
-			return
-		}
+	if !knownMembers(planned) {
+		return
 	}
 	if lifecycle.SameMembers(stringsOf(planned), stringsOf(prior)) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("members"), prior)...)
@@ -225,13 +229,8 @@ func (r *provisionedGroupResource) previewAdoption(ctx context.Context, req reso
 	var plan provisionedGroupModel
 	diags.Append(req.Plan.Get(ctx, &plan)...)
 	if diags.HasError() || !plan.AdoptExisting.ValueBool() || plan.ConnectedAppID.IsUnknown() || plan.DisplayName.IsUnknown() ||
-		plan.ExternalID.IsUnknown() || plan.Members.IsUnknown() || plan.AdoptBy.IsUnknown() {
+		plan.ExternalID.IsUnknown() || !knownMembers(plan.Members) || plan.AdoptBy.IsUnknown() {
 		return diags
-	}
-	for _, v := range plan.Members.Elements() {
-		if v.IsUnknown() {
-			return diags
-		}
 	}
 	ctx, groups, d := r.groups(ctx, &plan)
 	diags.Append(d...)
@@ -252,6 +251,58 @@ func (r *provisionedGroupResource) previewAdoption(ctx context.Context, req reso
 				"since adopt_existing is set) and bring it to the configuration.\n\n%s",
 				groups.App().GroupLocation(preview.Existing.ID()), preview.By, preview.Value, changes))
 	}
+	return diags
+}
+
+// knownMembers reports whether the member list and every id in it are
+// known at plan time.
+func knownMembers(l types.List) bool {
+	if l.IsUnknown() {
+		return false
+	}
+	for _, v := range l.Elements() {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// previewManagedMembers shows in the plan what applying does to a group
+// whose members Terraform starts to manage (after an import, or when
+// `members` is newly set): the plan shows them as added, but the apply
+// also removes every member the configuration does not name, so the
+// warning names those, read from the app now.
+func (r *provisionedGroupResource) previewManagedMembers(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if r.clients == nil {
+		return diags
+	}
+	var plan, state provisionedGroupModel
+	diags.Append(req.Plan.Get(ctx, &plan)...)
+	diags.Append(req.State.Get(ctx, &state)...)
+	if diags.HasError() || plan.ConnectedAppID.IsUnknown() || !knownMembers(plan.Members) || state.ID.IsNull() {
+		return diags
+	}
+	ctx, groups, d := r.groups(ctx, &plan)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	res, err := groups.ReadCurrent(ctx, state.ID.ValueString(), []string{"members"})
+	if err != nil {
+		return diags // the apply reads again and reports it
+	}
+	actual, desired := plan.group(), plan.group()
+	actual.Members = scim.GroupMemberIDs(res)
+	changes := lifecycle.GroupOverwrites(actual, desired)
+	if len(changes) == 0 {
+		return diags
+	}
+	diags.AddWarning("Existing Members of the SCIM Group Will Change",
+		fmt.Sprintf("Terraform starts managing the members of the group %q (%s), which holds %d now. The plan shows the "+
+			"configured members as added; applying makes them exactly the group's members:\n  %s",
+			plan.DisplayName.ValueString(), groups.App().GroupLocation(state.ID.ValueString()), len(actual.Members), strings.Join(changes, "\n  ")))
 	return diags
 }
 

@@ -19,7 +19,11 @@ import (
 // (userName case-insensitively), so a value that differs from the state is
 // a change the configuration asks for, a change of case included.
 func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.clients == nil {
+	if r.clients == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(r.guardDestroy(ctx, req)...)
 		return
 	}
 	var plan provisionedUserModel
@@ -77,6 +81,50 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 	if state != nil && rulesKnown && profileKnown && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(keepEquivalentInputs(ctx, req, resp, plan, *state, rules)...)
 	}
+	if state != nil && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.guardUpdate(ctx, &plan, state)...)
+	}
+}
+
+// guardDestroy counts a destroy that deactivates or deletes the account
+// against the app's deprovisioning guard (deprovision_guard.go).
+func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
+	var state provisionedUserModel
+	diags := req.State.Get(ctx, &state)
+	mode := state.Deprovision.ValueString()
+	if diags.HasError() || mode == lifecycle.Abandon {
+		return diags
+	}
+	_, app, _ := r.clients.prepareApp(ctx, state.ConnectedAppID, state.Compatibility)
+	if app == nil {
+		return diags // the apply reports the app
+	}
+	if mode == lifecycle.Deactivate && !state.Active.ValueBool() {
+		r.clients.guard.planned(app.BaseURL) // already inactive: nothing to lose
+		return diags
+	}
+	verb := "deactivate"
+	if mode == lifecycle.Delete {
+		verb = "delete"
+	}
+	return r.clients.guard.deprovision(ctx, app, fmt.Sprintf("%s the account %q", verb, state.UserName.ValueString()))
+}
+
+// guardUpdate counts an update that deactivates the account against the
+// app's guard, and any other as one of the app's accounts planned.
+func (r *provisionedUserResource) guardUpdate(ctx context.Context, plan, state *provisionedUserModel) diag.Diagnostics {
+	if plan.ConnectedAppID.IsUnknown() {
+		return nil
+	}
+	_, app, _ := r.clients.prepareApp(ctx, plan.ConnectedAppID, plan.Compatibility)
+	if app == nil {
+		return nil
+	}
+	if state.Active.ValueBool() && !plan.Active.IsUnknown() && !plan.Active.ValueBool() {
+		return r.clients.guard.deprovision(ctx, app, fmt.Sprintf("deactivate the account %q", state.UserName.ValueString()))
+	}
+	r.clients.guard.planned(app.BaseURL)
+	return nil
 }
 
 // previewAdoption shows in the plan what a create with adopt_existing will

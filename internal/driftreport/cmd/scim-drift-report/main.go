@@ -9,8 +9,11 @@
 //	scim-drift-report plan.tfplan            # runs `terraform show -json` itself
 //	scim-drift-report -format json -markdown report.md plan.json
 //
-// Exit status: 0 when nothing drifted, 2 when something did, 1 on error,
-// so a CI job can gate on it.
+// Exit status: 0 when nothing drifted, 2 when something did, 3 when the
+// plan deprovisions more of an app's accounts than the guard allows (as the
+// provider's deprovision_guard: more than -max-deprovisions and more than
+// -max-deprovision-percent of the accounts the plan covers, unless
+// approved with -approve), 1 on error, so a CI job can gate on it.
 package main
 
 import (
@@ -21,6 +24,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 
 	"github.com/openscim/terraform-provider-scim/internal/driftreport"
 )
@@ -31,7 +36,8 @@ PLAN is the JSON of a saved plan (terraform show -json PLANFILE), or the
 saved plan file itself, which is given to terraform show -json; none or -
 reads the JSON from standard input.
 
-Exit status: 0 nothing drifted, 2 something drifted, 1 error.
+Exit status: 0 nothing drifted, 2 something drifted, 3 the plan
+deprovisions more of an app's accounts than the guard allows, 1 error.
 
 Flags:
 `
@@ -45,6 +51,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	mdFile := flags.String("markdown", "", "also write the Markdown report to this file")
 	jsonFile := flags.String("json", "", "also write the JSON report to this file")
 	tf := flags.String("terraform", "terraform", "the CLI that reads a saved plan file (terraform or tofu)")
+	maxAccounts := flags.Int("max-deprovisions", 10, "deprovisions (deactivations and deletions) of one app that never trip the guard")
+	maxPercent := flags.Int("max-deprovision-percent", 25, "share of an app's managed accounts, in percent, that may be deprovisioned once -max-deprovisions is passed")
+	approved := approvals{}
+	flags.Var(approved, "approve", "BASE_URL=N: approve up to N deprovisions of that app in this plan (repeatable)")
 	flags.Usage = func() { fmt.Fprint(stderr, usage); flags.PrintDefaults() }
 	if err := flags.Parse(args); err != nil {
 		return 1
@@ -67,6 +77,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scim-drift-report: %v\n", err)
 		return 1
 	}
+	guarded := rep.Guard(driftreport.GuardLimits{MaxAccounts: *maxAccounts, MaxPercent: *maxPercent, Approved: approved})
 	writers := map[string]func(io.Writer) error{"markdown": rep.WriteMarkdown, "json": rep.WriteJSON}
 	if err := writers[*format](stdout); err != nil {
 		fmt.Fprintf(stderr, "scim-drift-report: %v\n", err)
@@ -81,10 +92,37 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if guarded {
+		for _, a := range rep.Apps {
+			if g := a.DeprovisionGuard; g != nil {
+				fmt.Fprintf(stderr, "scim-drift-report: the plan deprovisions %d of the %d accounts of %s; approve with -approve %s=%d\n",
+					g.Deprovisions, g.ManagedAccounts, a.BaseURL, a.BaseURL, g.Deprovisions)
+			}
+		}
+		return 3
+	}
 	if rep.Drifted {
 		return 2
 	}
 	return 0
+}
+
+// approvals is the -approve flag: BASE_URL=N, repeatable.
+type approvals map[string]int
+
+func (a approvals) String() string { return fmt.Sprint(map[string]int(a)) }
+
+func (a approvals) Set(v string) error {
+	i := strings.LastIndex(v, "=")
+	if i < 0 {
+		return fmt.Errorf("%q is not BASE_URL=N", v)
+	}
+	n, err := strconv.Atoi(v[i+1:])
+	if err != nil || n < 0 {
+		return fmt.Errorf("%q: N must be a whole number of accounts", v)
+	}
+	a[strings.TrimRight(v[:i], "/")] = n
+	return nil
 }
 
 // readInput reads the plan JSON from path (standard input for "" or "-");

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,20 @@ const drift = `{"format_version": "1.2", "terraform_version": "1.11.4", "variabl
    "after": {"id": "1", "connected_app_id": "https://x.example/scim", "active": true, "attributes": {"title": "B"}}}}],
  "resource_changes": []}`
 
-// The exit status a CI job gates on: 0 nothing drifted, 2 drifted, 1 error.
+// massDeactivation is a plan that deactivates all 12 accounts of an app.
+var massDeactivation = func() string {
+	var changes []string
+	for i := range 12 {
+		changes = append(changes, fmt.Sprintf(`{"address": "scim_provisioned_user.p[%d]", "mode": "managed", "type": "scim_provisioned_user",
+   "provider_name": "registry.terraform.io/openscim/scim", "change": {"actions": ["update"],
+   "before": {"id": "%d", "connected_app_id": "https://x.example/scim", "active": true, "attributes": {}},
+   "after": {"id": "%d", "connected_app_id": "https://x.example/scim", "active": false, "attributes": {}}}}`, i, i, i))
+	}
+	return `{"format_version": "1.2", "terraform_version": "1.11.4", "resource_drift": [], "resource_changes": [` + strings.Join(changes, ",") + `]}`
+}()
+
+// The exit status a CI job gates on: 0 nothing drifted, 2 drifted, 3 mass
+// deprovisioning held, 1 error.
 func TestRunExitStatus(t *testing.T) {
 	dir := t.TempDir()
 	planFile := filepath.Join(dir, "plan.json")
@@ -40,6 +54,10 @@ func TestRunExitStatus(t *testing.T) {
 		{"bad format", []string{"-format", "html"}, noDrift, 1, ""},
 		{"missing file", []string{filepath.Join(dir, "nope.json")}, "", 1, ""},
 		{"two files", []string{planFile, planFile}, "", 1, ""},
+		{"mass deprovisioning", nil, massDeactivation, 3, "**Mass deprovisioning.**"},
+		{"mass deprovisioning approved", []string{"-approve", "https://x.example/scim=12"}, massDeactivation, 0, "No drift"},
+		{"mass deprovisioning under a higher limit", []string{"-max-deprovisions", "12"}, massDeactivation, 0, "No drift"},
+		{"bad approval", []string{"-approve", "https://x.example/scim"}, massDeactivation, 1, ""},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
