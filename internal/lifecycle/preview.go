@@ -36,6 +36,29 @@ func (a *Accounts) PreviewAdoption(ctx context.Context, by string, values map[st
 	return &Preview{Existing: found, By: by, Value: LookupValue(values, by), Overwrites: a.OverwritesOf(found, values, active)}, nil
 }
 
+// PreviewCreate looks up, for a create without adoption, the account that
+// applying will link instead of creating one: the one account with this
+// userName when it is inactive (a rehire) or already holds exactly the
+// mapped values (LinkMatching), as decideExisting decides after the app's
+// 409. nil when the create will make a new account, or leaves the decision
+// to the apply (no match, a lookup that failed, a match that the apply
+// will refuse and explain).
+func (a *Accounts) PreviewCreate(ctx context.Context, values map[string]string, active bool) (*Preview, LinkReason) {
+	userName := UserNameOf(values)
+	if userName == "" {
+		return nil, 0
+	}
+	found, err := a.app.Client.Users().Find(ctx, "userName", userName, scim.ReadOptions{Attributes: a.ReadAttributes()})
+	if err != nil || len(found) != 1 {
+		return nil, 0
+	}
+	out, err := a.decideExisting(AccountCreate{Values: values, Active: active}, found, "", nil)
+	if err != nil || out.Existing == nil {
+		return nil, 0
+	}
+	return &Preview{Existing: out.Existing, By: "userName", Value: userName, Overwrites: a.OverwritesOf(out.Existing, values, active)}, out.Reason
+}
+
 // PreviewImport reads an imported account before its first update: nil
 // when the read fails; a Preview with no Overwrites when it already holds
 // the desired values.

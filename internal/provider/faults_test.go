@@ -93,6 +93,12 @@ func newFaultStages(baseURL string, providerArgs string) faultStages {
 	return s
 }
 
+// createPreviewLookups are the lookups by userName that planning the three
+// creates sends, once in the plan and once more when the apply plans them
+// again: each looks for an account a create would link (a rehire, or one an
+// interrupted apply made) to say so at plan time.
+const createPreviewLookups = 2 * 3
+
 // faultRequestTimeout is the per-attempt timeout of the timeout tests; the
 // faults' latency is twice as long.
 const (
@@ -443,7 +449,7 @@ func testAccFaultTransient(t *testing.T, tc transientFault) {
 						func() error { return expectNoPendingFaults(target) },
 						func() error { return expectAccounts(target, allActive) },
 						func() error { return expectCount(target, http.MethodPost, "/Users", 3+tc.extraPOST) },
-						func() error { return expectLookups(target, tc.lookups) },
+						func() error { return expectLookups(target, tc.lookups+createPreviewLookups) },
 					),
 					expectStateMatchesTarget(target, faultAlice, faultBob, faultCarol),
 				),

@@ -57,6 +57,8 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		switch {
 		case state == nil && plan.AdoptExisting.ValueBool() && !plan.AdoptBy.IsUnknown():
 			resp.Diagnostics.Append(r.previewAdoption(callCtx, accounts, &plan, values)...)
+		case state == nil && !plan.AdoptExisting.IsUnknown() && !plan.Active.IsUnknown():
+			resp.Diagnostics.Append(r.previewLink(callCtx, accounts, &plan, values)...)
 		case state != nil && state.AttributeMapping.IsNull() && !state.ID.IsNull():
 			resp.Diagnostics.Append(r.previewImported(callCtx, accounts, state, values, plan.Active.ValueBool())...)
 		}
@@ -146,6 +148,32 @@ func (r *provisionedUserResource) previewAdoption(ctx context.Context, accounts 
 		fmt.Sprintf("The plan shows this account as created, but applying will link the existing account %s (the one with %s %q, "+
 			"since adopt_existing is set) and bring it to the mapped values.\n\n%s",
 			accounts.App().UserLocation(preview.Existing.ID()), preview.By, preview.Value, describeOverwrites(preview.Overwrites)))
+	return diags
+}
+
+// previewLink says at plan time what a create will really do when the app
+// already has this person's account and applying will link it rather than
+// make one: a rehire (an inactive account, reactivated) or an account that
+// already holds exactly the mapped values (the re-run after a crash). The
+// plan alone would show a create.
+func (r *provisionedUserResource) previewLink(ctx context.Context, accounts *lifecycle.Accounts, plan *provisionedUserModel, values map[string]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	preview, reason := accounts.PreviewCreate(ctx, values, plan.Active.ValueBool())
+	if preview == nil {
+		return diags
+	}
+	loc := accounts.App().UserLocation(preview.Existing.ID())
+	switch reason {
+	case lifecycle.LinkRehire:
+		diags.AddWarning("Inactive SCIM Account Will Be Reactivated (Rehire)",
+			fmt.Sprintf("The plan shows this account as created, but the app already has an inactive account with userName %q: %s. "+
+				"Applying will link it, reactivate it and bring it to the mapped values instead of creating a second account.\n\n%s",
+				preview.Value, loc, describeOverwrites(preview.Overwrites)))
+	case lifecycle.LinkMatching:
+		diags.AddWarning("Existing SCIM Account Will Be Linked",
+			fmt.Sprintf("The plan shows this account as created, but the app already has the account %s with userName %q and exactly "+
+				"the mapped values (as an interrupted apply leaves it). Applying will link it and change nothing in it.", loc, preview.Value))
+	}
 	return diags
 }
 

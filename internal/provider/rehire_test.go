@@ -102,6 +102,11 @@ func TestAccProvisionedUser_rehire(t *testing.T) {
 									baseURL+"/Users/"+bobID, "rehire", "active: false -> true", `title: "Account Executive" -> "Sales Director"`); !ok {
 									return fmt.Errorf("the apply did not say the inactive account was linked and reactivated; warnings: %+v", w)
 								}
+								// The plan says so too, where the lookup by userName finds it.
+								if _, ok := findWarning(w, "PlanResourceChange", "Inactive SCIM Account Will Be Reactivated (Rehire)",
+									baseURL+"/Users/"+bobID, "active: false -> true", `title: "Account Executive" -> "Sales Director"`); !ok && name == "same userName" {
+									return fmt.Errorf("the plan did not say the create is a rehire; warnings: %+v", w)
+								}
 								return nil
 							}),
 						),
