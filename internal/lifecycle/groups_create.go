@@ -57,12 +57,14 @@ func (gs *Groups) Create(ctx context.Context, req GroupCreate) (GroupCreateOutco
 	}
 	if !gs.app.Settings.Discovery.GroupNamesUnique() {
 		found, err := gs.findMatching(ctx, desired)
-		if err != nil {
+		switch {
+		case err != nil && !cannotFilter(err):
 			return GroupCreateOutcome{}, &AppError{Doing: fmt.Sprintf("Looking for an existing group named %q before creating it", desired.DisplayName), Err: err}
-		}
-		if len(found) > 0 {
+		case len(found) > 0:
 			return gs.decideExisting(req, found, doing, nil)
 		}
+		// An app that cannot filter its groups is created in as before:
+		// what it cannot find, nothing can.
 	}
 	doc, created := gs.createDocument(desired)
 	groups := gs.app.Client.Groups()
@@ -193,4 +195,11 @@ func settling(ctx context.Context) (context.Context, context.CancelFunc) {
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(context.WithoutCancel(ctx), settleGrace)
+}
+
+// cannotFilter reports an app that refuses the lookup's filter itself
+// (400 invalidFilter, 501), rather than failing to answer it.
+func cannotFilter(err error) bool {
+	e, ok := scim.AsError(err)
+	return ok && (e.Status == 501 || (e.Status == 400 && strings.EqualFold(e.ScimType, "invalidFilter")))
 }

@@ -250,3 +250,17 @@ func TestCreateStoppedWhileTheAppAnswers(t *testing.T) {
 		}
 	})
 }
+
+// An app that cannot filter its groups is still created in: the lookup
+// before the create is skipped, not fatal.
+func TestGroupCreateOnAnAppWithoutFilters(t *testing.T) {
+	t.Parallel()
+	target, app := newApp(t, lifecycle.Overrides{}, func(o *scimtarget.Options) {
+		o.Capabilities = scimtarget.DefaultCapabilities()
+		o.Capabilities.Filter = false
+	})
+	out, err := app.Groups().Create(context.Background(), lifecycle.GroupCreate{Desired: lifecycle.Group{DisplayName: "Engineering"}})
+	if err != nil || out.Created.ID == "" || len(target.Groups()) != 1 {
+		t.Fatalf("create on an app without filters: %+v, %v, %d groups", out, err, len(target.Groups()))
+	}
+}

@@ -117,12 +117,14 @@ func (g *deprovisionGuard) deprovision(ctx context.Context, app *lifecycle.App, 
 		fmt.Sprintf("This plan would %s, and with it deprovision (deactivate or delete) at least %d of the %d accounts of the app at %s: "+
 			"more than the guard allows without approval (%d accounts and %d%% of an app's accounts). An emptied people list, a bad "+
 			"merge or a wrong for_each filter looks like this. Nothing was changed.\n\n"+
-			"If it is intended, approve that many deprovisions for this app in this run, then plan again and review the plan:\n"+
+			"If it is intended, approve the plan's deprovisions for this app in this run, then plan again and review the plan. The plan "+
+			"reports one such error for each account past the limit; the largest count among them is the plan's whole number "+
+			"(here, so far, %d):\n"+
 			"  %s='%s=%d' terraform plan\n"+
 			"or, reviewably in the configuration, in the provider block:\n"+
 			"  deprovision_guard = { approve = { %q = %d } }\n"+
 			"(remove it after the run). The count covers removals from the configuration, `active = false` and `terraform destroy`.",
-			what, n, of, app.BaseURL, s.maxAccounts, s.maxPercent, EnvApproveDeprovisioning, app.BaseURL, n, app.BaseURL, n))
+			what, n, of, app.BaseURL, s.maxAccounts, s.maxPercent, n, EnvApproveDeprovisioning, app.BaseURL, n, app.BaseURL, n))
 	return diags
 }
 

@@ -67,10 +67,23 @@ func TestAccDeprovisionGuard(t *testing.T) {
 		return fmt.Sprintf("deprovision_guard = { approve = { %q = %d } }", baseURL, n)
 	}
 	// More than 10 and more than 25 % of 50: the 13th is refused.
+	providers, warnings := captureWarnings()
+	deactivationsSaid := func(*terraform.State) error {
+		named := map[string]bool{}
+		for _, w := range warnings() {
+			if w.RPC == "PlanResourceChange" && w.Summary == "Accounts at "+baseURL+" Will Be Deactivated and Kept" {
+				named[w.Detail] = true
+			}
+		}
+		if len(named) != 5 {
+			return fmt.Errorf("the plan said for %d accounts that they are deactivated and kept, want the 5 removed: %v", len(named), named)
+		}
+		return nil
+	}
 	refused := regexpParts(`Mass Deprovisioning Refused .* at least 13 of the 50 accounts of the app at ` + baseURL +
 		` .* deprovision_guard = { approve = { "` + baseURL + `" = 13 } }`)
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: providers,
 		CheckDestroy: func(*terraform.State) error {
 			if n := activeAccounts(target); n != 0 {
 				return fmt.Errorf("%d accounts active after the approved destroy", n)
@@ -79,8 +92,9 @@ func TestAccDeprovisionGuard(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{Config: crowdConfig(baseURL, 50, 50), Check: expectActive(target, 50)},
-			// 5 of 50 removed: below the guard.
-			{Config: crowdConfig(baseURL, 45, 45), Check: expectActive(target, 45)},
+			// 5 of 50 removed: below the guard, and the plan says what a
+			// removal does to each (deactivated, kept).
+			{Config: crowdConfig(baseURL, 45, 45), Check: resource.ComposeAggregateTestCheckFunc(expectActive(target, 45), deactivationsSaid)},
 			{Config: crowdConfig(baseURL, 50, 50), Check: expectActive(target, 50)},
 			// 40 of 50 removed from the configuration: refused at plan.
 			{Config: crowdConfig(baseURL, 10, 10), ExpectError: refused},

@@ -94,7 +94,13 @@ func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource
 	var state provisionedUserModel
 	diags := req.State.Get(ctx, &state)
 	mode := state.Deprovision.ValueString()
-	if diags.HasError() || mode == lifecycle.Abandon {
+	if diags.HasError() {
+		return diags
+	}
+	if base, err := normalizeBaseURL(state.ConnectedAppID.ValueString()); err == nil {
+		diags.Append(destroyMeaning(base, mode, state.UserName.ValueString()))
+	}
+	if mode == lifecycle.Abandon {
 		return diags
 	}
 	_, app, _ := r.clients.prepareApp(ctx, state.ConnectedAppID, state.Compatibility)
@@ -109,7 +115,30 @@ func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource
 	if mode == lifecycle.Delete {
 		verb = "delete"
 	}
-	return r.clients.guard.deprovision(ctx, app, fmt.Sprintf("%s the account %q", verb, state.UserName.ValueString()))
+	diags.Append(r.clients.guard.deprovision(ctx, app, fmt.Sprintf("%s the account %q", verb, state.UserName.ValueString()))...)
+	return diags
+}
+
+// destroyMeaning says what a planned destroy does to the account in the
+// app, which the plan shows only as every attribute going to null. The
+// summary names the app and the mode, so that Terraform folds the warnings
+// of one app and mode into one, with the count of the others ("and 39 more
+// similar warnings").
+func destroyMeaning(baseURL, mode, userName string) diag.Diagnostic {
+	switch mode {
+	case lifecycle.Delete:
+		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Deleted",
+			fmt.Sprintf("Destroying this resource deletes the account %q in the app (deprovision = \"delete\").", userName))
+	case lifecycle.Abandon:
+		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Left as They Are",
+			fmt.Sprintf("Destroying this resource leaves the account %q in the app untouched, active or not, and Terraform forgets it "+
+				"(deprovision = \"abandon\").", userName))
+	default:
+		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Deactivated and Kept",
+			fmt.Sprintf("The plan shows this account as destroyed, every attribute going to null. In the app, the account %q is "+
+				"deactivated (active = false) and kept, with its values; nothing is deleted (deprovision = \"deactivate\"). Adding "+
+				"the person back later reactivates it.", userName))
+	}
 }
 
 // guardUpdate counts an update that deactivates the account against the
