@@ -26,10 +26,11 @@ import (
 // and per command (the clientFactory lives for one command), the
 // deprovisions planned so far: a destroy whose deprovision is deactivate
 // or delete (a removal from the configuration or `terraform destroy`), and
-// `active` going from true to false. The share is of the accounts the app
-// holds (its totalResults, read once per app per command) or of those the
-// command has planned so far, whichever is larger, so the count of a plan
-// can only trip it, never a guess about the rest of the plan.
+// `active` going from true to false. The share is of the active accounts
+// the app holds (its totalResults, read once per app per command; all its
+// accounts where it cannot filter by active) or of those the command has
+// planned so far, whichever is larger, so the count of a plan can only trip
+// it, never a guess about the rest of the plan.
 
 // EnvApproveDeprovisioning approves deprovisioning for one command:
 // "<base_url>=<count>", comma-separated for several apps.
@@ -91,14 +92,7 @@ func (g *deprovisionGuard) planned(baseURL string) {
 // guard's thresholds without an approval for at least that many.
 func (g *deprovisionGuard) deprovision(ctx context.Context, app *lifecycle.App, what string) diag.Diagnostics {
 	a := g.app(app.BaseURL)
-	a.totalOnce.Do(func() {
-		// How many accounts the app holds; a failed count leaves the
-		// share to the accounts this command plans.
-		res, err := app.Client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
-		if err == nil {
-			a.total = res.Total
-		}
-	})
+	a.totalOnce.Do(func() { a.total = activeAccountCount(ctx, app) })
 	g.mu.Lock()
 	a.planned++
 	a.deprovisions++
@@ -187,4 +181,24 @@ func guardFromConfig(ctx context.Context, m *guardModel, env string) (guardSetti
 		s.approved[u] = n
 	}
 	return s, diags
+}
+
+// activeAccountCount is how many active accounts the app holds, the share's
+// base: deactivated accounts pile up (deactivate is the default), and
+// counting them would let a plan take away most of the active ones
+// unnoticed. An app that cannot filter by active gives its total; a
+// failed count gives 0, leaving the share to the accounts this command
+// plans.
+func activeAccountCount(ctx context.Context, app *lifecycle.App) int {
+	users := app.Client.Users()
+	one := scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}}
+	active := one
+	active.Filter = "active eq true"
+	if res, err := users.List(ctx, active); err == nil {
+		return res.Total
+	}
+	if res, err := users.List(ctx, one); err == nil {
+		return res.Total
+	}
+	return 0
 }

@@ -132,3 +132,22 @@ func TestAccDeprovisionGuard_approvedInTheEnvironment(t *testing.T) {
 		},
 	})
 }
+
+// The share is of the app's active accounts: leavers deactivated over the
+// years (deactivate is the default) do not dilute it. 15 of 20 active
+// accounts removed in an app that also holds 40 inactive ones is held.
+func TestAccDeprovisionGuard_shareOfActiveAccounts(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	for i := range 40 {
+		_, err := target.AddUser(map[string]any{"userName": fmt.Sprintf("leaver%02d@example.com", i), "active": false})
+		must(t, err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: crowdConfig(baseURL, 20, 20)},
+			{Config: crowdConfig(baseURL, 5, 5), ExpectError: regexpParts(`Mass Deprovisioning Refused .* at least 11 of the 20 accounts`)},
+			{Config: crowdConfig(baseURL, 20, 20, fmt.Sprintf("deprovision_guard = { approve = { %q = 20 } }", baseURL))},
+		},
+	})
+}

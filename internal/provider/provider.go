@@ -223,7 +223,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"more than `max_accounts` of one app's accounts and more than `max_percent` of them (a removal from the configuration, "+
 					"`active = false`, `terraform destroy`) fails with an error that names the app and the count, until that many are "+
 					"approved for the app, here in `approve` or for one command in `%s` (`<base_url>=<count>`, comma-separated). "+
-					"The share is of the accounts the app holds.", EnvApproveDeprovisioning),
+					"The share is of the active accounts the app holds (all of them where it cannot filter by `active`).", EnvApproveDeprovisioning),
 				Attributes: map[string]schema.Attribute{
 					"max_accounts": schema.Int64Attribute{
 						Optional:            true,
