@@ -87,9 +87,16 @@ func (a *Accounts) Create(ctx context.Context, req AccountCreate) (CreateOutcome
 	if UnknownOutcome(err) {
 		// The POST may have been applied: look before trying again, so a
 		// lost or unusable answer never turns into a second account.
-		out, settled, lerr := a.afterUnknownOutcome(ctx, req, doing, started, err)
-		if lerr != nil || settled {
-			return out, lerr
+		found, made, lerr := settleUnknown(ctx, doing, err, started, func(ctx context.Context) ([]scim.Resource, error) {
+			return users.Find(ctx, "userName", UserNameOf(req.Values), scim.ReadOptions{Attributes: a.ReadAttributes()})
+		})
+		switch {
+		case lerr != nil:
+			return CreateOutcome{}, lerr
+		case found != nil && made:
+			return CreateOutcome{Existing: found, Reason: LinkAfterUnknownOutcome}, nil
+		case found != nil:
+			return a.decideExisting(req, []scim.Resource{found}, doing, err)
 		}
 		created, err = users.Create(ctx, doc)
 	}
@@ -143,27 +150,27 @@ func exactlyOne(found []scim.Resource, by, value string) (scim.Resource, error) 
 	}
 }
 
-// afterUnknownOutcome looks the account up after a create with an unknown
-// outcome. settled is false when nothing matches: create again.
-func (a *Accounts) afterUnknownOutcome(ctx context.Context, req AccountCreate, doing string, started time.Time, cause error) (CreateOutcome, bool, error) {
+// settleUnknown looks up, after a create whose outcome is unknown
+// (cause), what the create may have made: lookup finds the resources with
+// its identifiers, under a grace when ctx is already done (settling). It
+// returns the one match, and whether this create made it (its meta.created
+// is not older than the create); no match and no error means create again.
+// Several matches, a failed lookup, or none while ctx is done (stopped:
+// nothing is sent again) are an *UnknownOutcomeError.
+func settleUnknown(ctx context.Context, doing string, cause error, started time.Time, lookup func(context.Context) ([]scim.Resource, error)) (found scim.Resource, made bool, err error) {
 	lctx, cancel := settling(ctx)
 	defer cancel()
-	found, err := a.app.Client.Users().Find(lctx, "userName", UserNameOf(req.Values), scim.ReadOptions{Attributes: a.ReadAttributes()})
-	if err != nil || len(found) > 1 {
-		return CreateOutcome{}, true, &UnknownOutcomeError{Doing: doing, Cause: cause, LookupErr: err, Found: found, Stopped: ctx.Err() != nil}
+	all, lerr := lookup(lctx)
+	switch {
+	case lerr != nil || len(all) > 1:
+		return nil, false, &UnknownOutcomeError{Doing: doing, Cause: cause, LookupErr: lerr, Found: all, Stopped: ctx.Err() != nil}
+	case len(all) == 1:
+		at, ok := createdAt(all[0])
+		return all[0], !ok || !at.Before(started.Add(-preexistingSlack)), nil
+	case ctx.Err() != nil:
+		return nil, false, &UnknownOutcomeError{Doing: doing, Cause: cause, Stopped: true}
 	}
-	if len(found) == 0 && ctx.Err() != nil {
-		// Not made, but stopped: nothing is sent again.
-		return CreateOutcome{}, true, &UnknownOutcomeError{Doing: doing, Cause: cause, Stopped: true}
-	}
-	if len(found) == 0 {
-		return CreateOutcome{}, false, nil
-	}
-	if created, ok := createdAt(found[0]); ok && created.Before(started.Add(-preexistingSlack)) {
-		out, err := a.decideExisting(req, found, doing, cause)
-		return out, true, err
-	}
-	return CreateOutcome{Existing: found[0], Reason: LinkAfterUnknownOutcome}, true, nil
+	return nil, false, nil
 }
 
 // createdAt is an account's meta.created, when the app sends it.
@@ -245,9 +252,15 @@ func (a *Accounts) decideExisting(req AccountCreate, found []scim.Resource, doin
 // Identifiers names what accounts are looked up by: `userName "a" or
 // externalId "1"`.
 func Identifiers(values map[string]string) string {
+	return identifiersOf(AccountLookupAttributes, func(by string) string { return LookupValue(values, by) })
+}
+
+// identifiersOf names each attribute of bys that valueOf gives a value:
+// `userName "a" or externalId "1"`.
+func identifiersOf(bys []string, valueOf func(by string) string) string {
 	var parts []string
-	for _, by := range AccountLookupAttributes {
-		if v := LookupValue(values, by); v != "" {
+	for _, by := range bys {
+		if v := valueOf(by); v != "" {
 			parts = append(parts, fmt.Sprintf("%s %q", by, v))
 		}
 	}

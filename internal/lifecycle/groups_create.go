@@ -71,20 +71,16 @@ func (gs *Groups) Create(ctx context.Context, req GroupCreate) (GroupCreateOutco
 	started := time.Now()
 	res, err := groups.Create(ctx, doc)
 	if UnknownOutcome(err) {
-		lctx, cancel := settling(ctx)
-		defer cancel()
-		found, lerr := gs.findMatching(lctx, desired)
+		found, made, lerr := settleUnknown(ctx, doing, err, started, func(ctx context.Context) ([]scim.Resource, error) {
+			return gs.findMatching(ctx, desired)
+		})
 		switch {
-		case lerr != nil || len(found) > 1:
-			return GroupCreateOutcome{}, &UnknownOutcomeError{Doing: doing, Cause: err, LookupErr: lerr, Found: found, Stopped: ctx.Err() != nil}
-		case len(found) == 1:
-			if at, ok := createdAt(found[0]); ok && at.Before(started.Add(-preexistingSlack)) {
-				return gs.decideExisting(req, found, doing, err)
-			}
-			return gs.linked(desired, found[0], LinkAfterUnknownOutcome), nil
-		case ctx.Err() != nil:
-			// Not found yet, but stopped: nothing is sent again.
-			return GroupCreateOutcome{}, &UnknownOutcomeError{Doing: doing, Cause: err, Stopped: true}
+		case lerr != nil:
+			return GroupCreateOutcome{}, lerr
+		case found != nil && made:
+			return gs.linked(desired, found, LinkAfterUnknownOutcome), nil
+		case found != nil:
+			return gs.decideExisting(req, []scim.Resource{found}, doing, err)
 		}
 		res, err = groups.Create(ctx, doc)
 	}
@@ -173,15 +169,7 @@ func linkChanges(actual, desired Group) []string {
 
 // identifiers names what groups are looked up by: `displayName "Admins"
 // or externalId "g-1"`.
-func (g Group) identifiers() string {
-	var parts []string
-	for _, by := range GroupLookupAttributes {
-		if v := g.AdoptionValue(by); v != "" {
-			parts = append(parts, fmt.Sprintf("%s %q", by, v))
-		}
-	}
-	return strings.Join(parts, " or ")
-}
+func (g Group) identifiers() string { return identifiersOf(GroupLookupAttributes, g.AdoptionValue) }
 
 // settleGrace is how long the lookup that settles an unknown outcome may
 // take once Terraform has stopped the provider or the operation's time is

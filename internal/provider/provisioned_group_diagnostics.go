@@ -31,7 +31,7 @@ func groupDiagnostic(clients *clientFactory, app *lifecycle.App, err error) diag
 				"Nothing else was sent. Run `terraform apply` again: it looks the group up before creating it, and links a group "+
 				"this create made (its name and members are what the configuration says), so nothing is duplicated. If several groups "+
 				"match, remove the extra ones in the app first.",
-				unknown.Doing, app.BaseURL, unknownCause(unknown), unknown.Cause, describeGroupLookup(unknown)))
+				unknown.Doing, app.BaseURL, unknownCause(unknown), unknown.Cause, describeLookup("group", unknown)))
 	case errors.As(err, &conflict):
 		return groupConflictDiagnostic(app, conflict)
 	case errors.As(err, &missing):
@@ -89,17 +89,6 @@ func unknownCause(e *lifecycle.UnknownOutcomeError) string {
 		return "Terraform was interrupted (or the operation's time ran out) while the app was handling the create"
 	}
 	return "the app's answer to the create was lost or unusable"
-}
-
-func describeGroupLookup(e *lifecycle.UnknownOutcomeError) string {
-	switch {
-	case e.LookupErr != nil:
-		return "lookup failed: " + e.LookupErr.Error()
-	case len(e.Found) == 0:
-		return "no group found yet"
-	default:
-		return fmt.Sprintf("%d groups matched", len(e.Found))
-	}
 }
 
 func describeGroups(app *lifecycle.App, found []scim.Resource) string {

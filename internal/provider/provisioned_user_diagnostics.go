@@ -60,7 +60,7 @@ func (f *clientFactory) accountDiagnostic(app *lifecycle.App, err error, refusal
 			fmt.Sprintf("%s at %s: %s (%v), and looking the account up afterwards did not settle whether it was created (%s). "+
 				"Nothing else was sent. Run `terraform apply` again: an account this create made holds exactly the mapped values, so "+
 				"the next create links it instead of making a second one. If several accounts match, remove the extra ones in the app first.",
-				unknown.Doing, app.BaseURL, unknownCause(unknown), unknown.Cause, describeLookup(unknown.Found, unknown.LookupErr)))
+				unknown.Doing, app.BaseURL, unknownCause(unknown), unknown.Cause, describeLookup("account", unknown)))
 	case errors.As(err, &conflict):
 		return conflictDiagnostic(app, conflict)
 	case errors.As(err, &planErr):
@@ -157,9 +157,15 @@ func describeAccounts(app *lifecycle.App, found []scim.Resource) string {
 	return strings.Join(lines, "\n  ")
 }
 
-func describeLookup(found []scim.Resource, err error) string {
-	if err != nil {
-		return "lookup failed: " + err.Error()
+// describeLookup says what the lookup after a create with an unknown
+// outcome found, of noun (account, group).
+func describeLookup(noun string, e *lifecycle.UnknownOutcomeError) string {
+	switch {
+	case e.LookupErr != nil:
+		return "lookup failed: " + e.LookupErr.Error()
+	case len(e.Found) == 0:
+		return "no " + noun + " found yet"
+	default:
+		return fmt.Sprintf("%d %ss matched", len(e.Found), noun)
 	}
-	return fmt.Sprintf("%d accounts matched", len(found))
 }

@@ -87,16 +87,13 @@ func (c *Client) checkRetry(st *callState) retryablehttp.CheckRetry {
 		if cerr := ctx.Err(); cerr != nil {
 			return false, cerr
 		}
+		if !shouldRetry(st, resp, err) {
+			return false, nil
+		}
 		if st.caller != nil && st.caller.Err() != nil {
 			// Stopped: the attempt in flight was allowed to finish, a new
 			// one is not started.
-			if !shouldRetry(st, resp, err) {
-				return false, nil
-			}
 			return false, st.caller.Err()
-		}
-		if !shouldRetry(st, resp, err) {
-			return false, nil
 		}
 		attempt := st.currentAttempt()
 		if attempt > c.maxRetries {

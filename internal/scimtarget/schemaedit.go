@@ -37,20 +37,29 @@ var mutabilities = []string{mutReadOnly, mutReadWrite, mutImmutable, mutWriteOnl
 // not part of any schema and cannot be changed. Errors for an unknown schema
 // or attribute wrap ErrNotFound.
 func (t *Target) SetAttributeMutability(schemaURN, attrPath, mutability string) error {
+	return t.setAttributeProperty(schemaURN, attrPath, "mutability", mutability, mutabilities,
+		func(a *attribute, v string) { a.Mutability = v })
+}
+
+// setAttributeProperty sets one property of a schema attribute (key, as
+// /Schemas spells it) to value, which must be one of allowed
+// (case-insensitively): in the attribute the target checks writes against
+// (set) and in the document /Schemas serves.
+func (t *Target) setAttributeProperty(schemaURN, attrPath, key, value string, allowed []string, set func(*attribute, string)) error {
 	canonical := ""
-	for _, m := range mutabilities {
-		if strings.EqualFold(m, mutability) {
-			canonical = m
+	for _, v := range allowed {
+		if strings.EqualFold(v, value) {
+			canonical = v
 		}
 	}
 	if canonical == "" {
-		return fmt.Errorf("scimtarget: mutability %q is not one of %s", mutability, strings.Join(mutabilities, ", "))
+		return fmt.Errorf("scimtarget: %s %q is not one of %s", key, value, strings.Join(allowed, ", "))
 	}
-	return t.changeSchema(schemaURN, attrPath, func(parent *[]*attribute, i int, rawParent map[string]any, key string, j int) {
-		(*parent)[i].Mutability = canonical
-		if list, ok := rawParent[key].([]any); ok {
+	return t.changeSchema(schemaURN, attrPath, func(parent *[]*attribute, i int, rawParent map[string]any, rawKey string, j int) {
+		set((*parent)[i], canonical)
+		if list, ok := rawParent[rawKey].([]any); ok {
 			if m, ok := list[j].(map[string]any); ok {
-				m["mutability"] = canonical
+				m[key] = canonical
 			}
 		}
 	})
@@ -63,23 +72,8 @@ func (t *Target) SetAttributeMutability(schemaURN, attrPath, mutability string) 
 // for a clash). An app whose groups' displayName is unique is
 // SetAttributeUniqueness(group schema, "displayName", "server").
 func (t *Target) SetAttributeUniqueness(schemaURN, attrPath, uniqueness string) error {
-	canonical := ""
-	for _, u := range []string{uniqNone, "server", "global"} {
-		if strings.EqualFold(u, uniqueness) {
-			canonical = u
-		}
-	}
-	if canonical == "" {
-		return fmt.Errorf("scimtarget: uniqueness %q is not one of none, server, global", uniqueness)
-	}
-	return t.changeSchema(schemaURN, attrPath, func(parent *[]*attribute, i int, rawParent map[string]any, key string, j int) {
-		(*parent)[i].Uniqueness = canonical
-		if list, ok := rawParent[key].([]any); ok {
-			if m, ok := list[j].(map[string]any); ok {
-				m["uniqueness"] = canonical
-			}
-		}
-	})
+	return t.setAttributeProperty(schemaURN, attrPath, "uniqueness", uniqueness, []string{uniqNone, "server", "global"},
+		func(a *attribute, v string) { a.Uniqueness = v })
 }
 
 // RemoveSchemaAttribute removes one attribute (attrPath "title") or
