@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -178,21 +179,45 @@ func TestAccInterrupt_ctrlCWhileTheAppAnswersSlowly(t *testing.T) {
 	}
 }
 
+// killPoint is where an apply is killed: after the target has answered
+// afterWrite POSTs, with the state file kept or emptied.
+type killPoint struct {
+	name       string
+	afterWrite int
+	emptyState bool
+}
+
+// anyKillPoint draws a kill point among all the apply's POSTs (200
+// accounts, 3 groups), from SCIM_KILL_POINT="writes,stateLost" when set
+// (to replay a failure), else at random, and logs it.
+func anyKillPoint(t *testing.T) killPoint {
+	p := killPoint{name: "anyPoint", afterWrite: 1 + rand.IntN(crashPeople+crashGroups), emptyState: rand.IntN(2) == 1}
+	if v := os.Getenv("SCIM_KILL_POINT"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d,%t", &p.afterWrite, &p.emptyState); err != nil {
+			t.Fatalf("SCIM_KILL_POINT=%q: want writes,stateLost (e.g. 57,true): %v", v, err)
+		}
+	}
+	t.Logf("anyPoint: killed after %d POSTs, state file emptied: %t (SCIM_KILL_POINT=%d,%t replays it)",
+		p.afterWrite, p.emptyState, p.afterWrite, p.emptyState)
+	return p
+}
+
 // TestAccInterrupt_killedApplyConverges kills the CLI and the provider
 // (SIGKILL to the process group) in the middle of an apply, keeping the
 // state file as Terraform left it, or emptying it as 5 of 12 such kills
 // did; the next apply links what the killed one made and creates the rest.
 func TestAccInterrupt_killedApplyConverges(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name       string
-		afterWrite int
-		emptyState bool
-	}{
+	for _, tc := range []killPoint{
+		{"atTheFirstWrite", 1, false},
 		{"midway", 120, false},
 		{"midwayStateLost", 120, true},
+		{"atTheLastAccount", crashPeople, true},
 		// Terraform may have saved the accounts by then.
 		{"amongTheGroups", crashPeople + 1, false},
+		// A point drawn anew on every run, logged so that a failure can
+		// be replayed: over many runs, any point.
+		anyKillPoint(t),
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -203,11 +228,15 @@ func TestAccInterrupt_killedApplyConverges(t *testing.T) {
 				must(t, os.WriteFile(filepath.Join(tf.Dir, "terraform.tfstate"), nil, 0o644))
 			}
 			_ = os.Remove(filepath.Join(tf.Dir, ".terraform.tfstate.lock.info"))
-			t.Logf("killed after %d POSTs", target.Count(http.MethodPost, ""))
+			made := len(target.Users())
+			t.Logf("killed after %d POSTs, %d accounts made", target.Count(http.MethodPost, ""), made)
 
-			// Killed among the accounts, those it made are not in state:
-			// the re-run's plan says it will link them, and its apply does.
-			if out := rerunConverges(t, tf, target); tc.afterWrite < crashPeople && !strings.Contains(out, "Existing SCIM Account Will Be Linked") {
+			// Killed among the accounts (Terraform saves state every 20 s
+			// during an apply), or with the state file lost, the accounts
+			// made are not in state: the re-run's plan says it will link
+			// them, and its apply does.
+			expectLinks := made > 0 && (tc.afterWrite < crashPeople || tc.emptyState)
+			if out := rerunConverges(t, tf, target); expectLinks && !strings.Contains(out, "Existing SCIM Account Will Be Linked") {
 				t.Errorf("the re-run's plan did not say it links the accounts the killed apply made:\n%s", out)
 			}
 		})

@@ -121,23 +121,27 @@ func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource
 
 // destroyMeaning says what a planned destroy does to the account in the
 // app, which the plan shows only as every attribute going to null. The
-// summary names the app and the mode, so that Terraform folds the warnings
-// of one app and mode into one, with the count of the others ("and 39 more
-// similar warnings").
+// summary is the same for every account of one app and mode, so Terraform
+// folds the warnings of a for_each or count resource (and of terraform
+// destroy) into one that ends "(and N more similar warnings elsewhere)":
+// one warning per app and mode, with the count. The detail is worded for
+// that folded warning.
 func destroyMeaning(baseURL, mode, userName string) diag.Diagnostic {
+	const folded = "Terraform shows this warning once for all of them and counts the others below as similar warnings."
 	switch mode {
 	case lifecycle.Delete:
 		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Deleted",
-			fmt.Sprintf("Destroying this resource deletes the account %q in the app (deprovision = \"delete\").", userName))
+			fmt.Sprintf("Each account of this app that the plan destroys with deprovision = \"delete\" is deleted in the app, "+
+				"the first being %q. %s", userName, folded))
 	case lifecycle.Abandon:
 		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Left as They Are",
-			fmt.Sprintf("Destroying this resource leaves the account %q in the app untouched, active or not, and Terraform forgets it "+
-				"(deprovision = \"abandon\").", userName))
+			fmt.Sprintf("Each account of this app that the plan destroys with deprovision = \"abandon\" is left in the app untouched, "+
+				"active or not, and Terraform forgets it, the first being %q. %s", userName, folded))
 	default:
 		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Deactivated and Kept",
-			fmt.Sprintf("The plan shows this account as destroyed, every attribute going to null. In the app, the account %q is "+
-				"deactivated (active = false) and kept, with its values; nothing is deleted (deprovision = \"deactivate\"). Adding "+
-				"the person back later reactivates it.", userName))
+			fmt.Sprintf("The plan shows these accounts as destroyed, every attribute going to null. In the app, each is deactivated "+
+				"(active = false) and kept with its values; nothing is deleted (deprovision = \"deactivate\"), and adding the person "+
+				"back later reactivates the account. The first is %q. %s", userName, folded))
 	}
 }
 
