@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
+	"github.com/openscim/terraform-provider-scim/internal/scim"
 )
 
 // What every resource and list resource of an app shares (data sources
@@ -54,11 +55,32 @@ func (f *clientFactory) prepareApp(ctx context.Context, connectedAppID types.Str
 		diags.Append(appErrorDiagnostic(f, "Reading what the app supports", appID, err))
 		return ctx, nil, diags
 	}
-	overrides, odiags := overridesOf(ctx, compat)
-	diags.Append(odiags...)
+	settings, sdiags := appSettings(ctx, appID, client, d, compat)
+	diags.Append(sdiags...)
+	return ctx, &lifecycle.App{Client: client, Settings: settings, BaseURL: appID}, diags
+}
+
+// appSettings is what the app at appID supports: its discovery d, under
+// its vendor profile (appVendor), under the explicit compatibility
+// switches; what they switch on or off in the app's client is applied.
+func appSettings(ctx context.Context, appID string, client *scim.Client, d *scim.Discovery, compat types.Object) (lifecycle.Settings, diag.Diagnostics) {
+	overrides, vendor, diags := overridesOf(ctx, compat)
+	if v, ok := lifecycle.VendorNamed(appVendor(appID, vendor)); ok {
+		overrides = v.Under(overrides)
+		client.UseVendorBehaviour(v.Client)
+	}
 	settings := lifecycle.SettingsFor(d, overrides)
 	settings.ApplyTo(client)
-	return ctx, &lifecycle.App{Client: client, Settings: settings, BaseURL: appID}, diags
+	return settings, diags
+}
+
+// appVendor is the vendor profile of the app at appID: the one
+// `compatibility.vendor` names, else the one its base URL tells, else "".
+func appVendor(appID, configured string) string {
+	if configured != "" {
+		return configured
+	}
+	return lifecycle.DetectVendor(appID)
 }
 
 var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
@@ -66,19 +88,21 @@ var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, Unha
 // compatibilityModel is the `compatibility` attribute
 // (compatibilitySchemaAttributes).
 type compatibilityModel struct {
-	Patch               types.Bool `tfsdk:"patch"`
-	Put                 types.Bool `tfsdk:"put"`
-	FilteredPatchPaths  types.Bool `tfsdk:"filtered_patch_paths"`
-	ETag                types.Bool `tfsdk:"etag"`
-	AttributesParameter types.Bool `tfsdk:"attributes_parameter"`
-	BatchReads          types.Bool `tfsdk:"batch_reads"`
+	Vendor              types.String `tfsdk:"vendor"`
+	Patch               types.Bool   `tfsdk:"patch"`
+	Put                 types.Bool   `tfsdk:"put"`
+	FilteredPatchPaths  types.Bool   `tfsdk:"filtered_patch_paths"`
+	ETag                types.Bool   `tfsdk:"etag"`
+	AttributesParameter types.Bool   `tfsdk:"attributes_parameter"`
+	BatchReads          types.Bool   `tfsdk:"batch_reads"`
 }
 
-// overridesOf reads `compatibility`; unset or unknown fields leave the
-// choice to discovery.
-func overridesOf(ctx context.Context, compat types.Object) (lifecycle.Overrides, diag.Diagnostics) {
+// overridesOf reads `compatibility`: its switches (unset or unknown
+// fields leave the choice to the vendor profile, then to discovery) and
+// its vendor ("" when unset).
+func overridesOf(ctx context.Context, compat types.Object) (lifecycle.Overrides, string, diag.Diagnostics) {
 	if compat.IsNull() || compat.IsUnknown() {
-		return lifecycle.Overrides{}, nil
+		return lifecycle.Overrides{}, "", nil
 	}
 	var c compatibilityModel
 	diags := compat.As(ctx, &c, objectAsOptions)
@@ -89,7 +113,7 @@ func overridesOf(ctx context.Context, compat types.Object) (lifecycle.Overrides,
 		ETag:                boolPointer(c.ETag),
 		AttributesParameter: boolPointer(c.AttributesParameter),
 		BatchReads:          boolPointer(c.BatchReads),
-	}, diags
+	}, c.Vendor.ValueString(), diags
 }
 
 // goneFromApp is a read that found the resource deleted in the app: it

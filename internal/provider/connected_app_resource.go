@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
 	"github.com/openscim/terraform-provider-scim/internal/validators"
 )
@@ -48,6 +47,7 @@ type connectedAppModel struct {
 	Schemas              types.List   `tfsdk:"schemas"`
 	UserSchemaExtensions types.List   `tfsdk:"user_schema_extensions"`
 	DiscoveryMissing     types.List   `tfsdk:"discovery_missing"`
+	Vendor               types.String `tfsdk:"vendor"`
 }
 
 // capabilitiesAttrTypes is the object type of the computed `capabilities`.
@@ -133,6 +133,13 @@ func (r *connectedAppResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "Schema extensions of the app's `User` resource type, e.g. the enterprise extension.",
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
+			"vendor": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The vendor profile that applies to this app (" + vendorList() + "): the one " +
+					"`compatibility.vendor` names, else the one the base URL tells (an AWS IAM Identity Center URL, " +
+					"`https://scim.<region>.amazonaws.com/<tenant>/scim/v2`, is `aws_identity_center`); null when none does. " +
+					"Known at plan time, so the plan shows it.",
+			},
 			"discovery_missing": schema.ListAttribute{
 				Computed:    true,
 				ElementType: types.StringType,
@@ -172,6 +179,10 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.ID = types.StringUnknown()
 	} else if id, err := normalizeBaseURL(plan.BaseURL.ValueString()); err == nil {
 		plan.ID = types.StringValue(id)
+	}
+	plan.Vendor = types.StringUnknown()
+	if !plan.ID.IsUnknown() && !plan.Compatibility.IsUnknown() {
+		plan.Vendor = vendorValue(ctx, plan.ID.ValueString(), plan.Compatibility)
 	}
 	newAddress := true
 	if !req.State.Raw.IsNull() {
@@ -215,8 +226,7 @@ func (r *connectedAppResource) checkAppAtPlan(ctx context.Context, id string, co
 	if err != nil {
 		return diag.Diagnostics{appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err)}
 	}
-	overrides, diags := overridesOf(ctx, compat)
-	lifecycle.SettingsFor(d, overrides).ApplyTo(client)
+	_, diags := appSettings(ctx, id, client, d, compat)
 	return append(diags, r.checkCredentialsOnRefresh(ctx, id)...)
 }
 
@@ -323,9 +333,9 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 		diags.Append(appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err))
 		return diags
 	}
-	overrides, odiags := overridesOf(ctx, m.Compatibility)
-	diags.Append(odiags...)
-	lifecycle.SettingsFor(d, overrides).ApplyTo(client)
+	_, sdiags := appSettings(ctx, id, client, d, m.Compatibility)
+	diags.Append(sdiags...)
+	m.Vendor = vendorValue(ctx, id, m.Compatibility)
 	if probe {
 		diags.Append(r.probeUsers(ctx, client, d, false)...)
 		if diags.HasError() {
@@ -463,4 +473,14 @@ func stringList(in []string) types.List {
 		vals = append(vals, types.StringValue(s))
 	}
 	return types.ListValueMust(types.StringType, vals)
+}
+
+// vendorValue is the computed `vendor`: the profile that applies to the
+// app at id (appVendor), null when none does.
+func vendorValue(ctx context.Context, id string, compat types.Object) types.String {
+	_, configured, _ := overridesOf(ctx, compat)
+	if v := appVendor(id, configured); v != "" {
+		return types.StringValue(v)
+	}
+	return types.StringNull()
 }

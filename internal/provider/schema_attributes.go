@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 )
 
 // Schema attributes the resources of an app share, so their docs say the
@@ -94,6 +96,14 @@ func adoptByAttribute(attributes []string, description string) schema.StringAttr
 // the other and their docs say the same.
 func compatibilitySchemaAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
+		"vendor": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "The vendor profile to apply: what the app needs beyond what its discovery documents say (" +
+				vendorList() + "). Unset, the profile is detected from the base URL where that is unambiguous " +
+				"(`https://scim.<region>.amazonaws.com/<tenant>/scim/v2` is `aws_identity_center`), and none applies otherwise. " +
+				"Each other field of `compatibility` set here wins over the profile.",
+			Validators: []validator.String{stringvalidator.OneOf(lifecycle.VendorNames()...)},
+		},
 		"patch": schema.BoolAttribute{
 			Optional:            true,
 			MarkdownDescription: "Whether to use PATCH for updates, whatever `/ServiceProviderConfig` says. With `false`, updates read the account and PUT it back whole.",
@@ -166,4 +176,13 @@ func withTimeout(ctx context.Context, limit func(context.Context, time.Duration)
 	d, ds := limit(ctx, def)
 	diags.Append(ds...)
 	return context.WithTimeout(ctx, d)
+}
+
+// vendorList names the vendor profiles for descriptions: "`a`, `b`".
+func vendorList() string {
+	names := lifecycle.VendorNames()
+	for i, n := range names {
+		names[i] = "`" + n + "`"
+	}
+	return strings.Join(names, ", ")
 }

@@ -63,6 +63,21 @@ type Config struct {
 	// 400 is repeated once without the parameter, and when that works the
 	// client stops sending it for the rest of its life.
 	NoAttributesParam bool
+	// CursorPaging lists collections by cursor (draft-ietf-scim-cursor-
+	// pagination, as AWS IAM Identity Center implements it: the first page
+	// asked for with an empty "cursor", each next one with the answer's
+	// "nextCursor", the end when an answer has none) instead of by
+	// startIndex. Without it the client still turns to cursors on its own
+	// when an app answers the second page by index with the first page
+	// again although totalResults says there is more.
+	CursorPaging bool
+	// GroupMembersByFilter is for apps whose groups answer an empty member
+	// list (AWS IAM Identity Center): a group read that asks for members
+	// gets them from the app's member filters instead (hidden_members.go).
+	GroupMembersByFilter bool
+	// MaxPageSize caps the "count" a listing asks for (the app's limit,
+	// e.g. 100); 0 means the discovered filter.maxResults, if any.
+	MaxPageSize int
 	// RequestsPerSecond is a client-side rate limit applied to every
 	// attempt; 0 means none beyond what the app asks for: every Client
 	// pauses all its requests while the app says so (Retry-After on 429 or
@@ -113,6 +128,18 @@ type Client struct {
 	// "attributes" query parameter (Config.NoAttributesParam, or learnt
 	// from a 400); it is never cleared, since one Client is one app.
 	noAttributes atomic.Bool
+	// cursorPaging is set when the app is paged by cursor
+	// (Config.CursorPaging, or learnt from an app that ignores startIndex).
+	cursorPaging atomic.Bool
+	// membersByFilter: Config.GroupMembersByFilter, or switched on by
+	// UseVendorBehaviour.
+	membersByFilter atomic.Bool
+	// maxPageSize: Config.MaxPageSize, or lowered by UseVendorBehaviour.
+	maxPageSize atomic.Int64
+
+	// members is the membership index of an app whose groups hide their
+	// members (Config.GroupMembersByFilter).
+	members memberIndex
 
 	// batches serves GetFromListing from the app's listing (batch.go).
 	batches batches
@@ -205,6 +232,9 @@ func New(cfg Config) (*Client, error) {
 
 	c := &Client{cfg: cfg, base: base, baseURL: u, log: cfg.Logger, secrets: &secretSet{}, retryStatuses: retryStatuses}
 	c.noAttributes.Store(cfg.NoAttributesParam)
+	c.cursorPaging.Store(cfg.CursorPaging)
+	c.membersByFilter.Store(cfg.GroupMembersByFilter)
+	c.maxPageSize.Store(int64(cfg.MaxPageSize))
 	switch {
 	case cfg.MaxRetries == 0:
 		c.maxRetries = defaultMaxRetries
@@ -442,4 +472,36 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// VendorBehaviour is what an app's vendor profile switches on in its
+// client, for apps whose deviations discovery does not tell.
+type VendorBehaviour struct {
+	CursorPaging         bool
+	GroupMembersByFilter bool
+	MaxPageSize          int
+}
+
+// UseVendorBehaviour switches on what b says for the rest of the Client's
+// life. Like DisableAttributesParam it only ever turns behaviour on (or a
+// page size down), so it is safe whichever resource of the app calls it
+// first.
+func (c *Client) UseVendorBehaviour(b VendorBehaviour) {
+	if b.CursorPaging {
+		c.cursorPaging.Store(true)
+	}
+	if b.GroupMembersByFilter {
+		c.membersByFilter.Store(true)
+	}
+	if b.MaxPageSize > 0 {
+		for {
+			cur := c.maxPageSize.Load()
+			if cur > 0 && cur <= int64(b.MaxPageSize) {
+				break
+			}
+			if c.maxPageSize.CompareAndSwap(cur, int64(b.MaxPageSize)) {
+				break
+			}
+		}
+	}
 }

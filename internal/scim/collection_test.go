@@ -38,6 +38,12 @@ func (r *recorder) add(req *http.Request) recorded {
 	return rec
 }
 
+func (r *recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = nil
+}
+
 func (r *recorder) all() []recorded {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -423,16 +429,25 @@ type pagedServer struct {
 	noTotal       bool // omit totalResults
 	ignoreStart   bool // always return the first page
 	inflatedTotal int  // claim more results than exist
+	// cursor pages by cursor as AWS IAM Identity Center does: with a
+	// "cursor" parameter (empty for the first page) it answers
+	// itemsPerPage and nextCursor, without one it ignores startIndex and
+	// answers the first page with totalResults.
+	cursor bool
 }
 
 func (p pagedServer) handler(w http.ResponseWriter, r *http.Request, rec recorded) {
+	if id, ok := strings.CutPrefix(r.URL.Path, "/scim/v2/Users/"); ok {
+		writeJSON(w, 200, map[string]any{"schemas": []string{SchemaUser}, "id": id, "userName": "user" + strings.TrimPrefix(id, "u")})
+		return
+	}
 	q := r.URL.Query()
 	start, _ := strconv.Atoi(q.Get("startIndex"))
 	count, _ := strconv.Atoi(q.Get("count"))
 	if start < 1 {
 		start = 1
 	}
-	if p.ignoreStart {
+	if p.ignoreStart || p.cursor {
 		start = 1
 	}
 	if p.maxPage > 0 && count > p.maxPage {
@@ -441,9 +456,21 @@ func (p pagedServer) handler(w http.ResponseWriter, r *http.Request, rec recorde
 	if start > p.n && p.repeatLast {
 		start = p.n - count + 1
 	}
+	cursor, byCursor := q["cursor"]
+	if p.cursor && byCursor && cursor[0] != "" {
+		start, _ = strconv.Atoi(strings.TrimPrefix(cursor[0], "c"))
+	}
 	var res []any
 	for i := start; i < start+count && i <= p.n; i++ {
 		res = append(res, map[string]any{"id": fmt.Sprintf("u%d", i), "userName": fmt.Sprintf("user%d", i)})
+	}
+	if p.cursor && byCursor {
+		body := map[string]any{"schemas": []string{messageListResponse}, "itemsPerPage": len(res), "Resources": res}
+		if start+count <= p.n {
+			body["nextCursor"] = fmt.Sprintf("c%d", start+count)
+		}
+		writeJSON(w, 200, body)
+		return
 	}
 	body := map[string]any{"schemas": []string{messageListResponse}, "startIndex": start, "itemsPerPage": len(res)}
 	if !p.noTotal {
@@ -477,7 +504,12 @@ func TestUsersListPaging(t *testing.T) {
 		{"limit", pagedServer{n: 50}, ListOptions{Count: 10, Limit: 15}, 15, 50, 2},
 		{"limit smaller than page", pagedServer{n: 50}, ListOptions{Count: 10, Limit: 3}, 3, 50, 1},
 		{"repeats last page, inflated total", pagedServer{n: 6, repeatLast: true, inflatedTotal: 100}, ListOptions{Count: 3}, 6, 100, 3},
-		{"ignores startIndex", pagedServer{n: 10, ignoreStart: true}, ListOptions{Count: 3}, 3, 10, 2},
+		// The second page is the first again: a cursor listing is tried,
+		// which the app does not know either.
+		{"ignores startIndex", pagedServer{n: 10, ignoreStart: true}, ListOptions{Count: 3}, 3, 10, 3},
+		// The second page is the first again: the app pages by cursor.
+		{"pages by cursor", pagedServer{n: 10, cursor: true}, ListOptions{Count: 3}, 10, 10, 2 + 4},
+		{"pages by cursor, exact pages", pagedServer{n: 9, cursor: true}, ListOptions{Count: 3}, 9, 9, 2 + 3},
 		{"no totalResults, short page ends", pagedServer{n: 5, noTotal: true}, ListOptions{Count: 2}, 5, 5, 3},
 		{"empty", pagedServer{n: 0}, ListOptions{}, 0, 0, 1},
 	}
@@ -501,12 +533,64 @@ func TestUsersListPaging(t *testing.T) {
 					t.Errorf("duplicate %s", u.ID())
 				}
 				seen[u.ID()] = true
-				if !tt.srv.ignoreStart && u.ID() != fmt.Sprintf("u%d", i+1) {
+				if !tt.srv.ignoreStart && !tt.srv.cursor && u.ID() != fmt.Sprintf("u%d", i+1) {
 					t.Errorf("user %d is %s", i, u.ID())
 				}
 			}
 		})
 	}
+}
+
+// Once an app is known to page by cursor (configured, or learnt from a
+// listing), every listing goes by cursor from its first request, and a
+// batched refresh reads the first page (for its total) and then the rest
+// by cursor: the N/page + a few requests a refresh of an AWS IAM Identity
+// Center app may cost.
+func TestCursorPaging(t *testing.T) {
+	srv := pagedServer{n: 250, maxPage: 100, cursor: true}
+	t.Run("learnt", func(t *testing.T) {
+		rec, c := userServer(t, srv.handler)
+		for round, want := range []int{2 + 3, 3} {
+			listed, err := c.Users().List(context.Background(), ListOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(listed.Resources) != 250 || listed.Total != 250 {
+				t.Fatalf("round %d: %d users, total %d", round, len(listed.Resources), listed.Total)
+			}
+			if got := len(rec.all()); got != want {
+				t.Errorf("round %d: %d requests, want %d", round, got, want)
+			}
+			rec.reset()
+		}
+	})
+	t.Run("configured, batched refresh", func(t *testing.T) {
+		rec := &recorder{}
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.handler(w, r, rec.add(r)) }))
+		t.Cleanup(ts.Close)
+		c := newTestClient(t, ts.URL+"/scim/v2", func(cfg *Config) { cfg.CursorPaging, cfg.MaxPageSize = true, 100 })
+		for i := 250; i >= 1; i-- {
+			u, err := c.Users().GetFromListing(context.Background(), fmt.Sprintf("u%d", i), ReadOptions{})
+			if err != nil || u.ID() != fmt.Sprintf("u%d", i) {
+				t.Fatalf("u%d: %v %v", i, u, err)
+			}
+		}
+		var gets, cursors int
+		for _, r := range rec.all() {
+			gets++
+			if strings.Contains(r.Query, "cursor") {
+				cursors++
+			}
+			if strings.Contains(r.Query, "count=500") {
+				t.Errorf("a page asked for more than the app's 100: %s", r.Query)
+			}
+		}
+		// The first page (total 250), then up to 2 accounts read alone
+		// (the rest would cost 2 pages), then the listing by cursor.
+		if gets > 1+2+3 || cursors != 3 {
+			t.Errorf("%d requests, %d by cursor; want at most 6, 3 by cursor", gets, cursors)
+		}
+	})
 }
 
 func TestUsersListQuery(t *testing.T) {

@@ -156,6 +156,9 @@ type listResponse struct {
 	ItemsPerPage int        `json:"itemsPerPage"`
 	StartIndex   int        `json:"startIndex"`
 	Resources    []Resource `json:"Resources"`
+	// NextCursor is the cursor of the next page of a cursor listing
+	// (draft-ietf-scim-cursor-pagination); empty on the last page.
+	NextCursor string `json:"nextCursor"`
 }
 
 // Patch operation names (RFC 7644 §3.5.2).
