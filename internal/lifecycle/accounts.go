@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -46,7 +47,11 @@ func (a *Accounts) Manages() bool { return len(a.rules) > 0 }
 
 // Desired are the values the mapping makes of profile, by canonical path.
 func (a *Accounts) Desired(profile map[string]string) (map[string]string, error) {
-	return mapping.Evaluate(a.rules, profile, a.app.Settings.Discovery)
+	values, err := mapping.Evaluate(a.rules, profile, a.app.Settings.Discovery)
+	if err != nil || a.app.Settings.Vendor == nil {
+		return values, err
+	}
+	return values, errors.Join(a.app.Settings.Vendor.CheckAccount(values)...)
 }
 
 // ReadAttributes are what a read of a managed account asks for.

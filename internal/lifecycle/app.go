@@ -36,6 +36,8 @@ type Settings struct {
 	AttributesParam bool
 	// BatchReads false: refresh each resource with a GET of its own.
 	BatchReads bool
+	// Vendor is the app's vendor profile, nil when none applies.
+	Vendor *Vendor
 }
 
 // Overrides are an app's compatibility settings; nil leaves the choice to

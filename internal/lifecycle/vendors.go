@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"sort"
@@ -24,6 +25,15 @@ type Vendor struct {
 	Defaults Overrides
 	// Client is what the vendor switches on in the app's client.
 	Client scim.VendorBehaviour
+	// RequiredUserAttributes are attribute paths every account must have
+	// (the app refuses a create without them), checked at plan time.
+	RequiredUserAttributes []string
+	// SingleValued are multi-valued attributes the app keeps one value
+	// of: a mapping that gives two elements (two emails) is refused at
+	// plan time instead of by the app.
+	SingleValued []string
+	// Unsupported are user attributes the app does not keep.
+	Unsupported []string
 	// hosts detects the vendor from a base URL: a host and path pattern
 	// that only the vendor serves.
 	hosts *regexp.Regexp
@@ -44,6 +54,16 @@ var vendors = map[string]Vendor{
 		// with a member filter."
 		Defaults: Overrides{AttributesParameter: ptr(false)},
 		Client:   scim.VendorBehaviour{CursorPaging: true, GroupMembersByFilter: true, MaxPageSize: 100},
+		// https://docs.aws.amazon.com/singlesignon/latest/developerguide/createuser.html
+		// (constraints of CreateUser).
+		RequiredUserAttributes: []string{"userName", "name.givenName", "name.familyName", "displayName"},
+		// https://docs.aws.amazon.com/singlesignon/latest/developerguide/limitations.html:
+		// "IAM Identity Center currently does not support multi-valued
+		// attributes in general for users. Examples include multiple
+		// emails, addresses, and phone numbers." password, ims, photos,
+		// entitlements and x509Certificates are not supported.
+		SingleValued: []string{"emails", "phoneNumbers", "addresses"},
+		Unsupported:  []string{"password", "ims", "photos", "entitlements", "x509Certificates"},
 		// The documentation's requests go to
 		// https://scim.us-east-1.amazonaws.com/{tenant_id}/scim/v2/...
 		// (https://docs.aws.amazon.com/singlesignon/latest/developerguide/getgroup.html).
@@ -99,4 +119,56 @@ func (v Vendor) Under(o Overrides) Overrides {
 	fill(&o.AttributesParameter, v.Defaults.AttributesParameter)
 	fill(&o.BatchReads, v.Defaults.BatchReads)
 	return o
+}
+
+// CheckAccount checks an account's values (attribute path to value, as the
+// mapping gives them) against what the vendor documents it refuses: a
+// required attribute with no value, two elements of an attribute it keeps
+// one of, an attribute it does not keep. Each error says what to change.
+func (v Vendor) CheckAccount(values map[string]string) []error {
+	var errs []error
+	for _, p := range v.RequiredUserAttributes {
+		if strings.TrimSpace(values[p]) == "" && !hasValueFold(values, p) {
+			errs = append(errs, fmt.Errorf("%s requires %s on every account, and the mapping gives this account none: "+
+				"add a rule for %s, or give the person the value the rule reads", v.Title, p, p))
+		}
+	}
+	elements := map[string]map[string]bool{}
+	for p := range values {
+		attr, filter, ok := strings.Cut(p, "[")
+		if !ok {
+			continue
+		}
+		attr = strings.ToLower(attr)
+		if elements[attr] == nil {
+			elements[attr] = map[string]bool{}
+		}
+		elements[attr][strings.ToLower(filter[:strings.IndexByte(filter+"]", ']')])] = true
+	}
+	for _, a := range v.SingleValued {
+		if n := len(elements[strings.ToLower(a)]); n > 1 {
+			errs = append(errs, fmt.Errorf("%s keeps one value of %s per account, and the mapping gives this account %d "+
+				"(rules on %s with %d different filters): keep one of those rules", v.Title, a, n, a, n))
+		}
+	}
+	for p := range values {
+		base := strings.ToLower(strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' })[0])
+		for _, u := range v.Unsupported {
+			if base == strings.ToLower(u) {
+				errs = append(errs, fmt.Errorf("%s does not keep %s: remove the rule for %s", v.Title, u, p))
+			}
+		}
+	}
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	return errs
+}
+
+// hasValueFold reports a non-empty value at a path spelt in another case.
+func hasValueFold(values map[string]string, p string) bool {
+	for k, v := range values {
+		if strings.EqualFold(k, p) && strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package lifecycle
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDetectVendor(t *testing.T) {
 	for url, want := range map[string]string{
@@ -26,5 +29,33 @@ func TestVendorDefaultsYieldToExplicitSettings(t *testing.T) {
 	}
 	if got := v.Under(Overrides{}); got.AttributesParameter == nil || *got.AttributesParameter {
 		t.Errorf("the profile's attributes_parameter = false did not apply: %v", got.AttributesParameter)
+	}
+}
+
+func TestVendorChecksAccounts(t *testing.T) {
+	v, _ := VendorNamed("aws_identity_center")
+	good := map[string]string{"userName": "a@example.com", "name.givenName": "A", "name.familyName": "B", "displayName": "A B",
+		`emails[type eq "work"].value`: "a@example.com", `emails[type eq "work"].primary`: "true"}
+	if errs := v.CheckAccount(good); len(errs) != 0 {
+		t.Errorf("a complete account with one email was refused: %v", errs)
+	}
+	bad := map[string]string{"userName": "a@example.com", "name.givenName": "A", "displayName": "",
+		`emails[type eq "work"].value`: "a@example.com", `emails[type eq "home"].value`: "a@home.example", "password": "x"}
+	errs := v.CheckAccount(bad)
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	for _, want := range []string{"requires name.familyName", "requires displayName", "keeps one value of emails", "does not keep password"} {
+		found := false
+		for _, g := range got {
+			found = found || strings.Contains(g, want)
+		}
+		if !found {
+			t.Errorf("no error says %q: %v", want, got)
+		}
+	}
+	if len(errs) != 4 {
+		t.Errorf("%d errors, want 4: %v", len(errs), got)
 	}
 }

@@ -65,11 +65,15 @@ func (f *clientFactory) prepareApp(ctx context.Context, connectedAppID types.Str
 // switches; what they switch on or off in the app's client is applied.
 func appSettings(ctx context.Context, appID string, client *scim.Client, d *scim.Discovery, compat types.Object) (lifecycle.Settings, diag.Diagnostics) {
 	overrides, vendor, diags := overridesOf(ctx, compat)
-	if v, ok := lifecycle.VendorNamed(appVendor(appID, vendor)); ok {
+	v, ok := lifecycle.VendorNamed(appVendor(appID, vendor))
+	if ok {
 		overrides = v.Under(overrides)
 		client.UseVendorBehaviour(v.Client)
 	}
 	settings := lifecycle.SettingsFor(d, overrides)
+	if ok {
+		settings.Vendor = &v
+	}
 	settings.ApplyTo(client)
 	return settings, diags
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -178,7 +179,23 @@ resource "scim_attribute_mapping" %q {
 %s  ]
 }
 
-%s`, c.name("people"), people.String(), c.name("app"), c.baseURL, c.appArgs, c.name("app"), app, rules.String(), c.users(app, mapping))
+%s`, c.name("people"), people.String(), c.name("app"), c.baseURL, c.appArgs+vendorArgs(c.baseURL, c.appArgs), c.name("app"), app, rules.String(), c.users(app, mapping))
+}
+
+// testVendors are the vendor profiles of test servers that emulate a
+// vendor, by base URL (servers_test.go): the app of a configuration for
+// such a server names the profile, as a user of a URL that does not tell
+// the vendor would.
+var testVendors sync.Map
+
+// vendorArgs is `compatibility = { vendor = ... }` for the app at baseURL
+// when its server emulates a vendor and appArgs sets no compatibility.
+func vendorArgs(baseURL, appArgs string) string {
+	v, ok := testVendors.Load(baseURL)
+	if !ok || strings.Contains(appArgs, "compatibility") {
+		return ""
+	}
+	return fmt.Sprintf("\n  compatibility = { vendor = %q }\n", v)
 }
 
 func (c peopleConfig) users(app, mapping string) string {

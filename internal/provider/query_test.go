@@ -34,7 +34,7 @@ func appAndMappingConfig(baseURL string) string {
 resource "scim_connected_app" "app" {
   name     = "Local target"
   base_url = %q
-}
+%s}
 
 resource "scim_attribute_mapping" "app" {
   connected_app_id = scim_connected_app.app.id
@@ -52,7 +52,7 @@ resource "scim_attribute_mapping" "app" {
 output "mapping" {
   value = scim_attribute_mapping.app.encoded
 }
-`, baseURL, enterpriseURN)
+`, baseURL, vendorArgs(baseURL, ""), enterpriseURN)
 }
 
 // appListBlocks lists the app's accounts and groups, naming the app and
