@@ -3,6 +3,8 @@ package lifecycle
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/openscim/terraform-provider-scim/internal/scim"
@@ -122,17 +124,45 @@ func (gs *Groups) Apply(ctx context.Context, actual, desired Group) error {
 	if !gs.app.Settings.UsePatch {
 		return gs.replaceWhole(ctx, desired, doing)
 	}
-	batches := scim.MemberPatches(add, remove, 0, gs.app.Settings.FilteredPaths)
-	if len(batches) == 0 {
-		batches = [][]scim.PatchOp{nil}
-	}
-	batches[0] = append(attrOps, batches[0]...)
-	for _, ops := range batches {
-		if _, err := gs.app.Client.Groups().Patch(ctx, desired.ID, ops, scim.WriteOptions{Attributes: []string{"id"}}); err != nil {
+	return gs.patchMembers(ctx, desired.ID, attrOps, add, remove, doing)
+}
+
+// patchMembers sends attrOps and the member changes in PATCHes of at most
+// the app's member cap (memberCap) each. A PATCH the app answers 413
+// (Payload Too Large: Miro beyond a size) is sent again as two of half
+// its members, down to one member a request; what was sent before stays
+// done.
+func (gs *Groups) patchMembers(ctx context.Context, id string, attrOps []scim.PatchOp, add, remove []string, doing string) error {
+	perRequest := gs.memberCap()
+	for {
+		nRemove := min(len(remove), perRequest)
+		nAdd := min(len(add), perRequest-nRemove)
+		ops := slices.Clone(attrOps)
+		if batches := scim.MemberPatches(add[:nAdd], remove[:nRemove], perRequest, gs.app.Settings.FilteredPaths); len(batches) > 0 {
+			ops = append(ops, batches[0]...)
+		}
+		if len(ops) == 0 {
+			return nil
+		}
+		_, err := gs.app.Client.Groups().Patch(ctx, id, ops, scim.WriteOptions{Attributes: []string{"id"}})
+		if e, ok := scim.AsError(err); ok && e.Status == http.StatusRequestEntityTooLarge && nAdd+nRemove > 1 {
+			perRequest = max(1, (nAdd+nRemove)/2)
+			continue
+		}
+		if err != nil {
 			return &AppError{Doing: doing, Err: err}
 		}
+		add, remove, attrOps = add[nAdd:], remove[nRemove:], nil
 	}
-	return nil
+}
+
+// memberCap is how many member values one request may carry in this app:
+// its vendor's documented cap, else scim.MaxMemberChangesPerRequest.
+func (gs *Groups) memberCap() int {
+	if v := gs.app.Settings.Vendor; v != nil && v.MaxMemberChanges > 0 {
+		return v.MaxMemberChanges
+	}
+	return scim.MaxMemberChangesPerRequest
 }
 
 // replaceWhole is the update for apps without PATCH: read the group, set
@@ -315,7 +345,7 @@ func (gs *Groups) RemoveMember(ctx context.Context, m Membership) error {
 }
 
 func (gs *Groups) patchMember(ctx context.Context, m Membership, doing string, add, remove []string) error {
-	ops := scim.MemberPatches(add, remove, 0, gs.app.Settings.FilteredPaths)[0]
+	ops := scim.MemberPatches(add, remove, gs.memberCap(), gs.app.Settings.FilteredPaths)[0]
 	if _, err := gs.app.Client.Groups().Patch(ctx, m.GroupID, ops, scim.WriteOptions{Attributes: []string{"id"}}); err != nil {
 		return &AppError{Doing: doing + gs.describe(m), Err: err}
 	}

@@ -99,8 +99,8 @@ func (gs *Groups) Create(ctx context.Context, req GroupCreate) (GroupCreateOutco
 	}
 }
 
-// createDocument is the POST body, with at most
-// scim.MaxMemberChangesPerRequest of the members, and the group as that
+// createDocument is the POST body, with at most the app's member cap
+// (memberCap) of the members, and the group as that
 // POST creates it.
 func (gs *Groups) createDocument(desired Group) (scim.Resource, Group) {
 	doc := scim.Resource{"displayName": desired.DisplayName}
@@ -109,7 +109,7 @@ func (gs *Groups) createDocument(desired Group) (scim.Resource, Group) {
 	}
 	created := desired
 	if desired.ManageMembers {
-		created.Members = desired.Members[:min(len(desired.Members), scim.MaxMemberChangesPerRequest)]
+		created.Members = desired.Members[:min(len(desired.Members), gs.memberCap())]
 		if len(created.Members) > 0 {
 			doc["members"] = memberValues(created.Members)
 		}

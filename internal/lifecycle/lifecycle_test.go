@@ -1,9 +1,13 @@
 package lifecycle_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -484,3 +488,77 @@ func TestSettingsForOverridesDiscovery(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A group PATCH the app answers 413 (Payload Too Large, as Miro does
+// beyond a size) is sent again in halves until the app takes it; the
+// vendor's member cap bounds every request from the start.
+func TestGroupMemberChangesSplitOn413AndByTheVendorCap(t *testing.T) {
+	t.Parallel()
+	target := scimtarget.New(scimtarget.Options{BearerTokens: []string{token}})
+	handler := target.Handler()
+	const limit = 3 // member values the app takes in one PATCH
+	var patches []int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPatch && strings.Contains(r.URL.Path, "/Groups/") {
+			body, _ := io.ReadAll(r.Body)
+			n := strings.Count(string(body), `"value":"`) + strings.Count(string(body), `value eq`)
+			patches = append(patches, n)
+			if n > limit {
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	base := srv.URL + "/scim/v2"
+	client, err := scim.New(scim.Config{BaseURL: base, Auth: scim.BearerToken(token), MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := client.Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &lifecycle.App{Client: client, Settings: lifecycle.SettingsFor(d, lifecycle.Overrides{}), BaseURL: base}
+	var members []string
+	for i := range 10 {
+		id, err := target.AddUser(existing(fmt.Sprintf("u%d@example.com", i), "", true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, id)
+	}
+	gid, err := target.AddGroup(map[string]any{"displayName": "Big"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := app.Groups()
+	empty := lifecycle.Group{ID: gid, DisplayName: "Big", ManageMembers: true}
+	full := empty
+	full.Members = members
+	if err := groups.Apply(context.Background(), empty, full); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := target.GroupMembers(gid); !lifecycle.SameMembers(got, members) {
+		t.Fatalf("the group holds %v, want the 10", got)
+	}
+	// 10 refused, 5 refused, then 2 at a time.
+	if want := []int{10, 5, 2, 2, 2, 2, 2}; !slices.Equal(patches, want) {
+		t.Errorf("PATCHes carried %v member values, want %v", patches, want)
+	}
+
+	// With a vendor cap of 1 (Google Cloud Identity), one member a request.
+	patches = nil
+	app.Settings.Vendor = &lifecycle.Vendor{Name: "capped", MaxMemberChanges: 1}
+	if err := groups.Apply(context.Background(), full, empty); err != nil {
+		t.Fatal(err)
+	}
+	if want := slices.Repeat([]int{1}, 10); !slices.Equal(patches, want) {
+		t.Errorf("PATCHes carried %v member values, want one each", patches)
+	}
+	if got, _ := target.GroupMembers(gid); len(got) != 0 {
+		t.Errorf("the group still holds %v", got)
+	}
+}

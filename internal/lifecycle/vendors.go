@@ -34,6 +34,9 @@ type Vendor struct {
 	SingleValued []string
 	// Unsupported are user attributes the app does not keep.
 	Unsupported []string
+	// MaxMemberChanges caps the member values one group request carries
+	// (0: scim.MaxMemberChangesPerRequest).
+	MaxMemberChanges int
 	// hosts detects the vendor from a base URL: a host and path pattern
 	// that only the vendor serves.
 	hosts *regexp.Regexp

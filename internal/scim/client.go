@@ -136,6 +136,8 @@ type Client struct {
 	membersByFilter atomic.Bool
 	// maxPageSize: Config.MaxPageSize, or lowered by UseVendorBehaviour.
 	maxPageSize atomic.Int64
+	// vendorLimits are the request rates the app's vendor documents.
+	vendorLimits *vendorLimits
 
 	// members is the membership index of an app whose groups hide their
 	// members (Config.GroupMembersByFilter).
@@ -266,7 +268,8 @@ func New(cfg Config) (*Client, error) {
 		Timeout:   cfg.Timeout,
 	}
 	logged := &logTransport{next: baseRT, log: c.log, label: "SCIM", secrets: c.secrets}
-	attempt := &attemptTransport{next: logged, limiter: limiter, timeout: cfg.Timeout,
+	c.vendorLimits = &vendorLimits{basePath: strings.TrimRight(c.baseURL.Path, "/")}
+	attempt := &attemptTransport{next: logged, limiter: limiter, vendor: c.vendorLimits, timeout: cfg.Timeout,
 		pacer: &pacer{now: time.Now, maxPause: cfg.RetryWaitMax}}
 	c.http = &http.Client{
 		Transport:     cfg.Auth.wrap(attempt, authEnv{tokenClient: tokenClient, secrets: c.secrets}),
@@ -480,6 +483,8 @@ type VendorBehaviour struct {
 	CursorPaging         bool
 	GroupMembersByFilter bool
 	MaxPageSize          int
+	// RateLimits are kept on the client's side (vendor_limits.go).
+	RateLimits []RateLimit
 }
 
 // UseVendorBehaviour switches on what b says for the rest of the Client's
@@ -487,6 +492,7 @@ type VendorBehaviour struct {
 // page size down), so it is safe whichever resource of the app calls it
 // first.
 func (c *Client) UseVendorBehaviour(b VendorBehaviour) {
+	c.vendorLimits.set(b.RateLimits)
 	if b.CursorPaging {
 		c.cursorPaging.Store(true)
 	}

@@ -317,6 +317,8 @@ func computeBackoff(min, max time.Duration, attempt int, resp *http.Response, ex
 type attemptTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
+	// vendor are the rate limits the app's vendor documents.
+	vendor  *vendorLimits
 	pacer   *pacer
 	timeout time.Duration
 }
@@ -338,6 +340,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			// the caller's deadline; report it as that deadline.
 			return nil, fmt.Errorf("client-side rate limit: %v: %w", err, context.DeadlineExceeded)
 		}
+	}
+	if err := t.vendor.wait(ctx, req); err != nil {
+		return nil, err
 	}
 	if st := callStateFrom(ctx); st != nil {
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
