@@ -297,6 +297,16 @@ func (s *Server) Group(id string) (map[string]any, bool) { return s.groups.snaps
 // Groups returns every stored group, in creation order.
 func (s *Server) Groups() []map[string]any { return s.groups.all() }
 
+// AddGroupMember adds a member to a group out of band, with the PATCH an
+// administrator's tool would send.
+func (s *Server) AddGroupMember(groupID, memberID string) error {
+	_, _, err := s.inProcess(http.MethodPatch, "/Groups/"+groupID, map[string]any{
+		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		"Operations": []map[string]any{{"op": "add", "path": "members", "value": []map[string]any{{"value": memberID}}}},
+	})
+	return err
+}
+
 // RemoveGroupMember removes a member from a group out of band, with the
 // PATCH an administrator's tool would send.
 func (s *Server) RemoveGroupMember(groupID, memberID string) error {

@@ -120,7 +120,7 @@ func (a *Accounts) send(ctx context.Context, id string, ops []scim.PatchOp, ifMa
 				return nil, err
 			}
 		}
-		return users.Patch(ctx, id, ops, scim.WriteOptions{IfMatch: ifMatch, Attributes: a.ReadAttributes()})
+		return a.patchInParts(ctx, id, ops, ifMatch)
 	}
 	if !s.CanPut {
 		return nil, fmt.Errorf("the app supports neither PATCH (per discovery or compatibility.patch) nor PUT (compatibility.put = false), so the account cannot be updated")
@@ -138,7 +138,7 @@ func (a *Accounts) send(ctx context.Context, id string, ops []scim.PatchOp, ifMa
 	if err != nil {
 		return nil, err
 	}
-	return users.Replace(ctx, id, merged, scim.WriteOptions{IfMatch: ifMatch})
+	return users.Replace(ctx, id, a.app.Settings.Vendor.Shape(merged), scim.WriteOptions{IfMatch: ifMatch})
 }
 
 // changedUnderneath reads the account again after a 412 and returns the
@@ -228,4 +228,26 @@ func changedPaths(actual, desired map[string]string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// patchInParts PATCHes the account, in several requests where the app's
+// vendor caps the operations of one (Google Cloud Identity: 20). Only the
+// first carries If-Match: the version changes with it. A part that fails
+// leaves the earlier ones applied; the next refresh reads what the app
+// holds and the next apply sends the rest.
+func (a *Accounts) patchInParts(ctx context.Context, id string, ops []scim.PatchOp, ifMatch string) (scim.Resource, error) {
+	users := a.app.Client.Users()
+	ops = a.app.Settings.Vendor.ShapeOps(ops)
+	limit := len(ops)
+	if v := a.app.Settings.Vendor; v != nil && v.MaxPatchOperations > 0 {
+		limit = v.MaxPatchOperations
+	}
+	for {
+		n := min(limit, len(ops))
+		res, err := users.Patch(ctx, id, ops[:n], scim.WriteOptions{IfMatch: ifMatch, Attributes: a.ReadAttributes()})
+		if err != nil || n == len(ops) {
+			return res, err
+		}
+		ops, ifMatch = ops[n:], ""
+	}
 }

@@ -81,6 +81,7 @@ func (a *Accounts) Create(ctx context.Context, req AccountCreate) (CreateOutcome
 	if err != nil {
 		return CreateOutcome{}, &BuildError{Doing: doing, Err: err}
 	}
+	doc = a.app.Settings.Vendor.Shape(doc)
 	users := a.app.Client.Users()
 	started := time.Now()
 	created, err := users.Create(ctx, doc)

@@ -64,6 +64,18 @@ func (g Group) Observed(res scim.Resource) Group {
 	return out
 }
 
+// Observed is g as the app holds it in res (Group.Observed), with g's own
+// members where the app never tells a group's members (its vendor's
+// GroupMembersUnreadable): they are what Terraform last wrote, and a
+// change made in the app cannot be seen.
+func (gs *Groups) Observed(g Group, res scim.Resource) Group {
+	out := g.Observed(res)
+	if v := gs.app.Settings.Vendor; v != nil && v.GroupMembersUnreadable {
+		out.Members = g.Members
+	}
+	return out
+}
+
 // FindForAdoption looks up the one group whose by (displayName or
 // externalId) is value: nil when there is none, an *AmbiguousMatchError
 // when there are several, a *MissingLookupValueError when value is empty.

@@ -562,3 +562,40 @@ func TestGroupMemberChangesSplitOn413AndByTheVendorCap(t *testing.T) {
 		t.Errorf("the group still holds %v", got)
 	}
 }
+
+// Where the vendor caps the operations of one user PATCH (Google Cloud
+// Identity: 20), a longer change goes in several PATCHes, all applied.
+func TestApplyInPartsWhereTheVendorCapsOperations(t *testing.T) {
+	t.Parallel()
+	target, app := newApp(t, lifecycle.Overrides{})
+	app.Settings.Vendor = &lifecycle.Vendor{Name: "capped", MaxPatchOperations: 2}
+	id, err := target.AddUser(existing("ada@example.com", "Intern", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := app.Accounts(rules(t))
+	cur, err := accounts.ReadCurrent(context.Background(), id, values("ada@example.com", "Intern"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	desired := values("ada@example.com", "Engineer")
+	desired["name.givenName"], desired["name.familyName"], desired["externalId"] = "Augusta", "King", "e-42"
+	wasActive := true
+	target.ResetRequests()
+	res, err := accounts.Apply(context.Background(), lifecycle.AccountChange{ID: id, Version: cur.Version, Actual: cur.Values, Recorded: true,
+		Desired: desired, WasActive: &wasActive, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Sent) != 4 {
+		t.Fatalf("sent %+v, want the 4 changes", res.Sent)
+	}
+	if got := writes(target); len(got) != 2 {
+		t.Fatalf("writes %q, want two PATCHes of two operations", got)
+	}
+	u, _ := target.GetUser(id)
+	name, _ := u["name"].(map[string]any)
+	if u["title"] != "Engineer" || u["externalId"] != "e-42" || name["givenName"] != "Augusta" || name["familyName"] != "King" {
+		t.Fatalf("the account is %v", u)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,47 +33,45 @@ type Vendor struct {
 	// of: a mapping that gives two elements (two emails) is refused at
 	// plan time instead of by the app.
 	SingleValued []string
+	// MarkPrimary are multi-valued attributes whose value the app refuses
+	// unless it is marked primary: the provider marks the one value it
+	// sends primary (SingleValued keeps it to one).
+	MarkPrimary []string
 	// Unsupported are user attributes the app does not keep.
 	Unsupported []string
 	// MaxMemberChanges caps the member values one group request carries
 	// (0: scim.MaxMemberChangesPerRequest).
 	MaxMemberChanges int
+	// DeleteMeans is what the app's DELETE of a user does when it is not
+	// a plain deletion: DeleteDeactivates or DeleteIrreversible, with
+	// DeleteNote saying it in the vendor's words and where.
+	DeleteMeans string
+	DeleteNote  string
+	// MaxPatchOperations caps the operations of one user PATCH; a longer
+	// change is sent in several (0: no cap).
+	MaxPatchOperations int
+	// GroupMembersUnreadable: the app never tells a group's members (not
+	// in the group, not by filter), so the provider keeps the members it
+	// last wrote and cannot see a change made in the app.
+	GroupMembersUnreadable bool
+	// ListingNeedsFilter: the app refuses to list accounts without a
+	// filter, so nothing is read from its listing (batched refresh off)
+	// and a data source that lists says why it cannot.
+	ListingNeedsFilter bool
 	// hosts detects the vendor from a base URL: a host and path pattern
 	// that only the vendor serves.
 	hosts *regexp.Regexp
 }
 
-// vendors are the profiles the provider knows, by name.
-var vendors = map[string]Vendor{
-	"aws_identity_center": {
-		Name:  "aws_identity_center",
-		Title: "AWS IAM Identity Center",
-		// https://docs.aws.amazon.com/singlesignon/latest/developerguide/listusers.html,
-		// listgroups.html: listings ignore startIndex, attributes and
-		// excludedAttributes, and page by cursor ("Including the cursor
-		// parameter changes the default response format from non-paginated
-		// ... to cursor-based paginated results"), at most 100 a page.
-		// getgroup.html: "GetGroup and ListGroups return an empty member
-		// list. To see group info for a certain member, call ListGroups
-		// with a member filter."
-		Defaults: Overrides{AttributesParameter: ptr(false)},
-		Client:   scim.VendorBehaviour{CursorPaging: true, GroupMembersByFilter: true, MaxPageSize: 100},
-		// https://docs.aws.amazon.com/singlesignon/latest/developerguide/createuser.html
-		// (constraints of CreateUser).
-		RequiredUserAttributes: []string{"userName", "name.givenName", "name.familyName", "displayName"},
-		// https://docs.aws.amazon.com/singlesignon/latest/developerguide/limitations.html:
-		// "IAM Identity Center currently does not support multi-valued
-		// attributes in general for users. Examples include multiple
-		// emails, addresses, and phone numbers." password, ims, photos,
-		// entitlements and x509Certificates are not supported.
-		SingleValued: []string{"emails", "phoneNumbers", "addresses"},
-		Unsupported:  []string{"password", "ims", "photos", "entitlements", "x509Certificates"},
-		// The documentation's requests go to
-		// https://scim.us-east-1.amazonaws.com/{tenant_id}/scim/v2/...
-		// (https://docs.aws.amazon.com/singlesignon/latest/developerguide/getgroup.html).
-		hosts: regexp.MustCompile(`^scim\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[^/]+/scim/v2$`),
-	},
-}
+// What a vendor's DELETE of a user does, when it is not a plain deletion.
+const (
+	// DeleteDeactivates: the account is deactivated, not deleted (Slack,
+	// Salesforce).
+	DeleteDeactivates = "deactivates"
+	// DeleteIrreversible: the account is gone for good, where the app
+	// offers a reversible deactivation (GitHub Enterprise Managed Users).
+	DeleteIrreversible = "irreversible"
+)
 
 func ptr[T any](v T) *T { return &v }
 
@@ -131,7 +130,7 @@ func (v Vendor) Under(o Overrides) Overrides {
 func (v Vendor) CheckAccount(values map[string]string) []error {
 	var errs []error
 	for _, p := range v.RequiredUserAttributes {
-		if strings.TrimSpace(values[p]) == "" && !hasValueFold(values, p) {
+		if !hasValueFold(values, p) {
 			errs = append(errs, fmt.Errorf("%s requires %s on every account, and the mapping gives this account none: "+
 				"add a rule for %s, or give the person the value the rule reads", v.Title, p, p))
 		}
@@ -166,12 +165,74 @@ func (v Vendor) CheckAccount(values map[string]string) []error {
 	return errs
 }
 
-// hasValueFold reports a non-empty value at a path spelt in another case.
+// hasValueFold reports a non-empty value at the path p, in any letter
+// case, or, for a multi-valued attribute ("emails"), in any element of it.
 func hasValueFold(values map[string]string, p string) bool {
 	for k, v := range values {
-		if strings.EqualFold(k, p) && strings.TrimSpace(v) != "" {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		if strings.EqualFold(k, p) || (len(k) > len(p) && strings.EqualFold(k[:len(p)], p) && (k[len(p)] == '[' || k[len(p)] == '.')) {
 			return true
 		}
 	}
 	return false
+}
+
+// Shape returns doc (a user to POST or PUT) with what the vendor needs
+// that a mapping does not say: the one value of each MarkPrimary
+// attribute marked primary. doc is not modified.
+func (v *Vendor) Shape(doc scim.Resource) scim.Resource {
+	if v == nil || len(v.MarkPrimary) == 0 {
+		return doc
+	}
+	out := make(scim.Resource, len(doc))
+	for k, val := range doc {
+		out[k] = val
+		for _, a := range v.MarkPrimary {
+			if strings.EqualFold(k, a) {
+				out[k] = markedPrimary(val)
+			}
+		}
+	}
+	return out
+}
+
+// ShapeOps is Shape for PATCH operations: an operation that sets the
+// elements of a MarkPrimary attribute marks its one element primary.
+func (v *Vendor) ShapeOps(ops []scim.PatchOp) []scim.PatchOp {
+	if v == nil || len(v.MarkPrimary) == 0 {
+		return ops
+	}
+	out := slices.Clone(ops)
+	for i, op := range out {
+		for _, a := range v.MarkPrimary {
+			if strings.EqualFold(strings.TrimSpace(op.Path), a) && !strings.EqualFold(op.Op, scim.PatchRemove) {
+				out[i].Value = markedPrimary(op.Value)
+			}
+		}
+	}
+	return out
+}
+
+// markedPrimary is a multi-valued attribute's value with its element
+// marked primary when it has exactly one and that one says nothing.
+func markedPrimary(val any) any {
+	list, ok := val.([]any)
+	if !ok || len(list) != 1 {
+		return val
+	}
+	e, ok := list[0].(map[string]any)
+	if !ok {
+		return val
+	}
+	if _, set := e["primary"]; set {
+		return val
+	}
+	marked := make(map[string]any, len(e)+1)
+	for k, x := range e {
+		marked[k] = x
+	}
+	marked["primary"] = true
+	return []any{marked}
 }

@@ -199,6 +199,10 @@ func listAll(ctx context.Context, clients *clientFactory, q listQuery) (*lifecyc
 	if limit <= 0 {
 		limit = defaultListLimit
 	}
+	if d := cannotList(call, q.filter, noun); d != nil {
+		diags.Append(d)
+		return nil, listed{}, diags
+	}
 	got, err := q.kind.of(call.Client).List(ctx, scim.ListOptions{Filter: q.filter, Attributes: q.attributes, Limit: int(limit) + 1})
 	if err != nil {
 		diags.Append(appErrorDiagnostic(clients, fmt.Sprintf("Listing the %ss", noun), call.BaseURL, err))
@@ -360,4 +364,17 @@ func idsOf(resources []scim.Resource) types.List {
 		ids[i] = r.ID()
 	}
 	return listOf(ids)
+}
+
+// cannotList is the error for a listing without a filter of an app whose
+// vendor documents that it refuses one, said before asking; nil otherwise.
+func cannotList(app *lifecycle.App, filter, noun string) diag.Diagnostic {
+	v := app.Settings.Vendor
+	if v == nil || !v.ListingNeedsFilter || filter != "" {
+		return nil
+	}
+	return diag.NewErrorDiagnostic("The App Cannot List Its "+strings.ToUpper(noun[:1])+noun[1:]+"s",
+		fmt.Sprintf("%s answers a listing of its %ss only with a filter that names one (for users, userName eq ...), "+
+			"so this cannot be listed at %s. Look %ss up one at a time instead: the scim_user and scim_group data sources "+
+			"take a user_name or a display_name.", v.Title, noun, app.BaseURL, noun))
 }

@@ -165,6 +165,11 @@ func (f *clientFactory) streamListing(ctx context.Context, req list.ListRequest,
 	}
 	opts := l.options
 	opts.Limit = int(req.Limit)
+	if d := cannotList(call, opts.Filter, l.kind.noun); d != nil {
+		diags.Append(d)
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
 	found, err := l.kind.of(call.Client).List(ctx, opts)
 	if err != nil {
 		diags.Append(appErrorDiagnostic(f, fmt.Sprintf("Listing the %ss", l.kind.noun), call.BaseURL, err))

@@ -333,7 +333,7 @@ func (r *provisionedGroupResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	state.Location = types.StringValue(app.GroupLocation(g.ID))
-	state.set(g.Observed(res))
+	state.set(groups.Observed(g, res))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -54,6 +55,9 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		plan.setValues(values)
+		if v := accounts.App().Settings.Vendor; v != nil && v.DeleteMeans != "" && plan.Deprovision.ValueString() == lifecycle.Delete {
+			resp.Diagnostics.Append(deleteModeWarning(v))
+		}
 		switch {
 		case state == nil && plan.AdoptExisting.ValueBool() && !plan.AdoptBy.IsUnknown():
 			resp.Diagnostics.Append(r.previewAdoption(callCtx, accounts, &plan, values)...)
@@ -98,7 +102,11 @@ func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource
 		return diags
 	}
 	if base, err := normalizeBaseURL(state.ConnectedAppID.ValueString()); err == nil {
-		diags.Append(destroyMeaning(base, mode, state.UserName.ValueString()))
+		d := destroyMeaning(base, mode, state.UserName.ValueString())
+		if v := vendorOf(ctx, base, state.Compatibility); v != nil && mode == lifecycle.Delete && v.DeleteMeans != "" {
+			d = vendorDeleteMeaning(base, v, state.UserName.ValueString())
+		}
+		diags.Append(d)
 	}
 	if mode == lifecycle.Abandon {
 		return diags
@@ -143,6 +151,45 @@ func destroyMeaning(baseURL, mode, userName string) diag.Diagnostic {
 				"(active = false) and kept with its values; nothing is deleted (deprovision = \"deactivate\"), and adding the person "+
 				"back later reactivates the account. The first is %q. %s", userName, folded))
 	}
+}
+
+// vendorOf is the vendor profile of the app at base, nil when none
+// applies.
+func vendorOf(ctx context.Context, base string, compat types.Object) *lifecycle.Vendor {
+	_, configured, _ := overridesOf(ctx, compat)
+	if v, ok := lifecycle.VendorNamed(appVendor(base, configured)); ok {
+		return &v
+	}
+	return nil
+}
+
+// vendorDeleteMeaning is destroyMeaning for deprovision = "delete" on an
+// app whose DELETE is not a plain deletion: it deactivates, or it cannot
+// be undone where the app has a deactivation that can.
+func vendorDeleteMeaning(base string, v *lifecycle.Vendor, userName string) diag.Diagnostic {
+	const folded = "Terraform shows this warning once for all of them and counts the others below as similar warnings."
+	if v.DeleteMeans == lifecycle.DeleteDeactivates {
+		return diag.NewWarningDiagnostic("Accounts at "+base+" Will Be Deactivated, Not Deleted",
+			fmt.Sprintf("Each account of this app that the plan destroys with deprovision = \"delete\" is sent a DELETE, which %s "+
+				"does not carry out as a deletion: %s The first is %q. %s", v.Title, v.DeleteNote, userName, folded))
+	}
+	return diag.NewWarningDiagnostic("Accounts at "+base+" Will Be Deleted for Good",
+		fmt.Sprintf("Each account of this app that the plan destroys with deprovision = \"delete\" is deleted in %s, and that cannot be "+
+			"undone: %s Use deprovision = \"deactivate\" for a deprovisioning that can be. The first is %q. %s", v.Title, v.DeleteNote, userName, folded))
+}
+
+// deleteModeWarning says at plan time, for an account that will be
+// deprovisioned with deprovision = "delete", what that does in an app
+// whose DELETE is not a plain deletion.
+func deleteModeWarning(v *lifecycle.Vendor) diag.Diagnostic {
+	if v.DeleteMeans == lifecycle.DeleteDeactivates {
+		return diag.NewAttributeWarningDiagnostic(path.Root("deprovision"), v.Title+"'s DELETE Deactivates",
+			fmt.Sprintf("deprovision = \"delete\" will not delete this account when it is deprovisioned: %s "+
+				"Say deprovision = \"deactivate\" to have the plan say what will happen.", v.DeleteNote))
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("deprovision"), v.Title+"'s DELETE Cannot Be Undone",
+		fmt.Sprintf("deprovision = \"delete\" will delete this account for good when it is deprovisioned: %s "+
+			"deprovision = \"deactivate\" deprovisions in a way that can be undone.", v.DeleteNote))
 }
 
 // guardUpdate counts an update that deactivates the account against the

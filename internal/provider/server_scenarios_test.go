@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
+	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
 // The core scenarios of accounts and groups, each run against every SCIM
@@ -61,6 +62,26 @@ var serversUnderTest = []serverUnderTest{
 		},
 	},
 	{
+		// The local target as AWS IAM Identity Center documents its SCIM
+		// API (scimtarget personality aws_identity_center): cursor paging,
+		// groups that hide their members, eq-only filters, one email that
+		// must be primary, no ETags.
+		name: "aws_identity_center",
+		start: func(t *testing.T) (accountServer, string) {
+			return newVendorTarget(t, "aws_identity_center")
+		},
+		traits: serverTraits{
+			keepsSchemas: true,
+			adoptOps: []string{
+				`add ` + enterpriseURN + `:department "R&D"`,
+				`replace displayName "Dave Park"`,
+				`add emails [{"primary":true,"type":"work","value":"dave@example.com"}]`,
+				`replace name.givenName "Dave"`,
+				`replace title "Engineer"`,
+			},
+		},
+	},
+	{
 		name:  "independent",
 		start: func(t *testing.T) (accountServer, string) { return newIndependentServer(t) },
 		traits: serverTraits{
@@ -74,6 +95,16 @@ var serversUnderTest = []serverUnderTest{
 			},
 		},
 	},
+}
+
+// newVendorTarget is the local target with a vendor's personality, its
+// base URL recorded so that test configurations name the vendor profile
+// (vendorArgs) and add what the vendor needs to the mapping (vendorRules).
+func newVendorTarget(t *testing.T, vendor string) (*scimtarget.Target, string) {
+	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.Personality = vendor })
+	testVendors.Store(baseURL, vendor)
+	t.Cleanup(func() { testVendors.Delete(baseURL) })
+	return target, baseURL
 }
 
 // serverScenarios run against every server under test.
@@ -390,6 +421,20 @@ func testGroupMembers(t *testing.T, srv accountServer, baseURL string) {
 			{
 				Config: cfg("alice"),
 				Check:  checkTarget(expectMembers("alice@example.com")),
+			},
+			// Someone adds carol in the app: the plan sees her (on an app
+			// that hides members, through its member filters) and removes
+			// her.
+			{
+				PreConfig: func() {
+					g := srv.Groups()[0]
+					must(t, srv.AddGroupMember(fmt.Sprint(g["id"]), userID(srv, "carol@example.com")))
+				},
+				Config: cfg("alice"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkTarget(expectMembers("alice@example.com")),
 			},
 		},
 	})

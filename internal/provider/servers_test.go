@@ -41,7 +41,9 @@ type accountServer interface {
 	// requests; Faults are those not met yet.
 	InjectFault(f scimtarget.Fault)
 	Faults() []scimtarget.Fault
-	// RemoveGroupMember removes a member from a group out of band.
+	// AddGroupMember and RemoveGroupMember change a group's members out
+	// of band.
+	AddGroupMember(groupID, memberID string) error
 	RemoveGroupMember(groupID, memberID string) error
 }
 

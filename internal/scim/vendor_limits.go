@@ -15,11 +15,29 @@ import (
 // 20), which the client keeps to on its own instead of learning it from
 // 429 answers. Method "" matches every method; Path is a prefix of the
 // request's path below the base URL ("/Users"), "" matching every path.
+//
+// Method WriteMethods matches POST, PUT, PATCH and DELETE.
 type RateLimit struct {
 	Method    string
 	Path      string
 	PerMinute float64
 	Burst     int
+}
+
+// WriteMethods is a RateLimit.Method that matches every write.
+const WriteMethods = "WRITE"
+
+// matches reports whether the limit applies to a request.
+func (l RateLimit) matches(method, path string) bool {
+	switch {
+	case l.Method == WriteMethods:
+		if method == http.MethodGet || method == http.MethodHead {
+			return false
+		}
+	case l.Method != "" && !strings.EqualFold(l.Method, method):
+		return false
+	}
+	return strings.HasPrefix(path, l.Path)
 }
 
 // endpointLimiter is one RateLimit with its limiter.
@@ -59,7 +77,7 @@ func (v *vendorLimits) wait(ctx context.Context, req *http.Request) error {
 	}
 	p := strings.TrimPrefix(req.URL.Path, v.basePath)
 	for _, l := range *ls {
-		if (l.Method == "" || strings.EqualFold(l.Method, req.Method)) && strings.HasPrefix(p, l.Path) {
+		if l.matches(req.Method, p) {
 			if err := l.limiter.Wait(ctx); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()

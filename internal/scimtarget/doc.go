@@ -13,6 +13,11 @@
 // by /Schemas and enforced on writes), quirks that reproduce misbehaviours of
 // real SCIM servers, and a request log.
 //
+// Quirks are generic and composable. A personality (Options.Personality,
+// the command's -personality) is a named preset of capabilities and quirks
+// that reproduces one vendor's documented SCIM behaviour, such as
+// "aws_identity_center"; Personalities lists them with their sources.
+//
 // Resource types and schemas are data: the standard RFC 7643 schemas come
 // from internal/rfc7643 (the one copy the SCIM client uses too) and the
 // resource types from schemas/resource_types.json, both embedded. The server

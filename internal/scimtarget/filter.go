@@ -23,9 +23,27 @@ type filterCompiler struct {
 
 // compileFilter parses and compiles a filter query parameter.
 func compileFilter(rt *resourceType, q Quirks, src string) (matcher, error) {
+	expr, err := parseFilterExpr(src)
+	if err != nil {
+		return nil, err
+	}
+	return compileFilterExpr(rt, q, expr, src)
+}
+
+// parseFilterExpr parses a filter query parameter.
+func parseFilterExpr(src string) (filter.Expression, error) {
 	expr, err := filter.ParseFilter([]byte(fixUnicodeEscapes(strings.TrimSpace(src))))
 	if err != nil {
 		return nil, badRequest(errInvalidFilter, "cannot parse filter %q: %v", src, err)
+	}
+	return expr, nil
+}
+
+// compileFilterExpr checks a parsed filter against the quirks that
+// restrict filters (OnlyEqFilters, AllowedFilters) and compiles it.
+func compileFilterExpr(rt *resourceType, q Quirks, expr filter.Expression, src string) (matcher, error) {
+	if err := checkFilterShape(rt, q, expr, src); err != nil {
+		return nil, err
 	}
 	if q.OnlyEqFilters {
 		ae, ok := expr.(*filter.AttributeExpression)

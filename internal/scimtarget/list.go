@@ -19,6 +19,10 @@ type listParams struct {
 	excludedAttributes string
 	sortBy             string
 	sortOrder          string
+	// cursor is the RFC 9865 cursor; hasCursor tells an empty cursor
+	// (the first page) from none.
+	cursor    string
+	hasCursor bool
 }
 
 func listParamsFromQuery(q url.Values) (listParams, error) {
@@ -29,6 +33,8 @@ func listParamsFromQuery(q url.Values) (listParams, error) {
 		sortBy:             q.Get("sortBy"),
 		sortOrder:          q.Get("sortOrder"),
 		startIndex:         1,
+		cursor:             q.Get("cursor"),
+		hasCursor:          q.Has("cursor"),
 	}
 	if s := q.Get("startIndex"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -110,6 +116,9 @@ func (c *call) search(rt *resourceType) error {
 		case "count":
 			p.count, err = num(k, v)
 			p.hasCount = true
+		case "cursor":
+			p.cursor, err = str(k, v)
+			p.hasCursor = true
 		default:
 			err = badRequest(errInvalidSyntax, "unexpected member %q in SearchRequest", k)
 		}
@@ -135,9 +144,16 @@ func (c *call) checkAttributesParam(attributes string) error {
 	return nil
 }
 
-// list answers a query with a ListResponse (RFC 7644 §3.4.2).
+// list answers a query with a ListResponse (RFC 7644 §3.4.2), or with a
+// cursor page (RFC 9865) under CursorPaging.
 func (c *call) list(rt *resourceType, p listParams) error {
+	if c.cfg.Quirks.IgnoreListParams {
+		p.startIndex, p.attributes, p.excludedAttributes = 1, "", ""
+	}
 	if err := c.checkAttributesParam(p.attributes); err != nil {
+		return err
+	}
+	if err := c.checkCursorCount(p); err != nil {
 		return err
 	}
 	caps := c.cfg.Capabilities
@@ -146,8 +162,15 @@ func (c *call) list(rt *resourceType, p listParams) error {
 		if !caps.Filter {
 			return badRequest(errInvalidFilter, "filtering is not supported (filter.supported is false)")
 		}
-		m, err := compileFilter(rt, c.cfg.Quirks, p.filter)
+		expr, err := parseFilterExpr(p.filter)
 		if err != nil {
+			return err
+		}
+		m, err := compileFilterExpr(rt, c.cfg.Quirks, expr, p.filter)
+		if err != nil {
+			return err
+		}
+		if err := c.checkMemberFilterTargets(rt, expr); err != nil {
 			return err
 		}
 		match = m
@@ -188,6 +211,9 @@ func (c *call) list(rt *resourceType, p listParams) error {
 		sortResources(matched, *sortRef, descending)
 	}
 
+	if c.cfg.Quirks.CursorPaging && p.hasCursor {
+		return c.cursorPage(rt, p, matched)
+	}
 	total := len(matched)
 	start := p.startIndex
 	if start < 1 {
@@ -207,12 +233,60 @@ func (c *call) list(rt *resourceType, p listParams) error {
 	if start-1 < total {
 		page = matched[start-1 : min(start-1+count, total)]
 	}
+	c.finishPage(rt, p, page)
+	writeJSON(c.w, http.StatusOK, c.listResponse(total, start, page))
+	return nil
+}
+
+// finishPage applies attributes=, excludedAttributes= and the
+// presentation quirks to the resources of a page.
+func (c *call) finishPage(rt *resourceType, p listParams, page []map[string]any) {
 	include := parseProjection(rt, p.attributes)
 	exclude := parseProjection(rt, p.excludedAttributes)
 	for _, d := range page {
 		applyProjection(rt, d, include, exclude)
+		c.present(rt, d)
 	}
-	writeJSON(c.w, http.StatusOK, c.listResponse(total, start, page))
+}
+
+// cursorPage answers a list request that carries a cursor (CursorPaging):
+// a page of count resources (FilterMaxResults by default) after the
+// cursor's position, with itemsPerPage and, while more remain,
+// nextCursor; RFC 9865 leaves totalResults optional and this form, like
+// the vendor it imitates, has neither it nor startIndex.
+func (c *call) cursorPage(rt *resourceType, p listParams, matched []map[string]any) error {
+	total := len(matched)
+	offset := 0
+	if p.cursor != "" {
+		n, err := decodeCursor(rt, p.filter, p.cursor)
+		if err != nil {
+			return err
+		}
+		offset = min(n, total)
+	}
+	count := c.cfg.Capabilities.FilterMaxResults
+	if p.hasCount {
+		count = p.count
+	}
+	end := total
+	if count > 0 {
+		end = min(offset+count, total)
+	}
+	page := append([]map[string]any{}, matched[offset:end]...)
+	c.finishPage(rt, p, page)
+	key := "Resources"
+	if c.cfg.Quirks.LowercaseResources {
+		key = "resources"
+	}
+	body := map[string]any{
+		"schemas":      []string{urnListResponse},
+		"itemsPerPage": len(page),
+		key:            page,
+	}
+	if end < total {
+		body["nextCursor"] = encodeCursor(rt, p.filter, end)
+	}
+	writeJSON(c.w, http.StatusOK, body)
 	return nil
 }
 

@@ -41,6 +41,15 @@ type Options struct {
 	// resource is rendered outside a request (the Go control API). Requests
 	// always use the URL they arrived on. NewTestServer sets it.
 	BaseURL string
+	// Personality names a vendor preset (see Personalities, e.g.
+	// "aws_identity_center") that New starts from: its Capabilities,
+	// Quirks and RateLimit. The fields the caller set in these Options
+	// still apply on top, field by field (a Quirks or Capabilities field
+	// that is non-zero here wins over the preset's); a zero value cannot
+	// switch a preset's setting off, use SetQuirks or SetCapabilities
+	// after New for that. New panics on an unknown name; check it first
+	// with LookupPersonality.
+	Personality string
 }
 
 // Capabilities describe which optional SCIM features the target supports. The
@@ -129,6 +138,94 @@ type Quirks struct {
 	// (urn:...:User:department) answers 400 invalidValue; without
 	// "attributes" the same request is served normally.
 	RejectExtensionAttributesParam bool `json:"reject_extension_attributes_param"`
+
+	// CursorPaging: lists page with cursors in the manner of RFC 9865. A
+	// GET (or .search) that carries "cursor" (empty for the first page)
+	// gets the cursor form: itemsPerPage, Resources and, while more
+	// remain, nextCursor to send as the next "cursor"; no totalResults and
+	// no startIndex. Without "cursor" the answer is the usual index form
+	// but a single page of at most FilterMaxResults. count must lie
+	// between 1 and FilterMaxResults (default FilterMaxResults), else
+	// 400 invalidValue; an unknown cursor answers 400 invalidCursor.
+	CursorPaging bool `json:"cursor_paging"`
+	// IgnoreListParams: lists ignore startIndex, attributes and
+	// excludedAttributes (they always start at 1 and return the full
+	// representation); reads of one resource still honour attributes.
+	IgnoreListParams bool `json:"ignore_list_params"`
+	// AllowedFilters restricts, per resource type name ("User", "Group"),
+	// the filters a list accepts to the given shapes; any other filter
+	// answers 400 invalidFilter. A shape is attribute paths joined by
+	// " and " ("userName", "id and members.value"), each compared with
+	// eq to a value, in that order. Paths are matched case-insensitively
+	// in their full form: a multi-valued complex attribute named without
+	// a sub-attribute means its "value" ("members" is "members.value"),
+	// and extension attributes carry their URN. A resource type that is
+	// not listed accepts every filter.
+	AllowedFilters map[string][]string `json:"allowed_filters,omitempty"`
+	// HiddenGroupMembers: every Group in a SCIM response (reads, lists,
+	// and the answers to writes) shows "members": []. Filters still see
+	// the members, so a client can learn them only with member filters
+	// (members eq "U", id eq "G" and members eq "U").
+	HiddenGroupMembers bool `json:"hidden_group_members"`
+	// UnknownMemberFilterNotFound: a /Groups filter comparing members (or
+	// members.value) with an id that is no User or Group answers 404
+	// instead of an empty list.
+	UnknownMemberFilterNotFound bool `json:"unknown_member_filter_not_found"`
+	// PatchNoContentOn lists resource type names ("Group") whose PATCH
+	// answers 204 with no body, like PatchReturnsNoContent for those only.
+	PatchNoContentOn []string `json:"patch_no_content_on,omitempty"`
+	// NoPutOn lists resource type names ("Group") whose PUT answers 405,
+	// like NoPut for those only.
+	NoPutOn []string `json:"no_put_on,omitempty"`
+	// MaxMembersOnCreate, when positive, is the most "members" a POST may
+	// carry; more answer 400 invalidValue.
+	MaxMembersOnCreate int `json:"max_members_on_create,omitempty"`
+	// MaxMemberChangesPerPatch, when positive, is the most membership
+	// changes one PATCH may make, over all its operations: every member
+	// value added or removed counts one, a remove or replace by value
+	// filter counts one, a remove of all members counts each current
+	// member and a replace of all members each current and each new one.
+	// More answer 400 invalidValue.
+	MaxMemberChangesPerPatch int `json:"max_member_changes_per_patch,omitempty"`
+	// NoMemberReplaceAll: a PATCH that replaces members (any replace whose
+	// target is members) or removes them all (remove of path "members"
+	// without a value) answers 400 invalidValue; members change only by
+	// add and by remove of named members.
+	NoMemberReplaceAll bool `json:"no_member_replace_all"`
+	// SingleValuedMultis lists multi-valued attributes ("emails",
+	// "addresses", "phoneNumbers") that may hold at most one value on
+	// POST, PUT and PATCH; more answer 400 invalidValue.
+	SingleValuedMultis []string `json:"single_valued_multis,omitempty"`
+	// RequirePrimary lists multi-valued attributes ("emails") whose value
+	// must be marked primary when there is one; otherwise POST, PUT and
+	// PATCH answer 400 invalidValue.
+	RequirePrimary []string `json:"require_primary,omitempty"`
+	// RequiredAttributes lists, per resource type name, attribute paths
+	// ("name.givenName", "displayName") that POST, PUT and PATCH must leave
+	// present and non-empty, beyond the schema's required ones; checked
+	// before the target derives displayName or name.formatted. Otherwise
+	// 400 invalidValue. Out-of-band edits are not checked.
+	RequiredAttributes map[string][]string `json:"required_attributes,omitempty"`
+	// UniqueAttributes lists, per resource type name, attribute paths
+	// ("displayName") whose values must be unique among resources of that
+	// type (compared as the schema's caseExact says); a duplicate answers
+	// 409 uniqueness, as UniqueExternalID does for externalId.
+	UniqueAttributes map[string][]string `json:"unique_attributes,omitempty"`
+	// NoSearch: POST /{resource}/.search answers 501.
+	NoSearch bool `json:"no_search"`
+	// NoMetaLocation: resources in SCIM responses carry no meta.location
+	// (the Location header of a create is governed by NoLocationHeader).
+	NoMetaLocation bool `json:"no_meta_location"`
+	// JSONContentType: SCIM responses are labelled Content-Type
+	// application/json instead of application/scim+json.
+	JSONContentType bool `json:"json_content_type"`
+	// NoScimType: error responses never carry scimType (generalises
+	// ConflictWithoutScimType).
+	NoScimType bool `json:"no_scim_type"`
+	// ErrorSchemaKey, when set, is the member name under which error
+	// responses list their schema URN instead of "schemas" (one vendor
+	// answers "schema").
+	ErrorSchemaKey string `json:"error_schema_key,omitempty"`
 }
 
 // clone returns a deep copy so that callers cannot mutate the target's state
@@ -140,7 +237,25 @@ func (c Capabilities) clone() Capabilities {
 
 func (q Quirks) clone() Quirks {
 	q.MissingDiscovery = append([]string(nil), q.MissingDiscovery...)
+	q.PatchNoContentOn = append([]string(nil), q.PatchNoContentOn...)
+	q.NoPutOn = append([]string(nil), q.NoPutOn...)
+	q.SingleValuedMultis = append([]string(nil), q.SingleValuedMultis...)
+	q.RequirePrimary = append([]string(nil), q.RequirePrimary...)
+	q.AllowedFilters = cloneStringLists(q.AllowedFilters)
+	q.RequiredAttributes = cloneStringLists(q.RequiredAttributes)
+	q.UniqueAttributes = cloneStringLists(q.UniqueAttributes)
 	return q
+}
+
+func cloneStringLists(m map[string][]string) map[string][]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }
 
 func (o Options) clone() Options {

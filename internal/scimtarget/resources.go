@@ -79,6 +79,7 @@ func (c *call) respond(status int, rt *resourceType, doc map[string]any, etag st
 	q := c.r.URL.Query()
 	stripNever(rt, doc)
 	applyProjection(rt, doc, parseProjection(rt, q.Get("attributes")), parseProjection(rt, q.Get("excludedAttributes")))
+	c.present(rt, doc)
 	writeJSON(c.w, status, doc)
 	return nil
 }
@@ -93,6 +94,12 @@ func (c *call) create(rt *resourceType) error {
 	}
 	doc, _, err := parseResourceDoc(rt, in, false)
 	if err != nil {
+		return err
+	}
+	if err := c.checkMembersOnCreate(doc); err != nil {
+		return err
+	}
+	if err := c.checkShape(rt, doc); err != nil {
 		return err
 	}
 	t := c.t
@@ -179,7 +186,7 @@ func (c *call) passwordCheck(old, new map[string]any) error {
 }
 
 func (c *call) replace(rt *resourceType, id string) error {
-	if c.cfg.Quirks.NoPut {
+	if c.cfg.Quirks.NoPut || containsFold(c.cfg.Quirks.NoPutOn, rt.Name) {
 		return c.methodNotAllowed("GET, PATCH, DELETE")
 	}
 	if err := c.checkContentType(); err != nil {
@@ -207,6 +214,9 @@ func (c *call) replace(rt *resourceType, id string) error {
 			return err
 		}
 		if err := c.passwordCheck(res.doc, doc); err != nil {
+			return err
+		}
+		if err := c.checkShape(rt, doc); err != nil {
 			return err
 		}
 		if err := c.t.commitLocked(rt, res, doc); err != nil {
@@ -300,6 +310,9 @@ func (c *call) patch(rt *resourceType, id string) error {
 		if err := c.checkIfMatch(res); err != nil {
 			return err
 		}
+		if err := c.checkMemberOps(rt, ops, res.doc); err != nil {
+			return err
+		}
 		p := &patcher{rt: rt, doc: copyDoc(res.doc), quirks: c.cfg.Quirks}
 		for i, op := range ops {
 			if err := p.apply(op); err != nil {
@@ -312,6 +325,9 @@ func (c *call) patch(rt *resourceType, id string) error {
 		if err := c.passwordCheck(res.doc, p.doc); err != nil {
 			return err
 		}
+		if err := c.checkShape(rt, p.doc); err != nil {
+			return err
+		}
 		if err := c.t.commitLocked(rt, res, p.doc); err != nil {
 			return err
 		}
@@ -321,7 +337,7 @@ func (c *call) patch(rt *resourceType, id string) error {
 	if err != nil {
 		return err
 	}
-	if c.cfg.Quirks.PatchReturnsNoContent {
+	if c.cfg.Quirks.PatchReturnsNoContent || containsFold(c.cfg.Quirks.PatchNoContentOn, rt.Name) {
 		if c.cfg.Capabilities.ETag {
 			c.w.Header().Set("ETag", etag)
 		}

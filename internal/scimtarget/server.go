@@ -49,8 +49,13 @@ type Target struct {
 }
 
 // New returns a Target configured by opts. The options are copied; use the
-// Set* methods to change behaviour at run time.
+// Set* methods to change behaviour at run time. A named Personality is
+// resolved first (see Options.Personality); New panics if it is unknown.
 func New(opts Options) *Target {
+	opts, err := applyPersonality(opts)
+	if err != nil {
+		panic(err)
+	}
 	if reflect.DeepEqual(opts.Capabilities, Capabilities{}) {
 		opts.Capabilities = DefaultCapabilities()
 	}
@@ -114,23 +119,28 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		t.finish(rec, sw.Status, time.Since(start))
 	}()
+	q := t.Quirks()
+	var out http.ResponseWriter = sw
+	if q.JSONContentType {
+		out = &jsonContentTypeWriter{ResponseWriter: sw}
+	}
 	if err != nil {
-		writeJSON(sw, http.StatusBadRequest, errorBody(http.StatusBadRequest, errInvalidSyntax, "cannot read request body: "+err.Error()))
+		writeJSON(out, http.StatusBadRequest, errorDocument(q, http.StatusBadRequest, errInvalidSyntax, "cannot read request body: "+err.Error()))
 		return
 	}
 	if len(body) > maxBodySize {
-		writeJSON(sw, http.StatusRequestEntityTooLarge, errorBody(http.StatusRequestEntityTooLarge, "", "request body too large"))
+		writeJSON(out, http.StatusRequestEntityTooLarge, errorDocument(q, http.StatusRequestEntityTooLarge, "", "request body too large"))
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	if !t.admit(sw) {
-		writeJSON(sw, http.StatusTooManyRequests, errorBody(http.StatusTooManyRequests, "", "rate limit exceeded; retry after the Retry-After delay"))
+	if !t.admit(out) {
+		writeJSON(out, http.StatusTooManyRequests, errorDocument(q, http.StatusTooManyRequests, "", "rate limit exceeded; retry after the Retry-After delay"))
 		return
 	}
-	if t.applyFault(sw, r, p, body, base, rec) {
+	if t.applyFault(sw, r, p, body, base, rec) { // injected faults answer as they were told
 		return
 	}
-	t.serveSCIM(sw, r, p, body, base)
+	t.serveSCIM(out, r, p, body, base)
 }
 
 // requestBase reconstructs the absolute URL of the SCIM root from the request:
@@ -252,6 +262,9 @@ func (c *call) route() error {
 		if c.r.Method != http.MethodPost {
 			return c.methodNotAllowed("POST")
 		}
+		if c.cfg.Quirks.NoSearch {
+			return newError(http.StatusNotImplemented, "", "searching with POST %s/.search is not supported", rt.Endpoint)
+		}
 		return c.search(rt)
 	case len(segs) == 2:
 		id := segs[1]
@@ -299,7 +312,7 @@ func (c *call) fail(err error) {
 	if se.status == http.StatusConflict && c.cfg.Quirks.ConflictWithoutScimType {
 		scimType = ""
 	}
-	writeJSON(c.w, se.status, errorBody(se.status, scimType, se.detail))
+	writeJSON(c.w, se.status, errorDocument(c.cfg.Quirks, se.status, scimType, se.detail))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -208,6 +208,7 @@ func (s *store) conflict(rt *resourceType, doc map[string]any, exceptID string, 
 	if q.UniqueExternalID {
 		checks = append(checks, attrRef{attr: rt.topAttr("externalId")})
 	}
+	checks = append(checks, uniqueRefs(rt, q)...)
 	c := s.col(rt)
 	for _, ref := range checks {
 		mine := ref.values(doc)

@@ -7,6 +7,12 @@
 // http://127.0.0.1:8484/scim/v2/_control/. It prints the base URL on stdout
 // once listening and logs one line per request on stderr (never the
 // Authorization header).
+//
+// -personality NAME starts from a vendor preset (capabilities and quirks;
+// -personality list prints the names, summaries and sources). Flags given
+// explicitly on the command line apply on top of the preset, including the
+// ones that switch something off (-no-patch, -max-results); -quirk adds
+// quirks to the preset's.
 package main
 
 import (
@@ -50,6 +56,17 @@ var quirkSetters = map[string]func(*scimtarget.Quirks){
 	"no-empty-last-page":                func(q *scimtarget.Quirks) { q.NoEmptyLastPage = true },
 	"unique-external-id":                func(q *scimtarget.Quirks) { q.UniqueExternalID = true },
 	"reject-extension-attributes-param": func(q *scimtarget.Quirks) { q.RejectExtensionAttributesParam = true },
+	"cursor-paging":                     func(q *scimtarget.Quirks) { q.CursorPaging = true },
+	"ignore-list-params":                func(q *scimtarget.Quirks) { q.IgnoreListParams = true },
+	"hidden-group-members":              func(q *scimtarget.Quirks) { q.HiddenGroupMembers = true },
+	"unknown-member-filter-404":         func(q *scimtarget.Quirks) { q.UnknownMemberFilterNotFound = true },
+	"no-member-replace-all":             func(q *scimtarget.Quirks) { q.NoMemberReplaceAll = true },
+	"no-search":                         func(q *scimtarget.Quirks) { q.NoSearch = true },
+	"no-meta-location":                  func(q *scimtarget.Quirks) { q.NoMetaLocation = true },
+	"json-content-type":                 func(q *scimtarget.Quirks) { q.JSONContentType = true },
+	"no-scim-type":                      func(q *scimtarget.Quirks) { q.NoScimType = true },
+	"group-patch-204":                   func(q *scimtarget.Quirks) { q.PatchNoContentOn = append(q.PatchNoContentOn, "Group") },
+	"no-group-put":                      func(q *scimtarget.Quirks) { q.NoPutOn = append(q.NoPutOn, "Group") },
 	"no-resource-types": func(q *scimtarget.Quirks) {
 		q.MissingDiscovery = append(q.MissingDiscovery, "/ResourceTypes")
 	},
@@ -100,6 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		seed            = fs.String("seed", "", "JSON file with users to load: an array of User documents, or a ListResponse")
 		portFile        = fs.String("port-file", "", "write the actual listen address (host:port) to this file once listening")
 		quiet           = fs.Bool("quiet", false, "do not log requests")
+		personality     = fs.String("personality", "", "start from a vendor preset ("+strings.Join(scimtarget.PersonalityNames(), ", ")+"); \"list\" describes them")
 	)
 	fs.Var(&tokens, "token", "accepted bearer token (repeatable)")
 	fs.Var(&basics, "basic", "accepted HTTP basic credentials user:pass (repeatable)")
@@ -110,13 +128,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if *personality == "list" {
+		printPersonalities(stdout)
+		return nil
+	}
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 
-	opts := scimtarget.Options{
-		RateLimit:       *rateLimit,
-		BearerTokens:    tokens,
-		EnforceETags:    *etags,
-		PublicDiscovery: *publicDiscovery,
-		Capabilities:    scimtarget.DefaultCapabilities(),
+	opts := scimtarget.Options{Capabilities: scimtarget.DefaultCapabilities()}
+	if *personality != "" {
+		p, ok := scimtarget.LookupPersonality(*personality)
+		if !ok {
+			return fmt.Errorf("unknown personality %q; known: %s (-personality list describes them)", *personality, strings.Join(scimtarget.PersonalityNames(), ", "))
+		}
+		// The preset is applied here rather than through
+		// Options.Personality so that explicit flags can also switch its
+		// settings off.
+		opts = p.Options()
+	}
+	// Without a personality every flag applies, defaults included; with
+	// one, only the flags given on the command line.
+	set := func(name string) bool { return *personality == "" || explicit[name] }
+	opts.BearerTokens = tokens
+	opts.EnforceETags = opts.EnforceETags || *etags
+	opts.PublicDiscovery = opts.PublicDiscovery || *publicDiscovery
+	if set("rate-limit") {
+		opts.RateLimit = *rateLimit
 	}
 	for _, b := range basics {
 		u, p, ok := strings.Cut(b, ":")
@@ -129,20 +166,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.BasicUsers[u] = p
 	}
 	for _, q := range quirks {
-		set, ok := quirkSetters[strings.ToLower(q)]
+		enable, ok := quirkSetters[strings.ToLower(q)]
 		if !ok {
 			return fmt.Errorf("unknown quirk %q; known: %s", q, quirkNames())
 		}
-		set(&opts.Quirks)
+		enable(&opts.Quirks)
 	}
 	caps := &opts.Capabilities
-	caps.Patch = !*noPatch
-	caps.Filter = !*noFilter
-	caps.Sort = !*noSort
-	caps.ETag = !*noETag
-	caps.Bulk = *bulk
-	caps.ChangePassword = *changePassword
-	caps.FilterMaxResults = *maxResults
+	for name, apply := range map[string]func(){
+		"no-patch":        func() { caps.Patch = !*noPatch },
+		"no-filter":       func() { caps.Filter = !*noFilter },
+		"no-sort":         func() { caps.Sort = !*noSort },
+		"no-etag":         func() { caps.ETag = !*noETag },
+		"bulk":            func() { caps.Bulk = *bulk },
+		"change-password": func() { caps.ChangePassword = *changePassword },
+		"max-results":     func() { caps.FilterMaxResults = *maxResults },
+	} {
+		if set(name) {
+			apply()
+		}
+	}
 
 	if err := checkLoopback(*listen, *allowNonLoop); err != nil {
 		return err
@@ -198,6 +241,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// printPersonalities writes the -personality list: each name with its
+// summary and sources.
+func printPersonalities(w io.Writer) {
+	for _, p := range scimtarget.Personalities() {
+		fmt.Fprintf(w, "%s\n    %s\n", p.Name, p.Summary)
+		for _, s := range p.Sources {
+			fmt.Fprintf(w, "    %s\n", s)
+		}
+	}
 }
 
 // checkLoopback refuses addresses that would expose the unauthenticated
