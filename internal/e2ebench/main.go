@@ -38,6 +38,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "interleaved rounds; 0 runs only the rate-limit scenario")
 	tf := flag.String("terraform", "terraform", "the terraform CLI")
 	rps := flag.String("requests-per-second", "", "provider requests_per_second (empty: the provider's default)")
+	vendor := flag.String("vendor", "aws_identity_center", "after the rounds, refresh N accounts of an app with this local target personality (scim-target -personality list), against Terraform's floor; empty skips it")
 	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
 	seed := flag.Int("seed-from", 0, "apply this many accounts for real, then grow state and app to N by copying the first account, and measure the refresh only (Terraform's own apply of 10,000 resources takes most of an hour)")
 	flag.IntVar(&perResource, "per-resource", 0, "split the N instances into resources of this many each (0: one resource); use 1000 for N=10000")
@@ -45,6 +46,7 @@ func main() {
 	flag.Parse()
 	profileDir = *profile
 	seedFrom = *seed
+	vendorRefreshOf = *vendor
 	if err := run(*n, *rounds, *tf, *rps, *limit); err != nil {
 		fmt.Fprintln(os.Stderr, "e2ebench:", err)
 		os.Exit(1)
@@ -56,6 +58,10 @@ func main() {
 // profiling needs (see SCIM_PROVIDER_PROFILE_DIR in
 // internal/pluginserver/profile_env.go).
 var profileDir string
+
+// vendorRefreshOf, when set, is the personality of the vendor scenario
+// (vendorRefresh).
+var vendorRefreshOf string
 
 // seedFrom, when set, is how many accounts are created for real before the
 // state and the app are grown to N (see seed.go).
@@ -198,10 +204,67 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	}
 	row(applyName, floorApply, scimApply)
 	row("refresh (plan, no changes)", floorRefresh, scimRefresh)
+	if vendorRefreshOf != "" {
+		if err := vendorRefresh(work, tf, env, n, rounds, rps, filepath.Join(work, fmt.Sprintf("floor-%d", rounds))); err != nil {
+			return err
+		}
+	}
 	if limit <= 0 {
 		return nil
 	}
 	return rateLimited(work, tf, env, n, rps, limit, median(floorApply).wall)
+}
+
+// vendorRefresh applies N accounts to the local target with the
+// vendorRefreshOf personality (AWS IAM Identity Center: cursor pages of
+// 100, startIndex and attributes ignored), then refreshes them, interleaved
+// with the floor's refresh of N terraform_data resources (floorDir, already
+// applied), and prints the ratio and the requests a refresh cost against
+// the bound N/100 + 10 that paging by 100 allows.
+func vendorRefresh(work, tf string, env []string, n, rounds int, rps, floorDir string) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String() + scimtarget.BasePath
+	t := scimtarget.New(scimtarget.Options{BearerTokens: []string{token}, BaseURL: base, Personality: vendorRefreshOf})
+	srv := &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() { _ = srv.Close() }()
+	dir := filepath.Join(work, "vendor-"+vendorRefreshOf)
+	if err := writeVendorSCIM(dir, base, n, rps, vendorRefreshOf); err != nil {
+		return err
+	}
+	fmt.Printf("\nvendor scenario: %d accounts in an app with the %s personality\n", n, vendorRefreshOf)
+	if _, err := timed(tf, dir, env, []string{"apply", "-auto-approve", "-input=false", "-no-color"}); err != nil {
+		return err
+	}
+	var floor, prov []sample
+	plan := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
+	for r := 0; r < max(rounds, 1); r++ {
+		f, err := timed(tf, floorDir, env, plan)
+		if err != nil {
+			return err
+		}
+		floor = append(floor, f)
+		t.ResetRequests()
+		p, err := timed(tf, dir, env, plan)
+		if err != nil {
+			return err
+		}
+		for _, req := range t.Requests() {
+			if strings.HasPrefix(req.Path, "/Users") || strings.HasPrefix(req.Path, "/Groups") {
+				p.requests++
+			}
+		}
+		p.accounts = n
+		prov = append(prov, p)
+	}
+	f, p := median(floor), median(prov)
+	fmt.Printf("\n| measure | floor | provider | ratio | app requests | bound (N/100 + 10) | provider peak memory | provider CPU |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| refresh, %s personality | %s | %s | %.2f | %d | %d | %s | %s |\n", vendorRefreshOf, f.wall.Round(10*time.Millisecond),
+		p.wall.Round(10*time.Millisecond), float64(p.wall)/float64(f.wall), p.requests, n/100+10, mib(p.peakKB), p.cpu.Round(10*time.Millisecond))
+	return nil
 }
 
 // rateLimited creates N accounts in an app that serves limit requests per
@@ -475,6 +538,13 @@ func keysExpr(from, to int) string {
 }
 
 func writeSCIM(dir, baseURL string, n int, rps string) error {
+	return writeVendorSCIM(dir, baseURL, n, rps, "")
+}
+
+// writeVendorSCIM is writeSCIM for an app with a vendor profile (none when
+// vendor is ""): the app names it, and the mapping gives the displayName
+// AWS IAM Identity Center requires.
+func writeVendorSCIM(dir, baseURL string, n int, rps, vendor string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -501,6 +571,11 @@ resource "scim_provisioned_user" %q {
 	if rps != "" {
 		pacing = "  requests_per_second = " + rps + "\n"
 	}
+	vendorApp, vendorRules := "", ""
+	if vendor != "" {
+		vendorApp = fmt.Sprintf("  compatibility = { vendor = %q }\n", vendor)
+		vendorRules = "\n    { target = \"displayName\", template = \"{given_name} {family_name}\" },"
+	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(`
 terraform {
   required_providers {
@@ -515,12 +590,12 @@ provider "scim" {
 resource "scim_connected_app" "app" {
   name     = "bench"
   base_url = %[1]q
-}
+%[5]s}
 
 resource "scim_attribute_mapping" "app" {
   connected_app_id = scim_connected_app.app.id
   rules = [
-    { target = "userName", source = "email" },
+    { target = "userName", source = "email" },%[6]s
     { target = "name.givenName", source = "given_name" },
     { target = "name.familyName", source = "family_name" },
     { target = "emails[type eq \"work\"].value", source = "email" },
@@ -529,5 +604,5 @@ resource "scim_attribute_mapping" "app" {
   ]
 }
 
-%[3]s`, baseURL, token, users.String(), pacing)), 0o644)
+%[3]s`, baseURL, token, users.String(), pacing, vendorApp, vendorRules)), 0o644)
 }
