@@ -55,7 +55,7 @@ func (f *clientFactory) prepareApp(ctx context.Context, connectedAppID types.Str
 		diags.Append(appErrorDiagnostic(f, "Reading what the app supports", appID, err))
 		return ctx, nil, diags
 	}
-	settings, sdiags := appSettings(ctx, appID, client, d, compat)
+	settings, sdiags := f.appSettings(ctx, appID, client, d, compat)
 	diags.Append(sdiags...)
 	return ctx, &lifecycle.App{Client: client, Settings: settings, BaseURL: appID}, diags
 }
@@ -63,8 +63,18 @@ func (f *clientFactory) prepareApp(ctx context.Context, connectedAppID types.Str
 // appSettings is what the app at appID supports: its discovery d, under
 // its vendor profile (appVendor), under the explicit compatibility
 // switches; what they switch on or off in the app's client is applied.
-func appSettings(ctx context.Context, appID string, client *scim.Client, d *scim.Discovery, compat types.Object) (lifecycle.Settings, diag.Diagnostics) {
+func (f *clientFactory) appSettings(ctx context.Context, appID string, client *scim.Client, d *scim.Discovery, compat types.Object) (lifecycle.Settings, diag.Diagnostics) {
 	overrides, vendor, diags := overridesOf(ctx, compat)
+	if vendor != "" {
+		f.vendors.Store(appID, vendor)
+	} else if compat.IsNull() {
+		// Named without its compatibility (a data source, a list
+		// resource): the vendor the app's compatibility named, if the
+		// app was planned or read in this command.
+		if named, ok := f.vendors.Load(appID); ok {
+			vendor = named.(string)
+		}
+	}
 	v, ok := lifecycle.VendorNamed(appVendor(appID, vendor))
 	if ok {
 		overrides = v.Under(overrides)

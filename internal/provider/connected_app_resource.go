@@ -183,6 +183,9 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	plan.Vendor = types.StringUnknown()
 	if !plan.ID.IsUnknown() && !plan.Compatibility.IsUnknown() {
 		plan.Vendor = vendorValue(ctx, plan.ID.ValueString(), plan.Compatibility)
+		if _, named, _ := overridesOf(ctx, plan.Compatibility); named != "" && r.clients != nil {
+			r.clients.vendors.Store(plan.ID.ValueString(), named)
+		}
 	}
 	newAddress := true
 	if !req.State.Raw.IsNull() {
@@ -226,7 +229,7 @@ func (r *connectedAppResource) checkAppAtPlan(ctx context.Context, id string, co
 	if err != nil {
 		return diag.Diagnostics{appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err)}
 	}
-	_, diags := appSettings(ctx, id, client, d, compat)
+	_, diags := r.clients.appSettings(ctx, id, client, d, compat)
 	return append(diags, r.checkCredentialsOnRefresh(ctx, id)...)
 }
 
@@ -333,7 +336,7 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 		diags.Append(appErrorDiagnostic(r.clients, "Discovering the SCIM app's capabilities", id, err))
 		return diags
 	}
-	_, sdiags := appSettings(ctx, id, client, d, m.Compatibility)
+	_, sdiags := r.clients.appSettings(ctx, id, client, d, m.Compatibility)
 	diags.Append(sdiags...)
 	m.Vendor = vendorValue(ctx, id, m.Compatibility)
 	if probe {

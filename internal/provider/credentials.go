@@ -254,6 +254,10 @@ type clientFactory struct {
 	mu      sync.Mutex
 	clients map[string]*scim.Client
 	checks  map[string]*check
+	// vendors are the vendor profiles the apps' compatibility named in
+	// this command, by app id, for what names the app without its
+	// compatibility (data sources, list resources).
+	vendors sync.Map
 }
 
 // check is the shared result of a check run once per command.

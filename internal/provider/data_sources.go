@@ -112,10 +112,19 @@ var (
 	groupKind   = resourceKind{noun: "group", nameAttr: "displayName", groups: true, describe: describeGroup}
 )
 
+// collection is what data sources and list resources read of an app's
+// /Users or /Groups: for groups, the GroupCollection, which reads members
+// the way the app allows (scim.Config.GroupMembersByFilter).
+type collection interface {
+	List(ctx context.Context, opts scim.ListOptions) (scim.ListResult, error)
+	Get(ctx context.Context, id string, opts scim.ReadOptions) (scim.Resource, error)
+	Find(ctx context.Context, attr, value string, opts scim.ReadOptions) ([]scim.Resource, error)
+}
+
 // of is the kind's collection of the app that client speaks to.
-func (k resourceKind) of(client *scim.Client) *scim.Collection {
+func (k resourceKind) of(client *scim.Client) collection {
 	if k.groups {
-		return client.Groups().Collection
+		return client.Groups()
 	}
 	return client.Users()
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -146,6 +148,9 @@ var serverScenarios = []struct {
 	}},
 	{"groupMembers", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
 		testGroupMembers(t, srv, baseURL)
+	}},
+	{"dataSources", func(t *testing.T, srv accountServer, baseURL string, _ serverTraits) {
+		testDataSources(t, srv, baseURL)
 	}},
 }
 
@@ -437,5 +442,46 @@ func testGroupMembers(t *testing.T, srv accountServer, baseURL string) {
 				Check: checkTarget(expectMembers("alice@example.com")),
 			},
 		},
+	})
+}
+
+// testDataSources: the orphans (accounts no resource manages) listed past
+// the app's paging, a group read with its members (on an app that hides
+// them, through its member filters) and one account looked up by
+// userName.
+func testDataSources(t *testing.T, srv accountServer, baseURL string) {
+	ids := addAccounts(t, srv, "dana@example.com", "erin@example.com")
+	config := groupConfig(baseURL, groupBlock("eng", "Engineering", membersOf("alice", "bob"))) + `
+data "scim_users" "orphans" {
+  connected_app_id = scim_connected_app.app.id
+  exclude_ids      = [scim_provisioned_user.alice.id, scim_provisioned_user.bob.id, scim_provisioned_user.carol.id]
+}
+
+data "scim_groups" "eng" {
+  connected_app_id = scim_connected_app.app.id
+  filter           = "displayName eq \"Engineering\""
+  include_members  = true
+  depends_on       = [scim_provisioned_group.eng]
+}
+
+data "scim_user" "dana" {
+  connected_app_id = scim_connected_app.app.id
+  user_name        = "dana@example.com"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.scim_users.orphans", tfjsonpath.New("ids"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact(ids["dana@example.com"]), knownvalue.StringExact(ids["erin@example.com"]),
+				})),
+				statecheck.CompareValueCollection("data.scim_groups.eng", []tfjsonpath.Path{tfjsonpath.New("groups"), tfjsonpath.New("members")},
+					"scim_provisioned_user.alice", tfjsonpath.New("id"), compare.ValuesSame()),
+				statecheck.ExpectKnownValue("data.scim_groups.eng", tfjsonpath.New("groups").AtSliceIndex(0).AtMapKey("members"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue("data.scim_user.dana", tfjsonpath.New("id"), knownvalue.StringExact(ids["dana@example.com"])),
+			},
+		}},
 	})
 }

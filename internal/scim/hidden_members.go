@@ -210,6 +210,21 @@ func (g *GroupCollection) Find(ctx context.Context, attr, value string, opts Rea
 	return found, nil
 }
 
+// List lists groups (Collection.List), their members from the membership
+// index where the app hides them and the listing asks for them.
+func (g *GroupCollection) List(ctx context.Context, opts ListOptions) (ListResult, error) {
+	got, err := g.Collection.List(ctx, opts)
+	if err != nil {
+		return got, err
+	}
+	for i, r := range got.Resources {
+		if got.Resources[i], err = g.withMembers(ctx, r, ReadOptions{Attributes: opts.Attributes}); err != nil {
+			return ListResult{}, err
+		}
+	}
+	return got, nil
+}
+
 // Create makes a group (Collection.Create) and records its members.
 func (g *GroupCollection) Create(ctx context.Context, in Resource) (Resource, error) {
 	res, err := g.Collection.Create(ctx, in)
