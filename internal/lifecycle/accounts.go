@@ -48,10 +48,14 @@ func (a *Accounts) Manages() bool { return len(a.rules) > 0 }
 // Desired are the values the mapping makes of profile, by canonical path.
 func (a *Accounts) Desired(profile map[string]string) (map[string]string, error) {
 	values, err := mapping.Evaluate(a.rules, profile, a.app.Settings.Discovery)
-	if err != nil || a.app.Settings.Vendor == nil {
+	if err != nil {
 		return values, err
 	}
-	return values, errors.Join(a.app.Settings.Vendor.CheckAccount(values)...)
+	errs := RequiredByApp(values, a.app.Settings.Discovery)
+	if v := a.app.Settings.Vendor; v != nil {
+		errs = append(errs, v.CheckAccount(values)...)
+	}
+	return values, errors.Join(errs...)
 }
 
 // ReadAttributes are what a read of a managed account asks for.

@@ -236,3 +236,29 @@ func markedPrimary(val any) any {
 	marked["primary"] = true
 	return []any{marked}
 }
+
+// RequiredByApp checks an account's values against the app's own User
+// schema: each writable top-level attribute it marks required needs a
+// value (userName, which every mapping must give, is checked by the
+// mapping). A schema the app does not serve asks for nothing more.
+func RequiredByApp(values map[string]string, d *scim.Discovery) []error {
+	if d == nil {
+		return nil
+	}
+	s, ok := d.Schema(scim.SchemaUser)
+	if !ok {
+		return nil
+	}
+	var errs []error
+	for _, a := range s.Attributes {
+		switch {
+		case !a.Required, strings.EqualFold(a.Mutability, "readOnly"),
+			strings.EqualFold(a.Name, "userName"), strings.EqualFold(a.Name, "id"), strings.EqualFold(a.Name, "schemas"),
+			strings.EqualFold(a.Name, "password"), hasValueFold(values, a.Name):
+			continue
+		}
+		errs = append(errs, fmt.Errorf("the app's User schema (/Schemas) marks %s required, and the mapping gives this account none: "+
+			"add a rule for %s, or give the person the value the rule reads", a.Name, a.Name))
+	}
+	return errs
+}

@@ -99,3 +99,27 @@ func TestVendorMarksTheOneEmailPrimary(t *testing.T) {
 		t.Error("no vendor, yet the email was marked")
 	}
 }
+
+// An attribute the app's own User schema marks required (and writable) is
+// checked at plan time like a vendor's: a value for it, or an error that
+// says which rule to add. userName, read-only and unserved schemas ask for
+// nothing more.
+func TestRequiredByApp(t *testing.T) {
+	d := &scim.Discovery{Schemas: []scim.Schema{{ID: scim.SchemaUser, Attributes: []scim.Attribute{
+		{Name: "userName", Required: true},
+		{Name: "displayName", Required: true},
+		{Name: "emails", Required: true, MultiValued: true},
+		{Name: "nickName", Required: true, Mutability: "readOnly"},
+		{Name: "title"},
+	}}}}
+	errs := RequiredByApp(map[string]string{"userName": "a", `emails[type eq "work"].value`: "a@example.com"}, d)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "marks displayName required") {
+		t.Errorf("errors %v, want one for displayName", errs)
+	}
+	if errs := RequiredByApp(map[string]string{"userName": "a", "displayName": "A", "emails[type eq \"work\"].value": "x"}, d); len(errs) != 0 {
+		t.Errorf("a complete account was refused: %v", errs)
+	}
+	if errs := RequiredByApp(map[string]string{"userName": "a"}, &scim.Discovery{}); len(errs) != 0 {
+		t.Errorf("the RFC's own schema asked for more than userName: %v", errs)
+	}
+}
