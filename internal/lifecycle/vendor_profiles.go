@@ -74,6 +74,11 @@ var vendors = map[string]Vendor{
 		// currently returned. Group memberships can be modified through
 		// PATCH requests."
 		GroupMembersUnreadable: true,
+		// .../customers.v2.Groups: the group's email (extension
+		// urn:ietf:params:scim:schemas:extension:google:2.0:CloudIdentityGroup)
+		// is "Required", and scim_provisioned_group sets no extension.
+		GroupCreateRefused: "a Cloud Identity group needs an email address (the CloudIdentityGroup extension's email, " +
+			"https://docs.cloud.google.com/identity/docs/scim/reference/rest/v1/customers.v2.Groups), which scim_provisioned_group does not set",
 		RequiredUserAttributes: []string{"userName"},
 		// https://cloudidentityscim.googleapis.com/v1/customers/{customerId}/v2/Users
 		// (.../customers.v2.Users/list).
@@ -141,6 +146,11 @@ var vendors = map[string]Vendor{
 		// ServiceProviderConfigs says "filter": {"supported": true,
 		// "maxResults": 200}.
 		Client: scim.VendorBehaviour{MaxPageSize: 200},
+		// https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_rest_api.htm:
+		// "/Groups View and manage public groups to which users belong.
+		// Read: Update:" (no create).
+		GroupCreateRefused: "Salesforce's SCIM API reads and updates public groups but does not create them " +
+			"(https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_rest_api.htm&type=5)",
 		// https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_deactivate_reactivate_user.htm:
 		// "You can also deactivate a user with a DELETE request ... The
 		// result is the same as deactivating a user with a PATCH request."

@@ -54,6 +54,10 @@ type Vendor struct {
 	// in the group, not by filter), so the provider keeps the members it
 	// last wrote and cannot see a change made in the app.
 	GroupMembersUnreadable bool
+	// GroupCreateRefused, when set, says why a group cannot be created in
+	// the app (only adopted or imported): a planned create without
+	// adoption fails at plan time with it.
+	GroupCreateRefused string
 	// ListingNeedsFilter: the app refuses to list accounts without a
 	// filter, so nothing is read from its listing (batched refresh off)
 	// and a data source that lists says why it cannot.

@@ -196,6 +196,7 @@ func (r *provisionedGroupResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	if req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(r.previewAdoption(ctx, req)...)
+		resp.Diagnostics.Append(r.checkVendorCreate(ctx, req)...)
 		return
 	}
 	var planned, prior types.List
@@ -214,6 +215,37 @@ func (r *provisionedGroupResource) ModifyPlan(ctx context.Context, req resource.
 	if lifecycle.SameMembers(stringsOf(planned), stringsOf(prior)) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("members"), prior)...)
 	}
+}
+
+// checkVendorCreate checks a planned group create against the app's vendor
+// profile: an app that does not create groups fails the plan unless the
+// group is adopted; one that never tells a group's members gets a warning
+// that a change of members made in the app will not be seen.
+func (r *provisionedGroupResource) checkVendorCreate(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
+	var plan provisionedGroupModel
+	diags := req.Plan.Get(ctx, &plan)
+	if diags.HasError() || plan.ConnectedAppID.IsUnknown() || plan.Compatibility.IsUnknown() {
+		return diags
+	}
+	base, err := normalizeBaseURL(plan.ConnectedAppID.ValueString())
+	if err != nil {
+		return diags
+	}
+	v := vendorOf(ctx, base, plan.Compatibility)
+	if v != nil && v.GroupCreateRefused != "" && !plan.AdoptExisting.IsUnknown() && !plan.AdoptExisting.ValueBool() {
+		diags.AddError(v.Title+" Does Not Create Groups",
+			fmt.Sprintf("The group %q cannot be created at %s: %s. Create it in %s and set adopt_existing = true (it is linked "+
+				"by %s), or import it with `terraform import <address> %s/Groups/<id>`.",
+				plan.DisplayName.ValueString(), base, v.GroupCreateRefused, v.Title, adoptByOrDefault(plan.AdoptBy), base))
+		return diags
+	}
+	if v != nil && v.GroupMembersUnreadable && !plan.Members.IsNull() {
+		diags.AddAttributeWarning(path.Root("members"), v.Title+" Does Not Tell a Group's Members",
+			fmt.Sprintf("%s never returns a group's members, so Terraform records the members it sends and cannot see a member "+
+				"added or removed in the app: such a change is not drift in a plan. The configured members are sent on create "+
+				"and each change of them on update.", v.Title))
+	}
+	return diags
 }
 
 // previewAdoption shows in the plan what a create with adopt_existing will
@@ -377,4 +409,12 @@ func (distinctStrings) ValidateList(_ context.Context, req validator.ListRequest
 		}
 		seen[s.ValueString()] = true
 	}
+}
+
+// adoptByOrDefault names what an adoption looks the group up by.
+func adoptByOrDefault(by types.String) string {
+	if by.IsNull() || by.IsUnknown() || by.ValueString() == "" {
+		return "displayName"
+	}
+	return by.ValueString()
 }

@@ -57,3 +57,43 @@ func TestAccVendor_deleteMeaningSaidInPlan(t *testing.T) {
 		})
 	}
 }
+
+// An app that does not create groups (Salesforce) fails the plan of a
+// group create, before anything is sent, and says to adopt or import it;
+// with adopt_existing the existing group is linked.
+func TestAccVendor_groupCreateRefusedAtPlan(t *testing.T) {
+	target, baseURL := newTestTarget(t)
+	if _, err := target.AddGroup(map[string]any{"displayName": "Engineering"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(extra string) string {
+		c := peopleConfig{baseURL: baseURL, people: threePeople(), appArgs: "  compatibility = { vendor = \"salesforce\" }\n"}
+		return c.String() + groupBlock("eng", "Engineering", membersOf("alice")+extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg(""),
+				ExpectError: regexpParts(`Salesforce Does Not Create Groups .* reads and updates public groups but does not create them .* adopt_existing = true`),
+			},
+			{
+				PreConfig: func() {
+					if n := target.Count("POST", "/Groups"); n != 0 {
+						t.Fatalf("the refused plan sent %d group POSTs", n)
+					}
+				},
+				Config: cfg("\n  adopt_existing = true"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("scim_provisioned_group.eng", tfjsonpath.New("members"), knownvalue.ListSizeExact(1)),
+				},
+				Check: func(*terraform.State) error {
+					if n := target.Count("POST", "/Groups"); n != 0 {
+						return fmt.Errorf("the adoption sent %d group POSTs", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
