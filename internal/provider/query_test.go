@@ -100,9 +100,25 @@ func handMadeApp(t *testing.T, target *scimtarget.Target) (danaID, erinID, sales
 }
 
 // The list resources list the app's accounts and groups for `terraform
-// query`, each by its name and identity. Under Terraform 1.14.
+// query`, each by its name and identity, on the local target and on its
+// AWS IAM Identity Center personality (cursor paging, startIndex
+// ignored). Under Terraform 1.14.
 func TestAccQuery_listAccountsAndGroups(t *testing.T) {
-	target, baseURL := newTestTarget(t)
+	for _, vendor := range []string{"", "aws_identity_center"} {
+		t.Run("vendor="+vendor, func(t *testing.T) { testListAccountsAndGroups(t, vendor) })
+	}
+}
+
+func testListAccountsAndGroups(t *testing.T, vendor string) {
+	var (
+		target  *scimtarget.Target
+		baseURL string
+	)
+	if vendor == "" {
+		target, baseURL = newTestTarget(t)
+	} else {
+		target, baseURL = newVendorTarget(t, vendor)
+	}
 	danaID, erinID, salesID := handMadeApp(t, target)
 	listed := func(list, id, name string) querycheck.QueryResultCheck {
 		return querycheck.ExpectResourceDisplayName(list,
