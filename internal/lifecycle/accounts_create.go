@@ -104,7 +104,7 @@ func (a *Accounts) Create(ctx context.Context, req AccountCreate) (CreateOutcome
 	switch {
 	case err == nil:
 		return CreateOutcome{Created: created}, nil
-	case scim.IsConflict(err):
+	case a.app.Settings.Vendor.IsConflict(err):
 		return a.afterConflict(ctx, req, doing, err)
 	default:
 		return CreateOutcome{}, &AppError{Doing: doing, Err: err}

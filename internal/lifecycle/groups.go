@@ -146,6 +146,17 @@ func (gs *Groups) Apply(ctx context.Context, actual, desired Group) error {
 // done.
 func (gs *Groups) patchMembers(ctx context.Context, id string, attrOps []scim.PatchOp, add, remove []string, doing string) error {
 	perRequest := gs.memberCap()
+	if v := gs.app.Settings.Vendor; v != nil && v.MaxGroupPatchOperations > 0 && len(attrOps) > 0 &&
+		len(attrOps)+min(len(add)+len(remove), 1) > v.MaxGroupPatchOperations {
+		// The names first, in PATCHes of the app's size, then the members.
+		for len(attrOps) > 0 {
+			n := min(len(attrOps), v.MaxGroupPatchOperations)
+			if _, err := gs.app.Client.Groups().Patch(ctx, id, attrOps[:n], scim.WriteOptions{Attributes: []string{"id"}}); err != nil {
+				return &AppError{Doing: doing, Err: err}
+			}
+			attrOps = attrOps[n:]
+		}
+	}
 	for {
 		nRemove := min(len(remove), perRequest)
 		nAdd := min(len(add), perRequest-nRemove)
@@ -156,7 +167,7 @@ func (gs *Groups) patchMembers(ctx context.Context, id string, attrOps []scim.Pa
 		if len(ops) == 0 {
 			return nil
 		}
-		_, err := gs.app.Client.Groups().Patch(ctx, id, ops, scim.WriteOptions{Attributes: []string{"id"}})
+		_, err := gs.app.Client.Groups().Patch(ctx, id, gs.app.Settings.Vendor.shapeMemberOps(ops), scim.WriteOptions{Attributes: []string{"id"}})
 		if e, ok := scim.AsError(err); ok && e.Status == http.StatusRequestEntityTooLarge && nAdd+nRemove > 1 {
 			perRequest = max(1, (nAdd+nRemove)/2)
 			continue
@@ -357,7 +368,7 @@ func (gs *Groups) RemoveMember(ctx context.Context, m Membership) error {
 }
 
 func (gs *Groups) patchMember(ctx context.Context, m Membership, doing string, add, remove []string) error {
-	ops := scim.MemberPatches(add, remove, gs.memberCap(), gs.app.Settings.FilteredPaths)[0]
+	ops := gs.app.Settings.Vendor.shapeMemberOps(scim.MemberPatches(add, remove, gs.memberCap(), gs.app.Settings.FilteredPaths)[0])
 	if _, err := gs.app.Client.Groups().Patch(ctx, m.GroupID, ops, scim.WriteOptions{Attributes: []string{"id"}}); err != nil {
 		return &AppError{Doing: doing + gs.describe(m), Err: err}
 	}
@@ -378,6 +389,19 @@ const (
 
 // ReadMembership asks the app whether the group holds the member.
 func (gs *Groups) ReadMembership(ctx context.Context, m Membership) (MembershipState, error) {
+	if v := gs.app.Settings.Vendor; v != nil && v.GroupMembersUnreadable {
+		// The app never tells a group's members: only the group's
+		// existence can be read, and the membership Terraform made is
+		// taken as it was made.
+		_, err := gs.app.Client.Groups().Get(ctx, m.GroupID, scim.ReadOptions{Attributes: []string{"id"}})
+		switch {
+		case scim.IsNotFound(err):
+			return GroupGone, nil
+		case err != nil:
+			return 0, &AppError{Doing: "Reading the group of " + gs.describe(m), Err: err}
+		}
+		return MemberPresent, nil
+	}
 	exists, member, err := gs.app.Client.Groups().HasMember(ctx, m.GroupID, m.MemberID)
 	switch {
 	case err != nil:

@@ -88,7 +88,7 @@ func (gs *Groups) Create(ctx context.Context, req GroupCreate) (GroupCreateOutco
 	case err == nil:
 		created.ID = res.ID()
 		return GroupCreateOutcome{Created: created}, nil
-	case scim.IsConflict(err):
+	case gs.app.Settings.Vendor.IsConflict(err):
 		found, lerr := gs.findMatching(ctx, desired)
 		if lerr != nil {
 			return GroupCreateOutcome{}, &ConflictError{Kind: ConflictLookupFailed, Doing: doing, Cause: err, LookupErr: lerr, Identifiers: desired.identifiers()}

@@ -67,9 +67,11 @@ var vendors = map[string]Vendor{
 		// .../customers.v2.Users/patch: "A maximum of 20 operations is
 		// supported per User patch request."
 		MaxPatchOperations: 20,
-		// .../customers.v2.Groups/patch: "A maximum of 1 member addition or
-		// removal is supported per Group patch request."
-		MaxMemberChanges: 1,
+		// .../customers.v2.Groups/patch: "A maximum of 2 operations is
+		// supported per Group patch request." and "A maximum of 1 member
+		// addition or removal is supported per Group patch request."
+		MaxGroupPatchOperations: 2,
+		MaxMemberChanges:        1,
 		// .../customers.v2.Groups (members): "This attribute is not
 		// currently returned. Group memberships can be modified through
 		// PATCH requests."
@@ -149,6 +151,10 @@ var vendors = map[string]Vendor{
 		// https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_rest_api.htm:
 		// "/Groups View and manage public groups to which users belong.
 		// Read: Update:" (no create).
+		// https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_manage_groups.htm:
+		// members are added with {"op":"add","path":"members","value":
+		// {"members":[{"value":"<user id>"}]}}.
+		GroupMemberAddWrapped: true,
 		GroupCreateRefused: "Salesforce's SCIM API reads and updates public groups but does not create them " +
 			"(https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_rest_api.htm&type=5)",
 		// https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_deactivate_reactivate_user.htm:
@@ -167,6 +173,10 @@ var vendors = map[string]Vendor{
 		// https://docs.databricks.com/api/scim/v1/list-account-users.md:
 		// count "Constraints: <= 100".
 		Client: scim.VendorBehaviour{MaxPageSize: 100},
+		// https://docs.databricks.com/api/scim/v1/create-account-user.md:
+		// "External ID is not currently supported. It is reserved for
+		// future use."
+		Unsupported: []string{"externalId"},
 		// Same reference: /api/2.0/accounts/{account_id}/scim/v2/ on the
 		// accounts console; workspaces serve /api/2.0/preview/scim/v2/.
 		hosts: regexp.MustCompile(`^(accounts\.(cloud\.databricks\.com|azuredatabricks\.net|gcp\.databricks\.com)/api/2\.0/accounts/[^/]+/scim/v2|` +
@@ -213,6 +223,9 @@ var vendors = map[string]Vendor{
 		// request. For payloads that contain more than 8000 members (or
 		// bigger than 800000 bytes), the API returns a 413 error code."
 		MaxMemberChanges: 8000,
+		// https://developers.miro.com/docs/errors: a duplicate user is 400
+		// invalidValue "User name '...' is invalid: 'not unique'", not 409.
+		ConflictDetail: "not unique",
 		Client: scim.VendorBehaviour{
 			// Same page, per 30 seconds: PATCH /Users/{id} 100, DELETE
 			// /Users/{id} 20, PATCH /Groups/{id} 5 above 500 bytes.

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -50,6 +51,17 @@ type Vendor struct {
 	// MaxPatchOperations caps the operations of one user PATCH; a longer
 	// change is sent in several (0: no cap).
 	MaxPatchOperations int
+	// MaxGroupPatchOperations caps the operations of one group PATCH: a
+	// rename is then sent apart from the member changes (0: no cap).
+	MaxGroupPatchOperations int
+	// ConflictDetail, when set, makes a 400 whose detail holds it a
+	// conflict with an existing account, as a 409 is (Miro answers a
+	// duplicate userName 400 "... 'not unique'").
+	ConflictDetail string
+	// GroupMemberAddWrapped sends a member addition as
+	// {"members": [...]} under "value", the form the vendor documents
+	// (Salesforce), instead of RFC 7644's list.
+	GroupMemberAddWrapped bool
 	// GroupMembersUnreadable: the app never tells a group's members (not
 	// in the group, not by filter), so the provider keeps the members it
 	// last wrote and cannot see a change made in the app.
@@ -265,4 +277,30 @@ func RequiredByApp(values map[string]string, d *scim.Discovery) []error {
 			"add a rule for %s, or give the person the value the rule reads", a.Name, a.Name))
 	}
 	return errs
+}
+
+// IsConflict reports an answer that means an account or group with the
+// same identity exists: a 409 or scimType uniqueness (scim.IsConflict),
+// or what the app's vendor answers instead (ConflictDetail).
+func (v *Vendor) IsConflict(err error) bool {
+	if scim.IsConflict(err) {
+		return true
+	}
+	e, ok := scim.AsError(err)
+	return ok && v != nil && v.ConflictDetail != "" && e.Status == http.StatusBadRequest && strings.Contains(e.Detail, v.ConflictDetail)
+}
+
+// shapeMemberOps are group PATCH operations with member additions in the
+// form the vendor documents (GroupMemberAddWrapped) or RFC 7644's.
+func (v *Vendor) shapeMemberOps(ops []scim.PatchOp) []scim.PatchOp {
+	if v == nil || !v.GroupMemberAddWrapped {
+		return ops
+	}
+	out := slices.Clone(ops)
+	for i, op := range out {
+		if strings.EqualFold(op.Op, scim.PatchAdd) && strings.EqualFold(op.Path, "members") {
+			out[i].Value = map[string]any{"members": op.Value}
+		}
+	}
+	return out
 }

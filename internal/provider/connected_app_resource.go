@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -372,7 +373,7 @@ func (r *connectedAppResource) discoverInto(ctx context.Context, m *connectedApp
 func (r *connectedAppResource) probeUsers(ctx context.Context, client *scim.Client, d *scim.Discovery, planning bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	id := client.BaseURL()
-	_, err := client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
+	err := listOneUser(ctx, client)
 	switch {
 	case err == nil:
 	case scim.IsNotFound(err):
@@ -391,6 +392,23 @@ func (r *connectedAppResource) probeUsers(ctx context.Context, client *scim.Clie
 	return diags
 }
 
+// credentialsCheckUserName is a userName no account has, for a listing
+// that proves the credentials work on an app that lists only with a filter.
+const credentialsCheckUserName = "scim-provider-credentials-check@example.invalid"
+
+// listOneUser lists one user, which proves the credentials work (discovery
+// may be public). An app that refuses a listing without a filter (400:
+// Google Cloud Identity answers tooMany) is asked again with a filter that
+// matches nothing.
+func listOneUser(ctx context.Context, client *scim.Client) error {
+	_, err := client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
+	if e, ok := scim.AsError(err); ok && e.Status == http.StatusBadRequest {
+		_, err = client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"},
+			Filter: scim.EqFilter("userName", credentialsCheckUserName)})
+	}
+	return err
+}
+
 // checkCredentialsOnRefresh lists one user, as create does, once per app
 // per command, so that credentials the app rejects (401, 403) fail the
 // refresh of the app itself: Terraform then skips the accounts that depend
@@ -407,8 +425,7 @@ func (r *connectedAppResource) checkCredentialsOnRefresh(ctx context.Context, id
 		if err != nil {
 			return diags
 		}
-		_, err = client.Users().List(ctx, scim.ListOptions{Count: 1, Limit: 1, Attributes: []string{"id"}})
-		if scim.IsUnauthorized(err) {
+		if err := listOneUser(ctx, client); scim.IsUnauthorized(err) {
 			diags.Append(appErrorDiagnostic(r.clients, "Listing one user to check that the app accepts the credentials", id, err))
 		}
 		return diags

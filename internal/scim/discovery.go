@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,14 +120,26 @@ func (c *Client) fetchDiscovery(ctx context.Context) (*Discovery, error) {
 		return raw, resp, true, nil
 	}
 
-	raw, resp, ok, err := get("/ServiceProviderConfig")
+	spcPath := "/ServiceProviderConfig"
+	raw, resp, ok, err := get(spcPath)
+	if err == nil && !ok {
+		// SCIM 1.1 spelt it in the plural, and some SCIM 2.0 apps still
+		// do (Salesforce: "send a GET request to ServiceProviderConfigs
+		// endpoint", https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm).
+		if raw, resp, ok, err = get("/ServiceProviderConfigs"); ok {
+			spcPath = "/ServiceProviderConfigs"
+			d.Missing = slices.DeleteFunc(d.Missing, func(p string) bool { return p == "/ServiceProviderConfig" })
+		} else {
+			d.Missing = slices.DeleteFunc(d.Missing, func(p string) bool { return p == "/ServiceProviderConfigs" })
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	if ok {
 		spc, err := decodeServiceProviderConfig(raw)
 		if err != nil {
-			return nil, &ResponseError{Method: http.MethodGet, URL: c.url("/ServiceProviderConfig", nil), Status: resp.StatusCode,
+			return nil, &ResponseError{Method: http.MethodGet, URL: c.url(spcPath, nil), Status: resp.StatusCode,
 				ContentType: resp.Header.Get("Content-Type"), Snippet: makeSnippet(raw, "application/json"), Reason: err.Error()}
 		}
 		d.ServiceProviderConfig = spc

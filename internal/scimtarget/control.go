@@ -242,6 +242,7 @@ func (t *Target) Reset() {
 	defer t.mu.Unlock()
 	t.changedReg.Store(nil)
 	t.opts = t.initial.clone()
+	t.buckets = nil
 	t.store = newStore()
 	t.faults.clear()
 	t.log = nil

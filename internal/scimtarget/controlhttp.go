@@ -32,6 +32,7 @@ import (
 //	GET|PUT /_control/capabilities        PUT merges the given fields
 //	GET|PUT /_control/quirks              PUT merges the given fields
 //	GET|PUT /_control/etags               {"enforce": bool}
+//	GET|PUT /_control/rate-limits         {"rules": [RateRule...]}; PUT replaces them
 //	GET    /_control/requests             {"counts": {"GET /Users/{id}": n}, "requests": [...]}
 //	DELETE /_control/requests             clear the log
 //	GET    /_control/schemas[/{urn}]      the schemas as served now
@@ -134,6 +135,20 @@ func (t *Target) control(r *http.Request, p, base string) (int, any, error) {
 			}
 			t.SetQuirks(func(cur *Quirks) { *cur = q })
 			return http.StatusOK, t.Quirks(), nil
+		}
+	case "rate-limits":
+		switch m {
+		case http.MethodGet:
+			return http.StatusOK, map[string]any{"rules": t.RateLimits()}, nil
+		case http.MethodPut:
+			var body struct {
+				Rules []RateRule `json:"rules"`
+			}
+			if err := readJSON(r, &body); err != nil {
+				return 0, nil, err
+			}
+			t.SetRateLimits(body.Rules)
+			return http.StatusOK, map[string]any{"rules": t.RateLimits()}, nil
 		}
 	case "etags":
 		switch m {

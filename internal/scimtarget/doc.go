@@ -16,7 +16,12 @@
 // Quirks are generic and composable. A personality (Options.Personality,
 // the command's -personality) is a named preset of capabilities and quirks
 // that reproduces one vendor's documented SCIM behaviour, such as
-// "aws_identity_center"; Personalities lists them with their sources.
+// "aws_identity_center", "google_cloud_identity", "github_emu", "slack",
+// "salesforce", "databricks", "zoom", "atlassian" or "miro"; Personalities
+// lists them with their sources. Where a vendor documents rate limits per
+// endpoint, the personality sets Options.RateLimits (token buckets per
+// method and path, answered with 429 and Retry-After); SetRateLimits or the
+// command's -no-endpoint-limits drop them.
 //
 // Resource types and schemas are data: the standard RFC 7643 schemas come
 // from internal/rfc7643 (the one copy the SCIM client uses too) and the

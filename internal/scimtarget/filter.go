@@ -45,6 +45,9 @@ func compileFilterExpr(rt *resourceType, q Quirks, expr filter.Expression, src s
 	if err := checkFilterShape(rt, q, expr, src); err != nil {
 		return nil, err
 	}
+	if err := checkFilterLimits(q, expr, src); err != nil {
+		return nil, err
+	}
 	if q.OnlyEqFilters {
 		ae, ok := expr.(*filter.AttributeExpression)
 		if !ok || !strings.EqualFold(string(ae.Operator), string(filter.EQ)) {

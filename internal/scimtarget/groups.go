@@ -76,7 +76,7 @@ func (t *Target) checkMembersLocked(rt *resourceType, doc map[string]any, self s
 		case t.store.get(groups, v) != nil:
 			kind = resourceGroup
 		default:
-			return badRequest(errInvalidValue, "member %q is not the id of a User or Group of this service provider", v)
+			return unknownMemberError(t.opts.Quirks, v)
 		}
 		if typ, _ := e["type"].(string); typ == "" {
 			e["type"] = kind

@@ -157,6 +157,9 @@ func (c *call) list(rt *resourceType, p listParams) error {
 		return err
 	}
 	caps := c.cfg.Capabilities
+	if c.cfg.Quirks.ListNeedsFilter && strings.TrimSpace(p.filter) == "" {
+		return badRequest(errTooMany, "listing %s needs a filter; requests without one are refused", rt.Endpoint)
+	}
 	var match matcher
 	if strings.TrimSpace(p.filter) != "" {
 		if !caps.Filter {
@@ -222,6 +225,11 @@ func (c *call) list(rt *resourceType, p listParams) error {
 	count := total
 	if p.hasCount {
 		count = max(p.count, 0)
+	} else if n := c.cfg.Quirks.DefaultCount; n > 0 {
+		count = n
+	}
+	if c.cfg.Quirks.NoPaging {
+		start, count = 1, total
 	}
 	if caps.FilterMaxResults > 0 && count > caps.FilterMaxResults {
 		count = caps.FilterMaxResults
@@ -234,7 +242,12 @@ func (c *call) list(rt *resourceType, p listParams) error {
 		page = matched[start-1 : min(start-1+count, total)]
 	}
 	c.finishPage(rt, p, page)
-	writeJSON(c.w, http.StatusOK, c.listResponse(total, start, page))
+	body := c.listResponse(total, start, page)
+	if c.cfg.Quirks.NoPaging {
+		delete(body, "startIndex")
+		delete(body, "itemsPerPage")
+	}
+	writeJSON(c.w, http.StatusOK, body)
 	return nil
 }
 
@@ -245,6 +258,7 @@ func (c *call) finishPage(rt *resourceType, p listParams, page []map[string]any)
 	exclude := parseProjection(rt, p.excludedAttributes)
 	for _, d := range page {
 		applyProjection(rt, d, include, exclude)
+		omitListed(rt, c.cfg.Quirks, d)
 		c.present(rt, d)
 	}
 }

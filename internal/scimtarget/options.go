@@ -34,6 +34,13 @@ type Options struct {
 	// next second. Every answer carries X-RateLimit-Limit, -Remaining and
 	// -Reset (epoch seconds), as many SaaS apps send.
 	RateLimit int
+	// RateLimits are further limits, each on the requests of some methods
+	// to some paths (e.g. Slack's POST /Users 180 a minute, burst 20);
+	// see RateRule. A request must fit every rule that matches it, as
+	// well as RateLimit; otherwise it answers 429 with Retry-After. Rules
+	// given with a Personality replace the preset's; SetRateLimits changes
+	// them at run time.
+	RateLimits []RateRule
 	// Now is the clock used for meta.created and meta.lastModified; nil means
 	// time.Now.
 	Now func() time.Time
@@ -43,7 +50,7 @@ type Options struct {
 	BaseURL string
 	// Personality names a vendor preset (see Personalities, e.g.
 	// "aws_identity_center") that New starts from: its Capabilities,
-	// Quirks and RateLimit. The fields the caller set in these Options
+	// Quirks, RateLimit and RateLimits. The fields the caller set in these Options
 	// still apply on top, field by field (a Quirks or Capabilities field
 	// that is non-zero here wins over the preset's); a zero value cannot
 	// switch a preset's setting off, use SetQuirks or SetCapabilities
@@ -226,6 +233,126 @@ type Quirks struct {
 	// responses list their schema URN instead of "schemas" (one vendor
 	// answers "schema").
 	ErrorSchemaKey string `json:"error_schema_key,omitempty"`
+
+	// The quirks below emulate further vendors' documented deviations
+	// (google_cloud_identity, github_emu, slack, salesforce, databricks,
+	// zoom, atlassian, miro); quirks_vendor.go implements them.
+
+	// ListNeedsFilter: a list (GET or .search) without a filter answers
+	// 400 tooMany instead of listing everything.
+	ListNeedsFilter bool `json:"list_needs_filter"`
+	// NoPaging: lists ignore startIndex and count and answer every match
+	// (up to FilterMaxResults) in one ListResponse that carries schemas,
+	// totalResults and Resources but no startIndex and no itemsPerPage.
+	NoPaging bool `json:"no_paging"`
+	// DefaultCount, when positive, is the page size of a list that does
+	// not ask for a count (still capped by FilterMaxResults); 0 returns
+	// every match up to FilterMaxResults.
+	DefaultCount int `json:"default_count,omitempty"`
+	// RequireUserAgent: a SCIM request without a User-Agent header (or
+	// with an empty one) answers 403.
+	RequireUserAgent bool `json:"require_user_agent"`
+	// DeleteDeactivates lists resource type names ("User") whose DELETE
+	// sets active to false and keeps the resource, which stays readable,
+	// listed and writable; the answer is still 204. Types without an
+	// "active" attribute are deleted as usual.
+	DeleteDeactivates []string `json:"delete_deactivates,omitempty"`
+	// NoCreateOn lists resource type names whose POST answers 405.
+	NoCreateOn []string `json:"no_create_on,omitempty"`
+	// NoDeleteOn lists resource type names whose DELETE answers 405.
+	NoDeleteOn []string `json:"no_delete_on,omitempty"`
+	// PatchEmptyObjectOn lists resource type names whose successful PATCH
+	// answers 200 with the empty JSON object {} instead of the resource
+	// (PatchReturnsNoContent and PatchNoContentOn take precedence).
+	PatchEmptyObjectOn []string `json:"patch_empty_object_on,omitempty"`
+	// DeleteEmptyObjectOn lists resource type names whose successful
+	// DELETE answers 200 with {} instead of 204 with no body.
+	DeleteEmptyObjectOn []string `json:"delete_empty_object_on,omitempty"`
+	// MaxPatchOperations maps resource type names to the most operations
+	// one PATCH may carry; more answer 400 invalidValue.
+	MaxPatchOperations map[string]int `json:"max_patch_operations,omitempty"`
+	// AllowedPatchOps restricts, per resource type name, what a PATCH may
+	// do. An entry is "<op> <attribute>" (op add, replace or remove) or
+	// "<attribute>" (any op); the attribute is top-level (an operation on
+	// name.givenName or emails[type eq "work"].value counts as one on
+	// name or emails; extension attributes carry their URN), and a
+	// trailing "[]" ("remove members[]") allows the operation only with a
+	// value filter in its path. A path-less operation counts once per
+	// attribute in its value. Anything else answers 400 invalidPath. A
+	// resource type that is not listed may be patched freely.
+	AllowedPatchOps map[string][]string `json:"allowed_patch_ops,omitempty"`
+	// ListOmitsAttributes lists, per resource type name, attribute paths
+	// that lists (GET and .search) leave out of every resource although
+	// reads of one resource return them. Filters still see them.
+	ListOmitsAttributes map[string][]string `json:"list_omits_attributes,omitempty"`
+	// HiddenAttributes lists, per resource type name, attribute paths
+	// that no SCIM response returns (reads, lists, answers to writes),
+	// though they are stored, written and seen by filters; e.g. a Group's
+	// "members" omitted altogether rather than shown empty
+	// (HiddenGroupMembers).
+	HiddenAttributes map[string][]string `json:"hidden_attributes,omitempty"`
+	// ConflictStatus, when set, is the HTTP status of a uniqueness clash
+	// instead of 409; ConflictScimType, when set, its scimType instead of
+	// "uniqueness".
+	ConflictStatus   int    `json:"conflict_status,omitempty"`
+	ConflictScimType string `json:"conflict_scim_type,omitempty"`
+	// ConflictDetails maps "<ResourceType>.<attribute path>" (e.g.
+	// "User.emails.value", "Group.displayName") to the detail of the error
+	// a uniqueness clash on that attribute answers; "{value}" in it is
+	// replaced by the clashing value.
+	ConflictDetails map[string]string `json:"conflict_details,omitempty"`
+	// MaxFilterNodes, when positive, is the most nodes a list filter may
+	// have (each comparison, and, or, not and value path counts one);
+	// more answer 400 invalidFilter.
+	MaxFilterNodes int `json:"max_filter_nodes,omitempty"`
+	// AllowedFilterOperators, when set, lists the operators a list filter
+	// may use: comparison operators ("eq", "co", ...) and the logical
+	// "and", "or", "not"; a value path (emails[type eq "work"]) needs
+	// "[]". Anything else answers 400 invalidFilter.
+	AllowedFilterOperators []string `json:"allowed_filter_operators,omitempty"`
+	// IgnoredOnUpdate lists, per resource type name, top-level attribute
+	// paths that PUT and PATCH cannot change: a change is silently
+	// dropped (the stored value stays) and the request succeeds.
+	IgnoredOnUpdate map[string][]string `json:"ignored_on_update,omitempty"`
+	// NumericIDs: new resources (unless created out of band with an id) get decimal ids of 16
+	// digits (as int64 ids print) instead of UUIDs.
+	NumericIDs bool `json:"numeric_ids"`
+	// UserNameIsPrimaryEmail: a User whose userName contains "@" always
+	// has that address among its emails, marked primary (type "work" when
+	// the target adds it); no other email is primary. POST, PUT and PATCH
+	// put it back when a request leaves it out.
+	UserNameIsPrimaryEmail bool `json:"user_name_is_primary_email"`
+	// LowercaseUserName: userName is stored lower-cased.
+	LowercaseUserName bool `json:"lowercase_user_name"`
+	// GroupPatchMaxMembers and GroupPatchMaxBytes, when positive, bound a
+	// PATCH of a Group: more member values in its operations, or a body
+	// of more bytes, answer 413.
+	GroupPatchMaxMembers int `json:"group_patch_max_members,omitempty"`
+	GroupPatchMaxBytes   int `json:"group_patch_max_bytes,omitempty"`
+	// ErrorStatusInteger: error responses carry "status" as a JSON number
+	// instead of the string RFC 7644 §3.12 specifies.
+	ErrorStatusInteger bool `json:"error_status_integer"`
+	// ServiceProviderConfigsAlias: /ServiceProviderConfigs (the SCIM 1.1
+	// name) answers as /ServiceProviderConfig does.
+	ServiceProviderConfigsAlias bool `json:"service_provider_configs_alias"`
+	// NestedMembersPatchValue: a PATCH operation with path "members"
+	// whose value is an object {"members": [...]} is read as if its value
+	// were that list.
+	NestedMembersPatchValue bool `json:"nested_members_patch_value"`
+	// PutMergesOn lists resource type names whose PUT keeps the top-level
+	// attributes the body leaves out (a partial update) instead of
+	// removing them.
+	PutMergesOn []string `json:"put_merges_on,omitempty"`
+	// FrozenWhenInactive lists User attribute paths ("userName",
+	// "roles.value") that PUT and PATCH may not change while the stored
+	// user is inactive (active false); a change answers 400 mutability.
+	FrozenWhenInactive []string `json:"frozen_when_inactive,omitempty"`
+	// UnknownMemberStatus, when set, is the HTTP status of a write that
+	// names a group member which is no User or Group, instead of 400;
+	// UnknownMemberDetail, when set, its detail, "{value}" replaced by the
+	// member value.
+	UnknownMemberStatus int    `json:"unknown_member_status,omitempty"`
+	UnknownMemberDetail string `json:"unknown_member_detail,omitempty"`
 }
 
 // clone returns a deep copy so that callers cannot mutate the target's state
@@ -244,7 +371,38 @@ func (q Quirks) clone() Quirks {
 	q.AllowedFilters = cloneStringLists(q.AllowedFilters)
 	q.RequiredAttributes = cloneStringLists(q.RequiredAttributes)
 	q.UniqueAttributes = cloneStringLists(q.UniqueAttributes)
+	q.DeleteDeactivates = append([]string(nil), q.DeleteDeactivates...)
+	q.NoCreateOn = append([]string(nil), q.NoCreateOn...)
+	q.NoDeleteOn = append([]string(nil), q.NoDeleteOn...)
+	q.PatchEmptyObjectOn = append([]string(nil), q.PatchEmptyObjectOn...)
+	q.DeleteEmptyObjectOn = append([]string(nil), q.DeleteEmptyObjectOn...)
+	q.AllowedFilterOperators = append([]string(nil), q.AllowedFilterOperators...)
+	q.PutMergesOn = append([]string(nil), q.PutMergesOn...)
+	q.FrozenWhenInactive = append([]string(nil), q.FrozenWhenInactive...)
+	q.MaxPatchOperations = cloneInts(q.MaxPatchOperations)
+	q.AllowedPatchOps = cloneStringLists(q.AllowedPatchOps)
+	q.ListOmitsAttributes = cloneStringLists(q.ListOmitsAttributes)
+	q.HiddenAttributes = cloneStringLists(q.HiddenAttributes)
+	q.IgnoredOnUpdate = cloneStringLists(q.IgnoredOnUpdate)
+	if q.ConflictDetails != nil {
+		m := make(map[string]string, len(q.ConflictDetails))
+		for k, v := range q.ConflictDetails {
+			m[k] = v
+		}
+		q.ConflictDetails = m
+	}
 	return q
+}
+
+func cloneInts(m map[string]int) map[string]int {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 func cloneStringLists(m map[string][]string) map[string][]string {
@@ -269,5 +427,18 @@ func (o Options) clone() Options {
 	}
 	o.Capabilities = o.Capabilities.clone()
 	o.Quirks = o.Quirks.clone()
+	o.RateLimits = cloneRateRules(o.RateLimits)
 	return o
+}
+
+func cloneRateRules(rules []RateRule) []RateRule {
+	if rules == nil {
+		return nil
+	}
+	out := make([]RateRule, len(rules))
+	for i, r := range rules {
+		r.Methods = append([]string(nil), r.Methods...)
+		out[i] = r
+	}
+	return out
 }

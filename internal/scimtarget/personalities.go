@@ -9,7 +9,7 @@ import (
 
 // A Personality is a named preset of Options that makes the target behave
 // as one vendor's SCIM service is documented to: its Capabilities, Quirks
-// and, where the vendor documents one, RateLimit. The target stays generic:
+// and, where the vendor documents them, RateLimit and RateLimits. The target stays generic:
 // a personality only combines quirks, each of which can also be used on its
 // own. Select one with Options.Personality (Go) or -personality (the
 // scim-target command); see Personalities for the list.
@@ -31,7 +31,15 @@ func (p Personality) Options() Options { return p.options.clone() }
 
 // personalities registers every personality by name.
 var personalities = map[string]func() Personality{
-	"aws_identity_center": awsIdentityCenter,
+	"aws_identity_center":   awsIdentityCenter,
+	"atlassian":             atlassianPersonality,
+	"databricks":            databricksPersonality,
+	"github_emu":            githubEMUPersonality,
+	"google_cloud_identity": googleCloudIdentity,
+	"miro":                  miroPersonality,
+	"salesforce":            salesforcePersonality,
+	"slack":                 slackPersonality,
+	"zoom":                  zoomPersonality,
 }
 
 // LookupPersonality returns the named personality.

@@ -91,3 +91,56 @@ func TestUnknownPersonalityPanics(t *testing.T) {
 	}()
 	New(Options{Personality: "nope"})
 }
+
+// The presets of the later personalities are handed out as deep copies
+// too, rate limits included.
+func TestPersonalityPresetCopies(t *testing.T) {
+	for _, name := range []string{"google_cloud_identity", "slack", "atlassian", "miro"} {
+		p, _ := LookupPersonality(name)
+		o := p.Options()
+		for k := range o.Quirks.MaxPatchOperations {
+			o.Quirks.MaxPatchOperations[k] = -1
+		}
+		for k := range o.Quirks.HiddenAttributes {
+			o.Quirks.HiddenAttributes[k][0] = "changed"
+		}
+		for k := range o.Quirks.ConflictDetails {
+			o.Quirks.ConflictDetails[k] = "changed"
+		}
+		for i := range o.RateLimits {
+			o.RateLimits[i].Methods[0] = "changed"
+		}
+		again, _ := LookupPersonality(name)
+		a := again.Options()
+		for k, v := range a.Quirks.MaxPatchOperations {
+			if v == -1 {
+				t.Errorf("%s: MaxPatchOperations[%s] shared", name, k)
+			}
+		}
+		for k, v := range a.Quirks.HiddenAttributes {
+			if v[0] == "changed" {
+				t.Errorf("%s: HiddenAttributes[%s] shared", name, k)
+			}
+		}
+		for k, v := range a.Quirks.ConflictDetails {
+			if v == "changed" {
+				t.Errorf("%s: ConflictDetails[%s] shared", name, k)
+			}
+		}
+		for _, r := range a.RateLimits {
+			if r.Methods[0] == "changed" {
+				t.Errorf("%s: rate limit methods shared", name)
+			}
+		}
+		if o := New(Options{Personality: name}).config(); o.Personality != name {
+			t.Errorf("%s: resolved as %q", name, o.Personality)
+		}
+	}
+	// A target's own copy is not the preset's either.
+	tg := New(Options{Personality: "slack"})
+	rules := tg.RateLimits()
+	rules[0].Methods[0] = "changed"
+	if tg.RateLimits()[0].Methods[0] == "changed" {
+		t.Error("RateLimits shares its rules")
+	}
+}

@@ -42,7 +42,7 @@ func lookupFold(m map[string][]string, name string) ([]string, bool) {
 
 // present adjusts a resource about to be sent in a SCIM response:
 // HiddenGroupMembers empties a group's members, NoMetaLocation drops
-// meta.location. It runs after filtering, so filters still see members.
+// meta.location, HiddenAttributes drops the attributes it lists. It runs after filtering, so filters still see members.
 func (c *call) present(rt *resourceType, doc map[string]any) {
 	q := c.cfg.Quirks
 	if q.HiddenGroupMembers && rt.Name == resourceGroup {
@@ -53,15 +53,23 @@ func (c *call) present(rt *resourceType, doc map[string]any) {
 			delete(m, "location")
 		}
 	}
+	paths, _ := lookupFold(q.HiddenAttributes, rt.Name)
+	for _, p := range paths {
+		dropAttr(rt, doc, p)
+	}
 }
 
 // errorDocument is errorBody as the quirks shape it: NoScimType drops the
-// scimType, ErrorSchemaKey renames "schemas".
+// scimType, ErrorSchemaKey renames "schemas", ErrorStatusInteger makes
+// the status a number.
 func errorDocument(q Quirks, status int, scimType, detail string) map[string]any {
 	if q.NoScimType {
 		scimType = ""
 	}
 	body := errorBody(status, scimType, detail)
+	if q.ErrorStatusInteger {
+		body["status"] = status
+	}
 	if k := q.ErrorSchemaKey; k != "" && k != "schemas" {
 		body[k] = body["schemas"]
 		delete(body, "schemas")

@@ -6,17 +6,6 @@ import (
 	"strings"
 )
 
-// conflictError is the 409 for a uniqueness clash.
-func conflictError(attr string, doc map[string]any, rt *resourceType) error {
-	ref, _ := parseAttrPathString(rt, attr)
-	v := ref.values(doc)
-	var val any
-	if len(v) > 0 {
-		val = v[0]
-	}
-	return newError(http.StatusConflict, errUniqueness, "%s %v is already in use by another %s", attr, fmt.Sprintf("%q", fmt.Sprint(val)), rt.Name)
-}
-
 // createLocked stores a new resource; id may be preset by out-of-band
 // creation. t.mu must be held.
 func (t *Target) createLocked(rt *resourceType, doc map[string]any, id string) (*resource, error) {
@@ -29,11 +18,11 @@ func (t *Target) createLocked(rt *resourceType, doc map[string]any, id string) (
 	if err := t.checkMembersLocked(rt, doc, id); err != nil {
 		return nil, err
 	}
-	if name := t.store.conflict(rt, doc, "", t.opts.Quirks); name != "" {
-		return nil, conflictError(name, doc, rt)
+	if name, val := t.store.conflict(rt, doc, "", t.opts.Quirks); name != "" {
+		return nil, conflictError(t.opts.Quirks, rt, name, val)
 	}
 	if id == "" {
-		id = newID()
+		id = t.newIDLocked(rt)
 	} else if t.store.get(rt, id) != nil {
 		return nil, newError(http.StatusConflict, errUniqueness, "id %q is already in use", id)
 	}
@@ -57,8 +46,8 @@ func (t *Target) commitLocked(rt *resourceType, res *resource, doc map[string]an
 	if err := t.checkMembersLocked(rt, doc, res.id); err != nil {
 		return err
 	}
-	if name := t.store.conflict(rt, doc, res.id, t.opts.Quirks); name != "" {
-		return conflictError(name, doc, rt)
+	if name, val := t.store.conflict(rt, doc, res.id, t.opts.Quirks); name != "" {
+		return conflictError(t.opts.Quirks, rt, name, val)
 	}
 	if equalValues(res.doc, doc) {
 		return nil
@@ -85,6 +74,9 @@ func (c *call) respond(status int, rt *resourceType, doc map[string]any, etag st
 }
 
 func (c *call) create(rt *resourceType) error {
+	if containsFold(c.cfg.Quirks.NoCreateOn, rt.Name) {
+		return c.methodNotAllowed("GET")
+	}
 	if err := c.checkContentType(); err != nil {
 		return err
 	}
@@ -96,6 +88,7 @@ func (c *call) create(rt *resourceType) error {
 	if err != nil {
 		return err
 	}
+	adjustUser(c.cfg.Quirks, rt, doc)
 	if err := c.checkMembersOnCreate(doc); err != nil {
 		return err
 	}
@@ -210,9 +203,14 @@ func (c *call) replace(rt *resourceType, id string) error {
 		if err := c.checkIfMatch(res); err != nil {
 			return err
 		}
+		mergePut(c.cfg.Quirks, rt, res.doc, doc)
 		if err := keepOnReplace(rt, res.doc, doc); err != nil {
 			return err
 		}
+		if err := c.updateRules(rt, res.doc, doc); err != nil {
+			return err
+		}
+		adjustUser(c.cfg.Quirks, rt, doc)
 		if err := c.passwordCheck(res.doc, doc); err != nil {
 			return err
 		}
@@ -293,11 +291,21 @@ func (c *call) patch(rt *resourceType, id string) error {
 	if !c.cfg.Capabilities.Patch {
 		return newError(http.StatusNotImplemented, "", "PATCH is not supported (patch.supported is false)")
 	}
+	if err := c.checkGroupPatchBytes(rt); err != nil {
+		return err
+	}
 	if err := c.checkContentType(); err != nil {
 		return err
 	}
 	ops, err := parsePatchRequest(c.body)
 	if err != nil {
+		return err
+	}
+	unwrapNestedMembers(c.cfg.Quirks, ops)
+	if err := c.checkPatchOps(rt, ops); err != nil {
+		return err
+	}
+	if err := c.checkGroupPatchSize(rt, ops); err != nil {
 		return err
 	}
 	var out map[string]any
@@ -322,6 +330,10 @@ func (c *call) patch(rt *resourceType, id string) error {
 				return err
 			}
 		}
+		if err := c.updateRules(rt, res.doc, p.doc); err != nil {
+			return err
+		}
+		adjustUser(c.cfg.Quirks, rt, p.doc)
 		if err := c.passwordCheck(res.doc, p.doc); err != nil {
 			return err
 		}
@@ -344,10 +356,21 @@ func (c *call) patch(rt *resourceType, id string) error {
 		c.w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
+	if containsFold(c.cfg.Quirks.PatchEmptyObjectOn, rt.Name) {
+		if c.cfg.Capabilities.ETag {
+			c.w.Header().Set("ETag", etag)
+		}
+		writeJSON(c.w, http.StatusOK, map[string]any{})
+		return nil
+	}
 	return c.respond(http.StatusOK, rt, out, etag)
 }
 
 func (c *call) delete(rt *resourceType, id string) error {
+	q := c.cfg.Quirks
+	if containsFold(q.NoDeleteOn, rt.Name) {
+		return c.methodNotAllowed("GET, PUT, PATCH")
+	}
 	err := c.t.locked(func() error {
 		res := c.t.store.get(rt, id)
 		if res == nil {
@@ -356,11 +379,21 @@ func (c *call) delete(rt *resourceType, id string) error {
 		if err := c.checkIfMatch(res); err != nil {
 			return err
 		}
+		if containsFold(q.DeleteDeactivates, rt.Name) && rt.topAttr("active") != nil {
+			// DeleteDeactivates: the resource stays, inactive.
+			doc := copyDoc(res.doc)
+			doc[rt.topAttr("active").Name] = false
+			return c.t.commitLocked(rt, res, doc)
+		}
 		c.t.removeLocked(rt, id)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if containsFold(q.DeleteEmptyObjectOn, rt.Name) {
+		writeJSON(c.w, http.StatusOK, map[string]any{})
+		return nil
 	}
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil

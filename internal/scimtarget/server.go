@@ -46,6 +46,10 @@ type Target struct {
 	log     []*RecordedRequest
 	baseURL string
 	window  rateWindow
+	// buckets are the states of Options.RateLimits; rateClock, when set
+	// (by tests), is their clock.
+	buckets   ruleBuckets
+	rateClock func() time.Time
 }
 
 // New returns a Target configured by opts. The options are copied; use the
@@ -137,6 +141,9 @@ func (t *Target) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(out, http.StatusTooManyRequests, errorDocument(q, http.StatusTooManyRequests, "", "rate limit exceeded; retry after the Retry-After delay"))
 		return
 	}
+	if !t.admitRules(out, r, p, len(body), q) {
+		return
+	}
 	if t.applyFault(sw, r, p, body, base, rec) { // injected faults answer as they were told
 		return
 	}
@@ -198,6 +205,12 @@ func (c *call) route() error {
 	segs := splitPath(c.path)
 	if len(segs) == 0 {
 		return notFound("no SCIM endpoint at %q; try /ServiceProviderConfig or /Users", c.path)
+	}
+	if err := c.checkUserAgent(); err != nil {
+		return err
+	}
+	if c.cfg.Quirks.ServiceProviderConfigsAlias && segs[0] == "ServiceProviderConfigs" {
+		segs[0] = "ServiceProviderConfig"
 	}
 	first := segs[0]
 	discovery := discoveryEndpoints[first]

@@ -189,9 +189,9 @@ func (s *store) remove(rt *resourceType, id string) bool {
 }
 
 // conflict reports the first attribute of doc whose value another resource
-// (other than exceptID) already has, honouring uniqueness and caseExact from
-// the schema, or "" when there is none.
-func (s *store) conflict(rt *resourceType, doc map[string]any, exceptID string, q Quirks) string {
+// (other than exceptID) already has, with that value, honouring uniqueness
+// and caseExact from the schema, or "" when there is none.
+func (s *store) conflict(rt *resourceType, doc map[string]any, exceptID string, q Quirks) (string, any) {
 	var checks []attrRef
 	for _, a := range rt.core.Attributes {
 		if a.Uniqueness != uniqNone && a.Name != "id" && !a.isComplex() {
@@ -223,13 +223,13 @@ func (s *store) conflict(rt *resourceType, doc map[string]any, exceptID string, 
 				}
 				for _, theirs := range ref.values(other.doc) {
 					if sameValue(ref.attr, m, theirs) {
-						return ref.String()
+						return ref.String(), m
 					}
 				}
 			}
 		}
 	}
-	return ""
+	return "", nil
 }
 
 func sameValue(a *attribute, x, y any) bool {

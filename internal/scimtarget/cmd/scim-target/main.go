@@ -12,7 +12,8 @@
 // -personality list prints the names, summaries and sources). Flags given
 // explicitly on the command line apply on top of the preset, including the
 // ones that switch something off (-no-patch, -max-results); -quirk adds
-// quirks to the preset's.
+// quirks to the preset's; -no-endpoint-limits drops the preset's
+// per-endpoint rate limits (Slack's, Miro's, Zoom's).
 package main
 
 import (
@@ -67,6 +68,22 @@ var quirkSetters = map[string]func(*scimtarget.Quirks){
 	"no-scim-type":                      func(q *scimtarget.Quirks) { q.NoScimType = true },
 	"group-patch-204":                   func(q *scimtarget.Quirks) { q.PatchNoContentOn = append(q.PatchNoContentOn, "Group") },
 	"no-group-put":                      func(q *scimtarget.Quirks) { q.NoPutOn = append(q.NoPutOn, "Group") },
+	"list-needs-filter":                 func(q *scimtarget.Quirks) { q.ListNeedsFilter = true },
+	"no-paging":                         func(q *scimtarget.Quirks) { q.NoPaging = true },
+	"require-user-agent":                func(q *scimtarget.Quirks) { q.RequireUserAgent = true },
+	"delete-deactivates":                func(q *scimtarget.Quirks) { q.DeleteDeactivates = append(q.DeleteDeactivates, "User") },
+	"no-group-create":                   func(q *scimtarget.Quirks) { q.NoCreateOn = append(q.NoCreateOn, "Group") },
+	"no-group-delete":                   func(q *scimtarget.Quirks) { q.NoDeleteOn = append(q.NoDeleteOn, "Group") },
+	"patch-empty-object":                func(q *scimtarget.Quirks) { q.PatchEmptyObjectOn = append(q.PatchEmptyObjectOn, "User", "Group") },
+	"delete-empty-object":               func(q *scimtarget.Quirks) { q.DeleteEmptyObjectOn = append(q.DeleteEmptyObjectOn, "User", "Group") },
+	"patch-only-active":                 func(q *scimtarget.Quirks) { setPatchOps(q, "User", "active") },
+	"numeric-ids":                       func(q *scimtarget.Quirks) { q.NumericIDs = true },
+	"username-primary-email":            func(q *scimtarget.Quirks) { q.UserNameIsPrimaryEmail = true },
+	"lowercase-username":                func(q *scimtarget.Quirks) { q.LowercaseUserName = true },
+	"error-status-integer":              func(q *scimtarget.Quirks) { q.ErrorStatusInteger = true },
+	"service-provider-configs-alias":    func(q *scimtarget.Quirks) { q.ServiceProviderConfigsAlias = true },
+	"nested-members-patch-value":        func(q *scimtarget.Quirks) { q.NestedMembersPatchValue = true },
+	"put-merges":                        func(q *scimtarget.Quirks) { q.PutMergesOn = append(q.PutMergesOn, "User", "Group") },
 	"no-resource-types": func(q *scimtarget.Quirks) {
 		q.MissingDiscovery = append(q.MissingDiscovery, "/ResourceTypes")
 	},
@@ -74,6 +91,15 @@ var quirkSetters = map[string]func(*scimtarget.Quirks){
 	"no-service-provider-config": func(q *scimtarget.Quirks) {
 		q.MissingDiscovery = append(q.MissingDiscovery, "/ServiceProviderConfig")
 	},
+}
+
+// setPatchOps restricts the PATCH of a resource type to the given
+// AllowedPatchOps entries.
+func setPatchOps(q *scimtarget.Quirks, resourceType string, entries ...string) {
+	if q.AllowedPatchOps == nil {
+		q.AllowedPatchOps = map[string][]string{}
+	}
+	q.AllowedPatchOps[resourceType] = entries
 }
 
 func quirkNames() string {
@@ -113,6 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		changePassword  = fs.Bool("change-password", false, "allow password changes")
 		maxResults      = fs.Int("max-results", 200, "maximum page size (filter.maxResults)")
 		rateLimit       = fs.Int("rate-limit", 0, "serve at most this many SCIM requests per second, answering 429 with Retry-After beyond (0: no limit)")
+		noEndpointRates = fs.Bool("no-endpoint-limits", false, "drop the personality's per-endpoint rate limits")
 		publicDiscovery = fs.Bool("public-discovery", false, "serve discovery endpoints without authentication")
 		seed            = fs.String("seed", "", "JSON file with users to load: an array of User documents, or a ListResponse")
 		portFile        = fs.String("port-file", "", "write the actual listen address (host:port) to this file once listening")
@@ -154,6 +181,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts.PublicDiscovery = opts.PublicDiscovery || *publicDiscovery
 	if set("rate-limit") {
 		opts.RateLimit = *rateLimit
+	}
+	if *noEndpointRates {
+		opts.RateLimits = nil
 	}
 	for _, b := range basics {
 		u, p, ok := strings.Cut(b, ":")

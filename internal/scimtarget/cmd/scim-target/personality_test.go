@@ -147,3 +147,37 @@ func TestRunNewQuirkNames(t *testing.T) {
 		}
 	}
 }
+
+// Every personality starts; -no-endpoint-limits drops a preset's
+// per-endpoint rate limits.
+func TestRunVendorPersonalities(t *testing.T) {
+	for _, name := range []string{"slack", "miro"} {
+		base := startRun(t, "-personality", name)
+		_, _, body := getJSON(t, base+"/_control/rate-limits", "")
+		if rules, _ := body["rules"].([]any); len(rules) == 0 {
+			t.Errorf("%s: no rate limits: %v", name, body)
+		}
+		base = startRun(t, "-personality", name, "-no-endpoint-limits")
+		_, _, body = getJSON(t, base+"/_control/rate-limits", "")
+		if rules, _ := body["rules"].([]any); len(rules) != 0 {
+			t.Errorf("%s -no-endpoint-limits: %v", name, body)
+		}
+	}
+	base := startRun(t, "-personality", "google_cloud_identity", "-quirk", "require-user-agent")
+	if code, _, body := getJSON(t, base+"/Users", ""); code != http.StatusBadRequest || body["scimType"] != "tooMany" {
+		t.Errorf("google list without filter: %d %v", code, body)
+	}
+	_, _, q := getJSON(t, base+"/_control/quirks", "")
+	if q["require_user_agent"] != true || q["list_needs_filter"] != true || q["no_paging"] != true {
+		t.Errorf("quirks: %v", q)
+	}
+	var out, errb syncBuffer
+	if err := run(context.Background(), []string{"-personality", "list"}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range scimtarget.PersonalityNames() {
+		if !strings.Contains(out.String(), name+"\n") {
+			t.Errorf("%s not listed", name)
+		}
+	}
+}
