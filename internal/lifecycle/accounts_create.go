@@ -127,6 +127,9 @@ func UnknownOutcome(err error) bool {
 // value: nil when there is none, an *AmbiguousMatchError when there are
 // several, a *MissingLookupValueError when the values have no by.
 func (a *Accounts) FindForAdoption(ctx context.Context, by string, values map[string]string) (scim.Resource, error) {
+	if v := a.app.Settings.Vendor; !v.CanFilterUsersBy(by) {
+		return nil, &UnsupportedLookupError{By: by, Vendor: v.Title, Filters: v.UserFilters}
+	}
 	value := LookupValue(values, by)
 	if value == "" {
 		return nil, &MissingLookupValueError{By: by}
@@ -197,7 +200,12 @@ func (a *Accounts) afterConflict(ctx context.Context, req AccountCreate, doing s
 // mapping yields one, their externalId, each once.
 func (a *Accounts) FindMatching(ctx context.Context, values map[string]string) ([]scim.Resource, error) {
 	return findEach(ctx, a.app.Client.Users(), AccountLookupAttributes,
-		func(by string) string { return LookupValue(values, by) }, scim.ReadOptions{Attributes: a.ReadAttributes()})
+		func(by string) string {
+			if !a.app.Settings.Vendor.CanFilterUsersBy(by) {
+				return "" // the app cannot look it up: skipped
+			}
+			return LookupValue(values, by)
+		}, scim.ReadOptions{Attributes: a.ReadAttributes()})
 }
 
 // findEach looks resources up in c by each attribute of bys that valueOf

@@ -22,6 +22,17 @@ type Preview struct {
 	// Overwrites are the values that will change, one line each
 	// (`title: "Intern" -> "Engineer"`); empty when it already matches.
 	Overwrites []string
+	// Refused are the changes among them the app will not make
+	// (Vendor.KeptOnUpdate).
+	Refused []string
+}
+
+// withRefused is p with the changes the app's vendor keeps on update.
+func (a *Accounts) withRefused(p *Preview, values map[string]string) *Preview {
+	if p != nil && p.Existing != nil {
+		p.Refused = a.app.Settings.Vendor.RefusedChanges(a.ReadBack(p.Existing, values, false), values)
+	}
+	return p
 }
 
 // PreviewAdoption looks up the account a create with adoption by `by` will
@@ -33,7 +44,7 @@ func (a *Accounts) PreviewAdoption(ctx context.Context, by string, values map[st
 	if found == nil {
 		return nil, previewed(err)
 	}
-	return &Preview{Existing: found, By: by, Value: LookupValue(values, by), Overwrites: a.OverwritesOf(found, values, active)}, nil
+	return a.withRefused(&Preview{Existing: found, By: by, Value: LookupValue(values, by), Overwrites: a.OverwritesOf(found, values, active)}, values), nil
 }
 
 // PreviewCreate looks up, for a create without adoption, the account that
@@ -56,7 +67,7 @@ func (a *Accounts) PreviewCreate(ctx context.Context, values map[string]string, 
 	if err != nil || out.Existing == nil {
 		return nil, 0
 	}
-	return &Preview{Existing: out.Existing, By: "userName", Value: userName, Overwrites: a.OverwritesOf(out.Existing, values, active)}, out.Reason
+	return a.withRefused(&Preview{Existing: out.Existing, By: "userName", Value: userName, Overwrites: a.OverwritesOf(out.Existing, values, active)}, values), out.Reason
 }
 
 // PreviewImport reads an imported account before its first update: nil
@@ -67,7 +78,7 @@ func (a *Accounts) PreviewImport(ctx context.Context, id string, values map[stri
 	if err != nil {
 		return nil
 	}
-	return &Preview{Existing: existing, Overwrites: a.OverwritesOf(existing, values, active)}
+	return a.withRefused(&Preview{Existing: existing, Overwrites: a.OverwritesOf(existing, values, active)}, values)
 }
 
 // previewed is what a preview reports of a failed adoption lookup: what
@@ -75,10 +86,11 @@ func (a *Accounts) PreviewImport(ctx context.Context, id string, values map[stri
 // lookup the app failed is left to the apply, which reports it.
 func previewed(err error) error {
 	var (
-		ambiguous *AmbiguousMatchError
-		missing   *MissingLookupValueError
+		ambiguous   *AmbiguousMatchError
+		missing     *MissingLookupValueError
+		unsupported *UnsupportedLookupError
 	)
-	if errors.As(err, &ambiguous) || errors.As(err, &missing) {
+	if errors.As(err, &ambiguous) || errors.As(err, &missing) || errors.As(err, &unsupported) {
 		return err
 	}
 	return nil

@@ -72,6 +72,9 @@ var vendors = map[string]Vendor{
 		// addition or removal is supported per Group patch request."
 		MaxGroupPatchOperations: 2,
 		MaxMemberChanges:        1,
+		// .../customers.v2.Users/list: "The filter parameter only supports
+		// equality on userName".
+		UserFilters: []string{"userName"},
 		// .../customers.v2.Groups (members): "This attribute is not
 		// currently returned. Group memberships can be modified through
 		// PATCH requests."
@@ -96,6 +99,10 @@ var vendors = map[string]Vendor{
 		// Same page, POST /Users body: schemas, externalId, active,
 		// userName, displayName and emails are required.
 		RequiredUserAttributes: []string{"userName", "externalId", "displayName", "emails"},
+		// Same body: each email's value, type and primary are required.
+		MarkPrimary: []string{"emails"},
+		// Same page, POST /Groups: externalId and displayName are required.
+		GroupExternalIDRequired: true,
 		// Same page, DELETE /Users/{scim_user_id}: "Suspends a SCIM user
 		// permanently from an enterprise. ... This action is irreversible."
 		DeleteMeans: DeleteIrreversible,
@@ -137,7 +144,11 @@ var vendors = map[string]Vendor{
 		// https://docs.slack.dev/reference/scim-api/scim-api-2:
 		// "DELETE /Users/<id> | Sets a Slack user to deactivated".
 		DeleteMeans: DeleteDeactivates,
-		DeleteNote:  "Slack's DELETE /Users/<id> \"Sets a Slack user to deactivated\" (https://docs.slack.dev/reference/scim-api/scim-api-2).",
+		// Slack's SDK documentation (https://slack.dev/python-slack-sdk/scim/index.html):
+		// a user "Must include the user_name argument and at least one email
+		// address."
+		RequiredUserAttributes: []string{"userName", "emails"},
+		DeleteNote:             "Slack's DELETE /Users/<id> \"Sets a Slack user to deactivated\" (https://docs.slack.dev/reference/scim-api/scim-api-2).",
 		// https://docs.slack.dev/admins/scim-api: "The base URL is /scim/v2".
 		hosts: regexp.MustCompile(`^api\.slack\.com/scim/v2$`),
 	},
@@ -156,6 +167,8 @@ var vendors = map[string]Vendor{
 		// {"members":[{"value":"<user id>"}]}}.
 		GroupMemberAddWrapped: true,
 		GroupCreateRefused: "Salesforce's SCIM API reads and updates public groups but does not create them " +
+			"(https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_rest_api.htm&type=5)",
+		GroupDeleteRefused: "Salesforce's SCIM API reads and updates public groups but does not delete them " +
 			"(https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_rest_api.htm&type=5)",
 		// https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_deactivate_reactivate_user.htm:
 		// "You can also deactivate a user with a DELETE request ... The
@@ -177,6 +190,11 @@ var vendors = map[string]Vendor{
 		// "External ID is not currently supported. It is reserved for
 		// future use."
 		Unsupported: []string{"externalId"},
+		// https://docs.databricks.com/api/gcp/account/accountusers/patch:
+		// emails "cannot be updated through the SCIM PATCH or PUT APIs;
+		// any supplied change is ignored."
+		KeptOnUpdate:     []string{"emails"},
+		KeptOnUpdateNote: "Databricks ignores a change of emails sent by PATCH or PUT (https://docs.databricks.com/api/gcp/account/accountusers/patch).",
 		// Same reference: /api/2.0/accounts/{account_id}/scim/v2/ on the
 		// accounts console; workspaces serve /api/2.0/preview/scim/v2/.
 		hosts: regexp.MustCompile(`^(accounts\.(cloud\.databricks\.com|azuredatabricks\.net|gcp\.databricks\.com)/api/2\.0/accounts/[^/]+/scim/v2|` +
@@ -194,6 +212,13 @@ var vendors = map[string]Vendor{
 		// as "Use this API to activate or deactivate a user.": updates go by
 		// PUT.
 		Defaults: Overrides{BatchReads: ptr(false), Patch: ptr(false)},
+		// A developer-forum report (https://devforum.zoom.us/t/update-users-fields-scim2-api/6248):
+		// the PUT leaves displayName and userName as they were.
+		KeptOnUpdate:     []string{"displayName", "userName"},
+		KeptOnUpdateNote: "Zoom's PUT leaves displayName and userName as they were (https://devforum.zoom.us/t/update-users-fields-scim2-api/6248).",
+		// https://developers.zoom.us/docs/api/scim2/: users are filtered by
+		// userName eq and externalId eq.
+		UserFilters: []string{"userName", "externalId"},
 		// https://api.zoom.us/scim2/Users.
 		hosts: regexp.MustCompile(`^api\.zoom\.us(/v2)?/scim2$`),
 	},
@@ -204,6 +229,11 @@ var vendors = map[string]Vendor{
 		// users need an email on a verified domain, and an email belongs to
 		// one Atlassian account.
 		RequiredUserAttributes: []string{"userName", "emails"},
+		// Atlassian's description of GET /Users, as jira.js mirrors it
+		// (https://mrrefactoring.github.io/jira.js/api/functions/userProvisioning.getUsers.html):
+		// "Filtering is supported with a single exact match (eq) against the
+		// userName and externalId attributes."
+		UserFilters: []string{"userName", "externalId"},
 		// The current reference of DELETE /Users/{userId}
 		// (https://developer.atlassian.com/cloud/admin/user-provisioning/rest/api-group-users/):
 		// it unlinks the user from the directory and removes the SCIM

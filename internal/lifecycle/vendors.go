@@ -66,10 +66,26 @@ type Vendor struct {
 	// in the group, not by filter), so the provider keeps the members it
 	// last wrote and cannot see a change made in the app.
 	GroupMembersUnreadable bool
+	// UserFilters are the attributes the app looks accounts up by (nil:
+	// any). A lookup by another (adopt_by) fails at plan time, and the
+	// lookups after a conflict skip it.
+	UserFilters []string
+	// KeptOnUpdate are attributes the app sets on create and then keeps
+	// whatever an update sends (Zoom's PUT ignores displayName and
+	// userName): a plan that changes one fails, saying so, instead of an
+	// apply that reports values not kept.
+	KeptOnUpdate     []string
+	KeptOnUpdateNote string
 	// GroupCreateRefused, when set, says why a group cannot be created in
 	// the app (only adopted or imported): a planned create without
 	// adoption fails at plan time with it.
 	GroupCreateRefused string
+	// GroupExternalIDRequired: the app refuses a group without an
+	// externalId; a group without external_id fails at plan time.
+	GroupExternalIDRequired bool
+	// GroupDeleteRefused, when set, says why a group cannot be deleted in
+	// the app: a group with deprovision = "delete" fails at plan time.
+	GroupDeleteRefused string
 	// ListingNeedsFilter: the app refuses to list accounts without a
 	// filter, so nothing is read from its listing (batched refresh off)
 	// and a data source that lists says why it cannot.
@@ -303,4 +319,44 @@ func (v *Vendor) shapeMemberOps(ops []scim.PatchOp) []scim.PatchOp {
 		}
 	}
 	return out
+}
+
+// CanFilterUsersBy reports whether the app looks accounts up by attr.
+func (v *Vendor) CanFilterUsersBy(attr string) bool {
+	if v == nil || v.UserFilters == nil {
+		return true
+	}
+	return slices.ContainsFunc(v.UserFilters, func(f string) bool { return strings.EqualFold(f, attr) })
+}
+
+// RefusedChanges are the changes from actual to desired (attribute path to
+// value) of attributes the app keeps on update (KeptOnUpdate), as
+// "path: \"old\" -> \"new\"".
+func (v *Vendor) RefusedChanges(actual, desired map[string]string) []string {
+	if v == nil || len(v.KeptOnUpdate) == 0 {
+		return nil
+	}
+	var out []string
+	for _, k := range sortedKeys(actual, desired) {
+		kept := slices.ContainsFunc(v.KeptOnUpdate, func(a string) bool {
+			return strings.EqualFold(k, a) || (len(k) > len(a) && strings.EqualFold(k[:len(a)], a) && (k[len(a)] == '[' || k[len(a)] == '.'))
+		})
+		if kept && actual[k] != desired[k] {
+			out = append(out, fmt.Sprintf("%s: %q -> %q", k, actual[k], desired[k]))
+		}
+	}
+	return out
+}
+
+// UnsupportedLookupError is a lookup by an attribute the app does not
+// filter accounts by.
+type UnsupportedLookupError struct {
+	By      string
+	Vendor  string
+	Filters []string
+}
+
+func (e *UnsupportedLookupError) Error() string {
+	return fmt.Sprintf("%s looks accounts up only by %s, not by %s: set adopt_by to one of those", e.Vendor,
+		strings.Join(e.Filters, " or "), e.By)
 }

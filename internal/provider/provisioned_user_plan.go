@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -55,6 +56,13 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		plan.setValues(values)
+		if state != nil && !state.AttributeMapping.IsNull() {
+			prior, _ := stringMap(ctx, state.Attributes)
+			if d := refusedChanges(accounts.App(), accounts.App().Settings.Vendor.RefusedChanges(prior, values)); d != nil {
+				resp.Diagnostics.Append(d)
+				return
+			}
+		}
 		if v := accounts.App().Settings.Vendor; v != nil && v.DeleteMeans != "" && plan.Deprovision.ValueString() == lifecycle.Delete {
 			resp.Diagnostics.Append(deleteModeWarning(v))
 		}
@@ -224,6 +232,10 @@ func (r *provisionedUserResource) previewAdoption(ctx context.Context, accounts 
 	if preview == nil {
 		return diags
 	}
+	if d := refusedChanges(accounts.App(), preview.Refused); d != nil {
+		diags.Append(d)
+		return diags
+	}
 	diags.AddWarning("Existing SCIM Account Will Be Adopted",
 		fmt.Sprintf("The plan shows this account as created, but applying will link the existing account %s (the one with %s %q, "+
 			"since adopt_existing is set) and bring it to the mapped values.\n\n%s",
@@ -242,6 +254,10 @@ func (r *provisionedUserResource) previewLink(ctx context.Context, accounts *lif
 	if preview == nil {
 		return diags
 	}
+	if d := refusedChanges(accounts.App(), preview.Refused); d != nil {
+		diags.Append(d)
+		return diags
+	}
 	loc := accounts.App().UserLocation(preview.Existing.ID())
 	switch reason {
 	case lifecycle.LinkRehire:
@@ -257,6 +273,19 @@ func (r *provisionedUserResource) previewLink(ctx context.Context, accounts *lif
 	return diags
 }
 
+// refusedChanges is the plan-time error for changes the app will not make
+// (its vendor keeps those attributes on update); nil when there are none.
+func refusedChanges(app *lifecycle.App, refused []string) diag.Diagnostic {
+	v := app.Settings.Vendor
+	if len(refused) == 0 || v == nil {
+		return nil
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("attributes"), v.Title+" Keeps These Values on Update",
+		fmt.Sprintf("The plan changes values of this account that %s does not change once the account exists: %s\n\n  %s\n\n"+
+			"Change them in %s itself (or create the account anew), then let the mapping give what the app holds.",
+			v.Title, v.KeptOnUpdateNote, strings.Join(refused, "\n  "), v.Title))
+}
+
 // previewImported reads an imported account before its first update, which
 // the plan shows as every managed attribute added, and says what applying
 // will change. An account that already matches (brought under management
@@ -266,6 +295,10 @@ func (r *provisionedUserResource) previewImported(ctx context.Context, accounts 
 	var diags diag.Diagnostics
 	preview := accounts.PreviewImport(ctx, state.ID.ValueString(), values, active)
 	if preview == nil || len(preview.Overwrites) == 0 {
+		return diags
+	}
+	if d := refusedChanges(accounts.App(), preview.Refused); d != nil {
+		diags.Append(d)
 		return diags
 	}
 	diags.AddWarning("Imported SCIM Account Will Be Overwritten",

@@ -60,15 +60,16 @@ func TestAccVendor_deleteMeaningSaidInPlan(t *testing.T) {
 
 // An app that does not create groups (Salesforce) fails the plan of a
 // group create, before anything is sent, and says to adopt or import it;
-// with adopt_existing the existing group is linked.
+// with adopt_existing the existing group is linked. (Salesforce does not
+// delete groups either: deprovision = "abandon", or the plan fails.)
 func TestAccVendor_groupCreateRefusedAtPlan(t *testing.T) {
-	target, baseURL := newTestTarget(t)
+	target, baseURL := newVendorTarget(t, "salesforce")
 	if _, err := target.AddGroup(map[string]any{"displayName": "Engineering"}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := func(extra string) string {
 		c := peopleConfig{baseURL: baseURL, people: threePeople(), appArgs: "  compatibility = { vendor = \"salesforce\" }\n"}
-		return c.String() + groupBlock("eng", "Engineering", membersOf("alice")+extra)
+		return c.String() + groupBlock("eng", "Engineering", membersOf("alice")+"\n  deprovision = \"abandon\""+extra)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
