@@ -351,7 +351,6 @@ data "scim_users" "orphans" {
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
 }
 
-
 // What a vendor cannot do fails at plan, before anything is sent, with an
 // error that names the limit (and, for Miro, whose duplicate is a 400, the
 // conflict is recognised as one at apply).
