@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -37,6 +38,7 @@ var vendorScenarios = []struct {
 	{"deprovisionModes", testVendorDeprovisionModes},
 	{"groups", testVendorGroups},
 	{"dataSources", testVendorDataSources},
+	{"listResources", testVendorListResources},
 }
 
 func TestAccVendors(t *testing.T) {
@@ -444,4 +446,32 @@ func withField(m map[string]string, k, v string) map[string]string {
 		}
 	}
 	return out
+}
+
+// testVendorListResources: `terraform query` lists the app's accounts and
+// groups, or, where the app lists only with a filter, fails saying so
+// before asking (the list blocks name the app by its URL alone: the vendor
+// its compatibility names reaches them in the same command). Under
+// Terraform 1.14.
+func testVendorListResources(t *testing.T, vendor string) {
+	target, baseURL := newVendorTarget(t, vendor)
+	v := vendorProfile(t, vendor)
+	danaID, erinID, salesID := handMadeApp(t, target)
+	query := resource.TestStep{Query: true, Config: appListBlocks}
+	if v.ListingNeedsFilter {
+		query.ExpectError = regexpParts(`The App Cannot List Its .* ` + v.Title + ` answers a listing`)
+	} else {
+		query.QueryResultChecks = []querycheck.QueryResultCheck{
+			querycheck.ExpectLength("scim_provisioned_user.app", 2),
+			querycheck.ExpectIdentity("scim_provisioned_user.app", map[string]knownvalue.Check{"base_url": knownvalue.StringExact(baseURL), "id": knownvalue.StringExact(danaID)}),
+			querycheck.ExpectIdentity("scim_provisioned_user.app", map[string]knownvalue.Check{"base_url": knownvalue.StringExact(baseURL), "id": knownvalue.StringExact(erinID)}),
+			querycheck.ExpectLength("scim_provisioned_group.app", 1),
+			querycheck.ExpectIdentity("scim_provisioned_group.app", map[string]knownvalue.Check{"base_url": knownvalue.StringExact(baseURL), "id": knownvalue.StringExact(salesID)}),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   needsTerraform114,
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: appAndMappingConfig(baseURL)}, query},
+	})
 }
