@@ -69,8 +69,9 @@ resource "scim_attribute_mapping" "databricks" {
   connected_app_id = scim_connected_app.databricks.id
   rules = [
     # userName is the user's email address. Databricks fills emails from it
-    # and ignores changes to either afterwards; it does not support
-    # externalId yet, so neither is mapped.
+    # and ignores a later change of emails (a plan that changes mapped
+    # emails fails); it does not support externalId (a rule for it fails
+    # the plan). So neither is mapped.
     { target = "userName", source = "email", transform = "lower" },
     { target = "displayName", template = "{given_name} {family_name}" },
     { target = "name.givenName", source = "given_name" },

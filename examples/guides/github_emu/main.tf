@@ -62,9 +62,9 @@ resource "scim_attribute_mapping" "github" {
     { target = "name.givenName", source = "given_name" },
     { target = "name.familyName", source = "family_name" },
 
-    # Each email needs value, type and primary.
+    # Each email needs value, type and primary: the filter gives the type,
+    # and the provider marks the one email it sends primary.
     { target = "emails[type eq \"work\"].value", source = "email", transform = "lower" },
-    { target = "emails[type eq \"work\"].primary", value = "true" },
   ]
 }
 
@@ -80,7 +80,8 @@ resource "scim_provisioned_user" "github" {
   deprovision = "deactivate"
 }
 
-# GitHub requires an externalId on every group.
+# GitHub requires an externalId on every group: without external_id the plan
+# fails.
 resource "scim_provisioned_group" "engineering" {
   connected_app_id = scim_connected_app.github.id
   compatibility    = scim_connected_app.github.compatibility

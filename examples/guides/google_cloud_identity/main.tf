@@ -71,8 +71,9 @@ resource "scim_provisioned_user" "google" {
 
 # Cloud Identity requires a group email (its CloudIdentityGroup extension) to
 # create a group, which this resource does not send: create the group in
-# Google, then adopt it here by its name. Its members are sent one PATCH per
-# member; Google never returns them, so a change made in Google is not seen.
+# Google, then adopt it here by its name (without adopt_existing or an
+# import, the plan fails). Its members are sent one PATCH per member; Google
+# never returns them, so a change made in Google is not seen.
 resource "scim_provisioned_group" "engineering" {
   connected_app_id = scim_connected_app.google.id
   compatibility    = scim_connected_app.google.compatibility

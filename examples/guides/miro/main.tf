@@ -61,9 +61,10 @@ resource "scim_provisioned_user" "miro" {
   attribute_mapping = scim_attribute_mapping.miro.encoded
   profile           = each.value
 
-  # Miro answers 400, not 409, to a user that already exists: look accounts
-  # up before creating them.
-  adopt_existing = true
+  # Miro answers 400 "not unique", not 409, to a user that already exists;
+  # the provider handles it as a conflict: a deactivated user is reactivated
+  # and linked, an active one that differs fails the apply. Set
+  # adopt_existing = true to take over users made in Miro by hand.
 
   # Deactivated users stay in Miro, are not billed and can be reactivated;
   # Miro's DELETE removes the user completely.

@@ -91,8 +91,10 @@ resource "scim_provisioned_user" "salesforce" {
 }
 
 # Salesforce's SCIM API reads and updates public groups but does not create
-# or delete them: adopt an existing group by its name, and leave it in
-# Salesforce when it is removed here.
+# or delete them: create the group in Salesforce, adopt it here by its name,
+# and leave it in Salesforce when it is removed here. Without adopt_existing
+# (or an import) or with deprovision = "delete", the plan fails. Members are
+# added in Salesforce's wrapped form, {"members": [...]}.
 resource "scim_provisioned_group" "sales_team" {
   connected_app_id = scim_connected_app.salesforce.id
   compatibility    = scim_connected_app.salesforce.compatibility

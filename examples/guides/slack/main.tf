@@ -45,9 +45,10 @@ resource "scim_connected_app" "slack" {
 resource "scim_attribute_mapping" "slack" {
   connected_app_id = scim_connected_app.slack.id
   rules = [
-    # Slack needs a userName and at least one email. Its userName is the
-    # Slack username: an email sent as userName is turned into one, and
-    # would then differ from what Terraform sent.
+    # Slack needs a userName and at least one email: the plan of an account
+    # without an email fails. Its userName is the Slack username: an email
+    # sent as userName is turned into one, and would then differ from what
+    # Terraform sent.
     { target = "userName", source = "username", transform = "lower" },
     { target = "emails[type eq \"work\"].value", source = "email", transform = "lower" },
     { target = "emails[type eq \"work\"].primary", value = "true" },

@@ -45,7 +45,9 @@ resource "scim_connected_app" "zoom" {
 resource "scim_attribute_mapping" "zoom" {
   connected_app_id = scim_connected_app.zoom.id
   rules = [
-    # userName is the user's email address.
+    # userName is the user's email address. Zoom keeps it (and displayName)
+    # as created: a plan that changes it on an existing account fails, so
+    # change it in Zoom first, then here.
     { target = "userName", source = "email", transform = "lower" },
     { target = "name.givenName", source = "given_name" },
     { target = "name.familyName", source = "family_name" },
