@@ -3,12 +3,23 @@
 // `compatibility` settings of the provider's scim_connected_app that follow
 // from the difference. It is the logic of the scim-app-check command.
 //
-// The check reads only: the discovery documents, listings of /Users (paging
-// by index and by cursor, the largest page, filters, the attributes
-// parameter), one user, and one page of /Groups. With Config.Write it
-// additionally creates one clearly named test account, changes it, reads it
-// back and deletes it (deactivates it when the app refuses the delete),
-// saying so on Config.Progress before the first write.
+// The check reads only: the discovery documents (/ServiceProviderConfigs
+// where /ServiceProviderConfig is missing, as the provider does), listings
+// of /Users (paging by index and by cursor, the largest page, filters, the
+// attributes parameter, how list answers are spelt), one user, and one
+// page of /Groups (or, where groups are listed only with a filter, a
+// members filter). With Config.Write it additionally creates one clearly
+// named test account (again with an externalId when the app refuses it
+// without), changes it by PATCH (its title, then its work email through a
+// path with a value filter) and by PUT (its title), reads it back and
+// deletes it (deactivates it when the app refuses the delete), saying so
+// on Config.Progress before the first write. An app whose DELETE only
+// deactivates keeps the account, inactive, and the report says so.
+//
+// A vendor is recommended only when the behaviour matches the whole of a
+// vendor's signature (AWS IAM Identity Center, Google Cloud Identity);
+// behaviour that a vendor's profile covers but another app might share is
+// named in a note, with the base URL the provider knows the vendor by.
 //
 // Every request is made with net/http directly, so that what is reported is
 // the app's raw behaviour and not what a client makes of it. The bearer
@@ -40,8 +51,8 @@ type Config struct {
 	Timeout time.Duration
 	// UserAgent is sent on every request, e.g. "scim-app-check/1.2.3".
 	UserAgent string
-	// Write adds the write probe: create, change, read and delete one
-	// test account.
+	// Write adds the write probe: create, change (by PATCH and by PUT),
+	// read and delete one test account.
 	Write bool
 	// Progress receives, as they happen, the lines of the write probe:
 	// the announcement before its first write, each step, what is left.
@@ -69,8 +80,8 @@ type Finding struct {
 
 // Recommendation is one compatibility setting the check recommends.
 type Recommendation struct {
-	// Field is the attribute of `compatibility`: vendor, patch, etag,
-	// attributes_parameter or batch_reads.
+	// Field is the attribute of `compatibility`: vendor, patch, put,
+	// filtered_patch_paths, etag, attributes_parameter or batch_reads.
 	Field string `json:"field"`
 	// Value is a string (vendor) or a bool.
 	Value any `json:"value"`
@@ -154,6 +165,7 @@ func Check(ctx context.Context, cfg Config) (*Report, error) {
 	c := newChecker(cfg)
 	rep := &Report{BaseURL: c.base, UserAgent: c.userAgent}
 	c.rep = rep
+	rep.obs.filters = map[string]tri{}
 	if err := c.probe(ctx); err != nil {
 		return rep, err
 	}

@@ -393,24 +393,28 @@ func TestWriteProbe(t *testing.T) {
 	if _, ok := target.FindUserByUserName(w.UserName); ok {
 		t.Error("the test account is still there")
 	}
-	for m, want := range map[string]int{"POST": 1, "PATCH": 1, "DELETE": 1, "PUT": 0} {
+	// PATCH of the title, PATCH through a filtered path, PUT.
+	for m, want := range map[string]int{"POST": 1, "PATCH": 2, "DELETE": 1, "PUT": 1} {
 		if got := target.Count(m, ""); got != want {
 			t.Errorf("%d %s requests, want %d", got, m, want)
 		}
 	}
-	// The PATCH carried the version the create gave.
+	// The PATCH of the title carried the version the create gave.
 	for _, r := range target.Requests() {
-		if r.Method == "PATCH" && r.Header.Get("If-Match") == "" {
-			t.Error("the PATCH carried no If-Match")
+		if r.Method == "PATCH" && bytes.Contains(r.Body, []byte(`"path":"title"`)) && r.Header.Get("If-Match") != `W/"1"` {
+			t.Errorf("the PATCH carried If-Match %q", r.Header.Get("If-Match"))
+		}
+		if r.Method == "PUT" && (!bytes.Contains(r.Body, []byte(`"title":"SCIM App Check (put)"`)) || bytes.Contains(r.Body, []byte(`"meta"`))) {
+			t.Errorf("PUT body %s", r.Body)
 		}
 		if r.Method == "POST" && !bytes.Contains(r.Body, []byte(`"displayName":"SCIM App Check"`)) {
 			t.Errorf("POST body %s", r.Body)
 		}
 	}
-	if w.patch != yes || w.ifMatch != yes || len(rep.Recommendations) != 0 {
-		t.Errorf("patch %v, If-Match %v, recommendations %+v", w.patch, w.ifMatch, rep.Recommendations)
+	if w.patch != yes || w.ifMatch != yes || w.put != yes || w.filteredPaths != yes || len(rep.Recommendations) != 0 {
+		t.Errorf("patch %v, If-Match %v, put %v, filtered paths %v, recommendations %+v", w.patch, w.ifMatch, w.put, w.filteredPaths, rep.Recommendations)
 	}
-	if out := text(t, rep); !strings.Contains(out, "Write probe: test account "+w.UserName+": create, patch, read, delete, verify; the account is gone") {
+	if out := text(t, rep); !strings.Contains(out, "Write probe: test account "+w.UserName+": create, patch, read, patch-filtered, put, read, delete, verify; the account is gone") {
 		t.Errorf("output:\n%s", out)
 	}
 }
@@ -451,12 +455,13 @@ func TestWriteProbePatchFails(t *testing.T) {
 	}
 }
 
-// A create the app refuses leaves nothing to remove.
+// A create the app refuses, also with an externalId, leaves nothing to
+// remove.
 func TestWriteProbeCreateRefused(t *testing.T) {
 	target, base := newTarget(t, scimtarget.Options{})
-	target.InjectFault(scimtarget.Fault{Method: "POST", Path: "/Users", Status: http.StatusBadRequest})
+	target.InjectFault(scimtarget.Fault{Method: "POST", Path: "/Users", Status: http.StatusBadRequest, Times: 2})
 	rep := check(t, base, Config{Write: true})
-	if w := rep.Write; !w.Gone || w.ID != "" || !strings.HasSuffix(w.Summary(), ": create (failed); nothing was created") {
+	if w := rep.Write; !w.Gone || w.ID != "" || !strings.HasSuffix(w.Summary(), ": create (failed), create (failed); nothing was created") {
 		t.Errorf("write %+v: %s", w, w.Summary())
 	}
 	if n := target.Count("DELETE", "") + target.Count("PATCH", ""); n != 0 {
@@ -572,5 +577,24 @@ func TestEmptyApp(t *testing.T) {
 	}
 	if n := len(target.Users()); n != 0 {
 		t.Errorf("%d users left", n)
+	}
+}
+
+// A listing that fails (5xx) says nothing about filters: no conclusion,
+// and no batch_reads = false.
+func TestListingFails(t *testing.T) {
+	target, base := newTarget(t, scimtarget.Options{})
+	target.InjectFault(scimtarget.Fault{Method: "GET", Path: "/Users", Status: http.StatusInternalServerError})
+	rep := check(t, base, Config{})
+	wantResults(t, rep, map[string]string{
+		"users.listing":      "failed",
+		"users.paging_index": "not checked",
+		"users.filter_eq":    "accepted",
+	})
+	if f, _ := rep.Finding("users.paging_index"); f.Detail != "the listing without filter failed" {
+		t.Errorf("paging %+v", f)
+	}
+	if rep.obs.listing != unknown || len(rep.Recommendations) != 0 {
+		t.Errorf("listing %v, recommendations %+v", rep.obs.listing, rep.Recommendations)
 	}
 }

@@ -32,6 +32,8 @@ type checker struct {
 	userAgent string
 	http      *http.Client
 	rep       *Report
+	// form is the first list answer served, for users.list_form.
+	form *listForm
 	// sleep waits for d or the context; replaced in tests.
 	sleep func(ctx context.Context, d time.Duration) error
 }

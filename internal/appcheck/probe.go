@@ -43,6 +43,16 @@ type observations struct {
 	spc       spcInfo
 	// listing: GET /Users without a filter is served (yes) or refused (no).
 	listing tri
+	// listingTooMany: the refusal of a listing said scimType tooMany.
+	listingTooMany bool
+	// resourcesLower: the first list answer spelt its resources
+	// "resources" (yes) or "Resources" (no); noPagingFields: it had
+	// neither startIndex nor itemsPerPage (yes) or had them (no).
+	resourcesLower tri
+	noPagingFields tri
+	// filters are the filter operators on userName tried (eq, and, or,
+	// sw, co, pr): accepted (yes) or refused (no).
+	filters map[string]tri
 	// indexPaging: startIndex pages (yes) or is ignored or broken (no);
 	// startIndexIgnored says it answered the first page again.
 	indexPaging       tri
@@ -60,6 +70,9 @@ type observations struct {
 	// metaVersion and etagHeader: seen on a read of one user.
 	metaVersion tri
 	etagHeader  tri
+	// groupsListing: GET /Groups without a filter is served (yes) or
+	// refused (no).
+	groupsListing tri
 	// groupsNoMembers: the first listed group shows no members (yes).
 	groupsNoMembers tri
 	// memberFilter: `members eq "<user id>"` on /Groups is answered.
@@ -133,6 +146,19 @@ func (c *checker) probeDiscovery(ctx context.Context) (rts, schemas map[string]a
 			return nil, nil, tokenRefused(x)
 		}
 		f := Finding{ID: ep.id, Title: ep.path, Evidence: x.evidence()}
+		if ep.path == "/ServiceProviderConfig" && x.err == nil && discoveryMissing(x.status) {
+			// SCIM 1.1 spelt it in the plural, and some SCIM 2.0 apps
+			// still do (Salesforce); the provider reads it there too.
+			y := c.get(ctx, "/ServiceProviderConfigs")
+			if y.status == http.StatusUnauthorized {
+				return nil, nil, tokenRefused(y)
+			}
+			f.Evidence += "; " + y.evidence()
+			if y.ok() && y.doc != nil {
+				x = y
+				f.Detail = "at /ServiceProviderConfigs, the SCIM 1.1 name, where the provider reads it too"
+			}
+		}
 		switch {
 		case x.err != nil:
 			f.Result = "no answer"

@@ -25,11 +25,131 @@ var signatures = []signature{{
 		return o.startIndexIgnored && o.cursorPaging == yes && o.groupsNoMembers == yes && o.memberFilter == yes
 	},
 	why: "the app ignores startIndex, pages by cursor, shows groups without members and answers members filters on /Groups, as",
+}, {
+	// https://docs.cloud.google.com/identity/docs/scim/reference/rest and
+	// its customers.v2.Users/list and customers.v2.Groups/list: lists need
+	// a filter, do not page, answer {"schemas", "resources",
+	// "totalResults"}, filter users by userName eq alone and groups by
+	// displayName or externalId eq alone; members are never returned.
+	// No other documented app spells "resources" in lower case.
+	vendor: "google_cloud_identity",
+	match: func(o observations) bool {
+		return o.listing == no && o.groupsListing == no && o.resourcesLower == yes && o.noPagingFields == yes &&
+			o.onlyEq() && o.memberFilter == no
+	},
+	why: "the app lists users and groups only with a filter, answers lists with \"resources\" in lower case and no startIndex or itemsPerPage, " +
+		"filters users by eq alone and refuses members filters on /Groups (so memberships cannot be read), as",
 }}
+
+// vendorURLs are the base URLs each vendor serves its SCIM API at, as
+// its documentation gives them (see lifecycle's profiles): the provider
+// applies the vendor's profile to a base URL of that form.
+var vendorURLs = map[string]string{
+	"aws_identity_center":   "https://scim.<region>.amazonaws.com/<tenant id>/scim/v2",
+	"google_cloud_identity": "https://cloudidentityscim.googleapis.com/v1/customers/<customer id>/v2",
+	"github_emu":            "https://api.github.com/scim/v2/enterprises/<enterprise>",
+	"slack":                 "https://api.slack.com/scim/v2",
+	"salesforce":            "https://<my domain>.my.salesforce.com/services/scim/v2",
+	"databricks":            "https://accounts.cloud.databricks.com/api/2.0/accounts/<account id>/scim/v2",
+	"zoom":                  "https://api.zoom.us/scim2",
+	"atlassian":             "https://api.atlassian.com/scim/directory/<directory id>",
+	"miro":                  "https://miro.com/api/v1/scim",
+}
+
+// hint is behaviour that a vendor's profile covers but that does not tell
+// the vendor for certain (another app may do the same): it is named in a
+// note, never recommended.
+type hint struct {
+	vendors []string
+	// seen says what the app was seen to do ("refuses ..."), "" when
+	// nothing was.
+	seen func(o observations, w *WriteReport) string
+}
+
+var hints = []hint{{
+	vendors: []string{"google_cloud_identity"},
+	seen: func(o observations, _ *WriteReport) string {
+		if o.listing == no && o.onlyEq() {
+			return "lists users only with a filter and filters them by eq alone"
+		}
+		return ""
+	},
+}, {
+	vendors: []string{"zoom"},
+	seen: func(o observations, w *WriteReport) string {
+		var s []string
+		if len(o.listingLacks) > 0 {
+			s = append(s, "lists users without attributes a read of them returns")
+		}
+		if w != nil && w.patch == no && w.patchRefused {
+			s = append(s, "refuses a PATCH whose change it takes by PUT")
+		}
+		return strings.Join(s, " and ")
+	},
+}, {
+	vendors: []string{"github_emu"},
+	seen: func(_ observations, w *WriteReport) string {
+		if w != nil && w.filteredPaths == no {
+			return "refuses PATCH paths with value filters"
+		}
+		return ""
+	},
+}, {
+	vendors: []string{"slack", "salesforce"},
+	seen: func(_ observations, w *WriteReport) string {
+		if w != nil && w.deleteDeactivates == yes {
+			return "deactivates an account it is sent a DELETE for, instead of deleting it"
+		}
+		return ""
+	},
+}, {
+	vendors: []string{"databricks"},
+	seen: func(o observations, _ *WriteReport) string {
+		for _, op := range []string{"eq", "and", "or", "sw", "co"} {
+			if o.filters[op] != yes {
+				return ""
+			}
+		}
+		if o.filters["pr"] == no {
+			return "takes the filter operators eq, and, or, sw and co but not pr"
+		}
+		return ""
+	},
+}}
+
+// vendorNote says, when neither the URL nor the behaviour names a
+// vendor, which vendors' profiles the behaviour seen suggests and the base
+// URL that would make the provider apply each.
+func vendorNote(o observations, w *WriteReport) string {
+	var parts []string
+	for _, h := range hints {
+		seen := h.seen(o, w)
+		if seen == "" {
+			continue
+		}
+		var names []string
+		for _, n := range h.vendors {
+			v, ok := lifecycle.VendorNamed(n)
+			if !ok {
+				continue
+			}
+			names = append(names, fmt.Sprintf("%s (vendor = %q, base URL %s)", v.Title, n, vendorURLs[n]))
+		}
+		if len(names) > 0 {
+			parts = append(parts, seen+", as "+strings.Join(names, " or ")+" does")
+		}
+	}
+	if len(parts) == 0 {
+		return "vendor: the behaviour names no vendor for certain and the base URL is none the provider knows a vendor by; " +
+			"if the app is one of " + strings.Join(lifecycle.VendorNames(), ", ") + ", set vendor to it"
+	}
+	return "vendor: none recommended, as the behaviour does not tell the vendor for certain: the app " + strings.Join(parts, "; it ") +
+		". The provider applies a vendor's profile when the base URL is the vendor's, as above; behind another URL, set vendor if the app is that vendor's"
+}
 
 // compatibilityFields are the recommendable fields of `compatibility`, in
 // the order they are printed.
-var compatibilityFields = []string{"vendor", "patch", "etag", "attributes_parameter", "batch_reads"}
+var compatibilityFields = []string{"vendor", "patch", "put", "filtered_patch_paths", "etag", "attributes_parameter", "batch_reads"}
 
 // recommend derives the compatibility settings that differ from what the
 // provider would use for the app on its own: the settings it derives from
@@ -50,6 +170,9 @@ func recommend(baseURL string, o observations, w *WriteReport) (recs []Recommend
 				recs = append(recs, Recommendation{Field: "vendor", Value: s.vendor, Reason: s.why + " " + v.Title + " does"})
 				break
 			}
+		}
+		if vendor == "" {
+			notes = append(notes, vendorNote(o, w))
 		}
 	}
 
@@ -72,13 +195,31 @@ func recommend(baseURL string, o observations, w *WriteReport) (recs []Recommend
 		}
 	}
 
-	// patch: only a write shows whether PATCH works.
+	// patch, put and filtered_patch_paths: only a write shows whether
+	// they work.
 	if w != nil {
-		switch w.patch {
-		case no:
+		switch {
+		case w.patch == no && w.patchRefused:
+			set("patch", false, base.UsePatch, "the app refused a PATCH of the test account's title and applied the same change by PUT ("+
+				w.patchEvidence+"); updates then PUT the whole account")
+		case w.patch == no:
 			set("patch", false, base.UsePatch, "the app refused a PATCH of the test account ("+w.patchEvidence+"); updates then PUT the whole account")
-		case yes:
+		case w.patch == yes:
 			set("patch", true, base.UsePatch, "the app applied a PATCH of the test account although "+from+" says it has none ("+w.patchEvidence+")")
+		}
+		if w.put == no {
+			set("put", false, base.CanPut, "the app refused a PUT of the test account ("+w.putEvidence+")")
+		}
+		if w.filteredPaths == no {
+			set("filtered_patch_paths", false, base.FilteredPaths, "the app refused a PATCH whose path has a value filter ("+
+				w.filteredEvidence+"); such changes then go as operations on the whole attribute")
+		}
+		if w.patch == no && w.put == no {
+			notes = append(notes, "patch and put: the app took neither a PATCH nor a PUT of the test account, so the provider cannot update accounts")
+		}
+		if w.deleteDeactivates == yes {
+			notes = append(notes, "delete: the app answered the DELETE of the test account with success but keeps it, deactivated: "+
+				"deprovision = \"delete\" would leave accounts inactive rather than remove them (Slack and Salesforce document this)")
 		}
 	} else if base.UsePatch && !o.spcServed {
 		notes = append(notes, "patch: without /ServiceProviderConfig the provider assumes PATCH works; -write tests it on a test account")

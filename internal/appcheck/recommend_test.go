@@ -23,6 +23,14 @@ func TestRecommend(t *testing.T) {
 		o.attributes = attrsIgnored
 		o.spc.etag, o.metaVersion, o.etagHeader = false, no, no
 	}
+	googleLike := func(o *observations) {
+		o.listing, o.indexPaging, o.cursorPaging = no, unknown, unknown
+		o.resourcesLower, o.noPagingFields = yes, yes
+		o.filters = map[string]tri{"eq": yes, "and": no, "or": no, "sw": no, "co": no, "pr": no}
+		o.groupsListing, o.groupsNoMembers, o.memberFilter = no, unknown, no
+		o.spc.etag, o.metaVersion, o.etagHeader = false, unknown, unknown
+		o.listingCompared = false
+	}
 	cases := []struct {
 		name  string
 		url   string
@@ -60,9 +68,44 @@ func TestRecommend(t *testing.T) {
 		{name: "AWS by URL", url: aws, edit: func(*observations) {}, want: map[string]any{"vendor": "aws_identity_center"}},
 		{name: "partly AWS-like: no vendor", url: plain,
 			edit: func(o *observations) { awsLike(o); o.memberFilter = no }, want: map[string]any{}, note: "ignores startIndex"},
+		{name: "Google by behaviour", url: plain, edit: googleLike, want: map[string]any{"vendor": "google_cloud_identity"}},
+		{name: "Google by behaviour, PUT refused: the profile covers it", url: plain, edit: googleLike,
+			write: &WriteReport{patch: yes, put: no, putEvidence: "PUT /Users/1: 405"}, want: map[string]any{"vendor": "google_cloud_identity"}},
+		{name: "partly Google-like (Resources): batch_reads only", url: plain,
+			edit: func(o *observations) { googleLike(o); o.resourcesLower = no },
+			want: map[string]any{"batch_reads": false}, note: "lists users only with a filter and filters them by eq alone, as Google Cloud Identity"},
+		{name: "partly Google-like (members filter answered): batch_reads only", url: plain,
+			edit: func(o *observations) { googleLike(o); o.memberFilter = yes }, want: map[string]any{"batch_reads": false}},
+		{name: "partly Google-like (sw accepted): batch_reads only", url: plain,
+			edit: func(o *observations) { googleLike(o); o.filters["sw"] = yes }, want: map[string]any{"batch_reads": false}},
+		{name: "PUT refused", url: plain, edit: func(*observations) {},
+			write: &WriteReport{patch: yes, put: no, putEvidence: "PUT /Users/1: 405"}, want: map[string]any{"put": false}},
+		{name: "filtered PATCH paths refused", url: plain, edit: func(*observations) {},
+			write: &WriteReport{patch: yes, put: yes, filteredPaths: no, filteredEvidence: "PATCH /Users/1: 400 invalidPath"},
+			want:  map[string]any{"filtered_patch_paths": false}, note: `refuses PATCH paths with value filters, as GitHub Enterprise Managed Users (vendor = "github_emu"`},
+		{name: "PATCH refused, PUT applied", url: plain, edit: func(*observations) {},
+			write: &WriteReport{patch: no, patchRefused: true, put: yes, patchEvidence: "PATCH /Users/1: 400; PUT /Users/1: 200"},
+			want:  map[string]any{"patch": false}, note: "refuses a PATCH whose change it takes by PUT, as Zoom"},
+		{name: "PATCH refused, PUT too: nothing decided", url: plain, edit: func(*observations) {},
+			write: &WriteReport{patch: unknown, patchRefused: true, put: unknown}, want: map[string]any{}},
+		{name: "neither PATCH nor PUT", url: plain, edit: func(*observations) {},
+			write: &WriteReport{patch: no, put: no}, want: map[string]any{"patch": false, "put": false}, note: "cannot update accounts"},
+		{name: "DELETE deactivates", url: plain, edit: func(*observations) {},
+			write: &WriteReport{patch: yes, put: yes, deleteDeactivates: yes}, want: map[string]any{},
+			note: `deprovision = "delete" would leave accounts inactive`},
+		{name: "Zoom by URL: its defaults are not recommended again", url: "https://api.zoom.us/scim2",
+			edit:  func(o *observations) { o.listingLacks = []string{"urn:x:User:costCenter"} },
+			write: &WriteReport{patch: no, patchRefused: true, put: yes}, want: map[string]any{"vendor": "zoom"}},
+		{name: "pr alone refused: Databricks named in a note", url: plain,
+			edit: func(o *observations) {
+				o.filters = map[string]tri{"eq": yes, "and": yes, "or": yes, "sw": yes, "co": yes, "pr": no}
+			}, want: map[string]any{}, note: "as Databricks"},
+		{name: "nothing distinctive: the vendors are listed", url: plain, edit: func(*observations) {},
+			want: map[string]any{}, note: "if the app is one of atlassian, aws_identity_center, databricks"},
 	}
 	for _, c := range cases {
 		o := wellBehaved()
+		o.filters = map[string]tri{"eq": yes, "and": yes, "or": yes, "sw": yes, "co": yes, "pr": yes}
 		c.edit(&o)
 		recs, notes := recommend(c.url, o, c.write)
 		got := map[string]any{}
@@ -90,14 +133,43 @@ func TestRecommend(t *testing.T) {
 func TestHCL(t *testing.T) {
 	got := HCL([]Recommendation{
 		{Field: "batch_reads", Value: false},
+		{Field: "filtered_patch_paths", Value: false},
 		{Field: "vendor", Value: "aws_identity_center"},
 		{Field: "etag", Value: true},
+		{Field: "put", Value: false},
 	})
-	want := "compatibility = {\n  vendor      = \"aws_identity_center\"\n  etag        = true\n  batch_reads = false\n}\n"
+	want := "compatibility = {\n  vendor               = \"aws_identity_center\"\n  put                  = false\n  filtered_patch_paths = false\n" +
+		"  etag                 = true\n  batch_reads          = false\n}\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 	if HCL(nil) != "" {
 		t.Error("HCL of nothing")
+	}
+}
+
+// A listed user compared with a read: top-level attributes, and the
+// attributes of complex attributes and extensions one level down.
+func TestLacking(t *testing.T) {
+	const ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	read := map[string]any{
+		"id": "1", "userName": "a", "title": "T", "emails": []any{map[string]any{"value": "a"}},
+		"name": map[string]any{"givenName": "A", "familyName": "B"},
+		"meta": map[string]any{"version": "1", "location": "x"},
+		ext:    map[string]any{"department": "R", "costCenter": "C", "manager": map[string]any{"value": "2"}},
+	}
+	listed := map[string]any{
+		"ID": "1", "userName": "a", "emails": []any{},
+		"name": map[string]any{"GIVENNAME": "A"},
+		"meta": map[string]any{},
+		ext:    map[string]any{"department": "R"},
+	}
+	got := strings.Join(lacking(listed, read), ", ")
+	want := "name.familyName, title, " + ext + ":costCenter, " + ext + ":manager"
+	if got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+	if l := lacking(read, read); len(l) != 0 {
+		t.Errorf("a read lacks %v of itself", l)
 	}
 }

@@ -31,17 +31,29 @@ func (c *checker) probeUsers(ctx context.Context, rts, schemas map[string]any) (
 	}
 	total, haveTotal := num(x.doc, "totalResults")
 	listing := Finding{ID: "users.listing", Title: "listing without filter", Evidence: x.evidence()}
-	if x.ok() {
+	notChecked := "the app refuses listings without a filter"
+	switch scimType, _ := x.scimError(); {
+	case x.ok():
 		o.listing = yes
 		listing.Result = "served"
 		listing.Evidence += listed(x.doc, "")
 		if rs := resources(x.doc); len(rs) > 0 {
 			u = user{id: str(rs[0], "id"), userName: str(rs[0], "userName"), listed: rs[0], from: x.shown}
 		}
-	} else {
+		c.noteListForm(x)
+	case x.status >= 500:
+		// A failure says nothing about what the app lists.
+		listing.Result = "failed"
+		listing.Detail = "the app failed the listing; whether it lists without a filter is not known"
+		notChecked = "the listing without filter failed"
+	case strings.EqualFold(scimType, "tooMany"):
+		o.listing, o.listingTooMany = no, true
+		listing.Result = "refused"
+		listing.Detail = "the app lists users only with a filter (tooMany)"
+	default:
 		o.listing = no
 		listing.Result = "refused"
-		listing.Detail = "the app lists users only with a filter"
+		listing.Detail = "the app refuses to list users without a filter"
 	}
 	c.add(listing)
 
@@ -55,11 +67,12 @@ func (c *checker) probeUsers(ctx context.Context, rts, schemas map[string]any) (
 		for _, p := range []struct{ id, title string }{
 			{"users.paging_index", "paging by index"}, {"users.paging_cursor", "paging by cursor"}, {"users.page_size", "largest page"},
 		} {
-			c.add(Finding{ID: p.id, Title: p.title, Result: "not checked", Detail: "the app refuses listings without a filter", Evidence: x.evidence()})
+			c.add(Finding{ID: p.id, Title: p.title, Result: "not checked", Detail: notChecked, Evidence: x.evidence()})
 		}
 	}
 
 	c.probeFilters(ctx, u)
+	c.addListForm()
 	c.probeAttributes(ctx, u, rts, schemas)
 	c.probeRead(ctx, u)
 	return u, nil
@@ -241,6 +254,7 @@ func filterValue(v string) string {
 // probeFilters tries each filter operator on userName, with the first
 // listed user's userName (or one no app holds).
 func (c *checker) probeFilters(ctx context.Context, u user) {
+	o := &c.rep.obs
 	v := u.userName
 	if v == "" {
 		v = nobody
@@ -267,15 +281,111 @@ func (c *checker) probeFilters(ctx context.Context, u user) {
 			f.Result = "no answer"
 		case x.ok():
 			f.Result = "accepted"
+			o.filters[p.op] = yes
 			f.Evidence += listed(x.doc, "")
 			if p.op == "eq" && u.userName != "" && len(resources(x.doc)) == 0 {
 				f.Detail = "but found no user with the userName the listing gave"
 			}
-		default:
+			c.noteListForm(x)
+		case x.status >= 400 && x.status < 500:
 			f.Result = "refused"
+			o.filters[p.op] = no
+		default:
+			f.Result = "failed"
 		}
 		c.add(f)
 	}
+}
+
+// onlyEq: of the filter operators tried, eq alone was accepted.
+func (o observations) onlyEq() bool {
+	if o.filters["eq"] != yes {
+		return false
+	}
+	for _, op := range []string{"and", "or", "sw", "co", "pr"} {
+		if o.filters[op] != no {
+			return false
+		}
+	}
+	return true
+}
+
+// listForm is the first list answer in index form, for the finding
+// users.list_form.
+type listForm struct {
+	evidence string
+	// key is how the answer spelt "Resources", "" when it had none.
+	key                               string
+	totalResults, startIndex, perPage bool
+}
+
+// noteListForm keeps the form of the first list answer (not a cursor
+// answer) that was served.
+func (c *checker) noteListForm(x *exchange) {
+	if c.form != nil || !x.ok() || x.doc == nil {
+		return
+	}
+	f := &listForm{evidence: x.shown}
+	for k := range x.doc {
+		if strings.EqualFold(k, "Resources") {
+			f.key = k
+		}
+	}
+	_, f.totalResults = lookupFold(x.doc, "totalResults")
+	_, f.startIndex = lookupFold(x.doc, "startIndex")
+	_, f.perPage = lookupFold(x.doc, "itemsPerPage")
+	c.form = f
+}
+
+// addListForm reports how list answers are spelt: "Resources" and the
+// paging members of RFC 7644 §3.4.2.
+func (c *checker) addListForm() {
+	o := &c.rep.obs
+	f := Finding{ID: "users.list_form", Title: "list answer form"}
+	lf := c.form
+	if lf == nil {
+		f.Result, f.Detail, f.Evidence = "not checked", "no list answer was served", "no list answer"
+		c.add(f)
+		return
+	}
+	var has, odd []string
+	for _, m := range []struct {
+		name string
+		ok   bool
+	}{{"totalResults", lf.totalResults}, {"startIndex", lf.startIndex}, {"itemsPerPage", lf.perPage}} {
+		if m.ok {
+			has = append(has, m.name)
+		}
+	}
+	switch {
+	case lf.key == "":
+	case lf.key == "Resources":
+		o.resourcesLower = no
+		has = append(has, lf.key)
+	default:
+		has = append(has, strconv.Quote(lf.key))
+		if lf.key == "resources" {
+			o.resourcesLower = yes
+		}
+		odd = append(odd, strconv.Quote(lf.key)+" for Resources")
+	}
+	if !lf.startIndex && !lf.perPage {
+		o.noPagingFields = yes
+		odd = append(odd, "no startIndex or itemsPerPage")
+	} else {
+		o.noPagingFields = no
+	}
+	f.Evidence = lf.evidence + ": " + strings.Join(has, ", ")
+	if len(has) == 0 {
+		f.Evidence = lf.evidence + ": none of totalResults, startIndex, itemsPerPage, Resources"
+	}
+	if len(odd) == 0 {
+		f.Result = "standard"
+	} else {
+		f.Result = "non-standard"
+		f.Detail = strings.Join(odd, "; ")
+	}
+	c.add(f)
 }
 
 // probeAttributes asks for attributes=userName on a listing (honoured,
@@ -464,17 +574,7 @@ func (c *checker) probeRead(ctx context.Context, u user) {
 		return
 	}
 	o.listingCompared = true
-	have := map[string]bool{}
-	for k := range u.listed {
-		have[strings.ToLower(k)] = true
-	}
-	var lacks []string
-	for k := range x.doc {
-		if !have[strings.ToLower(k)] {
-			lacks = append(lacks, k)
-		}
-	}
-	sort.Strings(lacks)
+	lacks := lacking(u.listed, x.doc)
 	o.listingLacks = lacks
 	cmp.Evidence = u.from + " and " + cmp.Evidence
 	if len(lacks) == 0 {
@@ -485,4 +585,38 @@ func (c *checker) probeRead(ctx context.Context, u user) {
 		cmp.Evidence += ": the listed user lacks " + strings.Join(limit(lacks, 6), ", ")
 	}
 	c.add(cmp)
+}
+
+// lacking are the attributes read holds and listed does not: top-level
+// attributes and, one level down, the sub-attributes of complex attributes
+// and of extensions (a listing may keep an extension but leave out some
+// of its attributes). meta and multi-valued attributes are compared only
+// as present or absent. Names compare case-insensitively (RFC 7643 §2.1);
+// an extension's attributes are named "<urn>:<name>", the others
+// "<attribute>.<sub-attribute>".
+func lacking(listed, read map[string]any) []string {
+	var out []string
+	for k, v := range read {
+		lv, ok := lookupFold(listed, k)
+		if !ok {
+			out = append(out, k)
+			continue
+		}
+		sub, isObj := v.(map[string]any)
+		lsub, listedObj := lv.(map[string]any)
+		if !isObj || !listedObj || strings.EqualFold(k, "meta") {
+			continue
+		}
+		sep := "."
+		if strings.HasPrefix(strings.ToLower(k), "urn:") {
+			sep = ":"
+		}
+		for sk := range sub {
+			if _, ok := lookupFold(lsub, sk); !ok {
+				out = append(out, k+sep+sk)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -15,8 +16,12 @@ import (
 // probe creates; the rest is random hex and "@example.invalid".
 const TestAccountPrefix = "scim-app-check-"
 
-// testTitle is what the write probe PATCHes into the test account's title.
-const testTitle = "SCIM App Check (patched)"
+// testTitle is what the write probe PATCHes into the test account's
+// title, testPutTitle what it then PUTs there.
+const (
+	testTitle    = "SCIM App Check (patched)"
+	testPutTitle = "SCIM App Check (put)"
+)
 
 // WriteReport is what the write probe did.
 type WriteReport struct {
@@ -30,9 +35,23 @@ type WriteReport struct {
 	// Left says what is left in the app when not Gone.
 	Left string `json:"left,omitempty"`
 
-	// patch: a PATCH was applied (yes) or refused as unsupported (no).
+	// patch: a PATCH was applied (yes) or refused as unsupported (no),
+	// or refused while a PUT of the same change was applied (no, with
+	// patchRefused).
 	patch         tri
 	patchEvidence string
+	patchRefused  bool
+	// filteredPaths: a PATCH whose path has a value filter
+	// (emails[type eq "work"].value) was applied (yes) or refused (no),
+	// tried when a plain PATCH was applied.
+	filteredPaths    tri
+	filteredEvidence string
+	// put: a PUT was applied (yes) or refused as unsupported (no).
+	put         tri
+	putEvidence string
+	// deleteDeactivates: the app answered the DELETE with success and
+	// kept the account, deactivated (yes).
+	deleteDeactivates tri
 	// ifMatch: a PATCH with If-Match carrying the app's own version was
 	// accepted (yes) or answered 412 (no).
 	ifMatch tri
@@ -43,7 +62,8 @@ type WriteReport struct {
 
 // WriteStep is one request of the write probe.
 type WriteStep struct {
-	// Step is create, find, patch, read, delete, deactivate or verify.
+	// Step is create, find, patch, read, patch-filtered, put, delete,
+	// deactivate or verify.
 	Step string `json:"step"`
 	// OK says the step did what it was for.
 	OK       bool   `json:"ok"`
@@ -73,9 +93,10 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// testAccount is the POST body of the test account.
-func testAccount(userName string) map[string]any {
-	return map[string]any{
+// testAccount is the POST body of the test account; externalID, when
+// not empty, is sent as its externalId.
+func testAccount(userName, externalID string) map[string]any {
+	doc := map[string]any{
 		"schemas":     []string{schemaUser},
 		"userName":    userName,
 		"displayName": "SCIM App Check",
@@ -87,20 +108,33 @@ func testAccount(userName string) map[string]any {
 		"emails": []map[string]any{{"value": userName, "type": "work", "primary": true}},
 		"active": true,
 	}
+	if externalID != "" {
+		doc["externalId"] = externalID
+	}
+	return doc
 }
 
-// writeProbe creates a test account, PATCHes its title, reads it back and
-// deletes it, deactivating it when the delete is refused. It announces
-// itself on Progress before the first write and, whatever fails, tries to
-// remove what it made and says what is left.
+// writeProbe creates a test account, PATCHes its title, reads it back,
+// PATCHes its work email through a filtered path, PUTs it with another
+// title, reads it back and deletes it, deactivating it when the delete is
+// refused. It announces itself on Progress before the first write and,
+// whatever fails, tries to remove what it made and says what is left.
 func (c *checker) writeProbe(ctx context.Context) *WriteReport {
-	w := &WriteReport{UserName: TestAccountPrefix + randomHex(8) + "@example.invalid"}
-	c.progress("scim-app-check: -write: creating the test account %s in %s, then changing its title, reading it back and deleting it", w.UserName, c.base)
+	tag := randomHex(8)
+	w := &WriteReport{UserName: TestAccountPrefix + tag + "@example.invalid"}
+	c.progress("scim-app-check: -write: creating the test account %s in %s, then changing it by PATCH and by PUT, reading it back and deleting it", w.UserName, c.base)
 	// Removal goes on when the check is interrupted: it is what leaves the
 	// app as it was.
 	cleanup := context.WithoutCancel(ctx)
 
-	x := c.do(ctx, http.MethodPost, "/Users", nil, testAccount(w.UserName), nil)
+	x := c.do(ctx, http.MethodPost, "/Users", nil, testAccount(w.UserName, ""), nil)
+	if x.err == nil && x.status == http.StatusBadRequest {
+		// Some apps require an externalId (GitHub); a refused create made
+		// nothing, so it is tried once more with one.
+		w.step(c, "create", false, x, "")
+		x = c.do(ctx, http.MethodPost, "/Users", nil, testAccount(w.UserName, TestAccountPrefix+tag), nil)
+		x.shown += " (with externalId)"
+	}
 	version := ""
 	if x.ok() {
 		w.ID = str(x.doc, "id")
@@ -171,6 +205,11 @@ func (c *checker) writeProbe(ctx context.Context) *WriteReport {
 	case p.err == nil && (p.status == http.StatusNotImplemented || p.status == http.StatusMethodNotAllowed):
 		w.patch = no
 		w.step(c, "patch", false, p, "the app has no PATCH")
+	case p.err == nil && p.status >= 400 && p.status < 500 && p.status != http.StatusTooManyRequests:
+		// Refused: whether PATCH works at all shows when a PUT of the
+		// same change is applied.
+		w.patchRefused = true
+		w.step(c, "patch", false, p, "")
 	default:
 		w.step(c, "patch", false, p, "")
 	}
@@ -192,14 +231,99 @@ func (c *checker) writeProbe(ctx context.Context) *WriteReport {
 	default:
 		w.step(c, "read", true, r, "title "+quoteOr(str(r.doc, "title"), "unset"))
 	}
-
 	current := r.doc
 	if !r.ok() {
 		current = nil
 	}
+
+	if w.patch == yes {
+		c.patchFiltered(ctx, w, item, current)
+	}
+	if current != nil {
+		if got := c.putProbe(ctx, w, item, current); got != nil {
+			current = got
+		}
+	}
+
 	c.remove(cleanup, w, item, current)
 	c.finishWrite(w)
 	return w
+}
+
+// patchFiltered PATCHes the test account's work email, to the value it
+// has, through a path with a value filter: does the app take those paths?
+func (c *checker) patchFiltered(ctx context.Context, w *WriteReport, item string, current map[string]any) {
+	email := w.UserName
+	if l, _ := list(current, "emails"); len(l) > 0 {
+		for _, e := range l {
+			if m, ok := e.(map[string]any); ok && strings.EqualFold(str(m, "type"), "work") && str(m, "value") != "" {
+				email = str(m, "value")
+			}
+		}
+	}
+	op := map[string]any{
+		"schemas":    []string{schemaPatchOp},
+		"Operations": []map[string]any{{"op": "replace", "path": `emails[type eq "work"].value`, "value": email}},
+	}
+	p := c.do(ctx, http.MethodPatch, item, nil, op, nil)
+	p.shown += ` (path emails[type eq "work"].value)`
+	w.filteredEvidence = p.evidence()
+	switch {
+	case p.ok():
+		w.filteredPaths = yes
+		w.step(c, "patch-filtered", true, p, "the work email set to the value it had")
+	case p.err == nil && (p.status == http.StatusBadRequest || p.status == http.StatusNotImplemented):
+		w.filteredPaths = no
+		w.step(c, "patch-filtered", false, p, "the app refuses a PATCH path with a value filter")
+	default:
+		w.step(c, "patch-filtered", false, p, "")
+	}
+}
+
+// putProbe PUTs the test account as last read (without meta and the
+// read-only groups) with another title, and reads it back. It returns the
+// account as read after the PUT, nil when it was not read.
+func (c *checker) putProbe(ctx context.Context, w *WriteReport, item string, current map[string]any) map[string]any {
+	doc := map[string]any{}
+	for k, v := range current {
+		if !strings.EqualFold(k, "meta") && !strings.EqualFold(k, "groups") {
+			doc[k] = v
+		}
+	}
+	doc["title"] = testPutTitle
+	u := c.do(ctx, http.MethodPut, item, nil, doc, nil)
+	w.putEvidence = u.evidence()
+	switch {
+	case u.ok():
+	case u.err == nil && (u.status == http.StatusNotImplemented || u.status == http.StatusMethodNotAllowed):
+		w.put = no
+		w.step(c, "put", false, u, "the app has no PUT")
+		return nil
+	default:
+		w.step(c, "put", false, u, "")
+		return nil
+	}
+	r := c.get(ctx, item)
+	if !r.ok() {
+		w.step(c, "put", true, u, "")
+		w.step(c, "read", false, r, "")
+		return nil
+	}
+	if got := str(r.doc, "title"); got != testPutTitle {
+		w.step(c, "put", true, u, "")
+		w.step(c, "read", false, r, "title is "+quoteOr(got, "unset")+", not the one the PUT set")
+		return r.doc
+	}
+	w.put = yes
+	w.step(c, "put", true, u, "title replaced")
+	w.step(c, "read", true, r, "title "+strconv.Quote(testPutTitle))
+	if w.patchRefused {
+		// The change the PATCH was refused is one the app makes: its
+		// PATCH does not serve updates.
+		w.patch = no
+		w.patchEvidence += "; " + u.evidence()
+	}
+	return r.doc
 }
 
 // remove deletes the test account, or deactivates it when the app refuses
@@ -238,6 +362,14 @@ func (c *checker) remove(ctx context.Context, w *WriteReport, item string, curre
 		state := "active"
 		if hasActive && !active {
 			state = "deactivated"
+		}
+		if deleted && d.status != http.StatusNotFound && state == "deactivated" {
+			// Slack and Salesforce document this: DELETE deactivates.
+			w.deleteDeactivates = yes
+			w.Left = fmt.Sprintf("the test account is still in the app, deactivated: the app answered the DELETE with %d "+
+				"but keeps the account, inactive (its DELETE deactivates): id %q, userName %q", d.status, w.ID, w.UserName)
+			w.step(c, "verify", false, v, "still there, deactivated by the DELETE")
+			break
 		}
 		w.Left = fmt.Sprintf("the test account is still in the app, %s: id %q, userName %q", state, w.ID, w.UserName)
 		w.step(c, "verify", false, v, "still there, "+state)

@@ -9,7 +9,8 @@
 //	scim-app-check -url https://example.com/scim/v2 -write
 //
 // It only reads, unless -write: then it also creates one test account,
-// changes it, reads it back and deletes it, and says so before it starts.
+// changes it by PATCH and by PUT, reads it back and deletes it, and says so
+// before it starts.
 //
 // Exit status: 0 checked, 1 could not check (the app is unreachable or
 // refuses the token), 2 usage error.
@@ -49,9 +50,12 @@ discovery gives, each with its reason.
 
 It only reads (GET), unless -write is given: then it also creates one test
 account (userName scim-app-check-<random hex>@example.invalid, displayName
-"SCIM App Check"), PATCHes its title, reads it back and deletes it (or
-deactivates it when the app refuses the delete), announcing this before the
-first write and saying at the end whether the account is gone.
+"SCIM App Check"; again with an externalId if the app refuses it without),
+PATCHes its title and, through a path with a value filter, its work email,
+PUTs it with another title, reads it back and deletes it (or deactivates it
+when the app refuses the delete), announcing this before the first write
+and saying at the end whether the account is gone. An app whose DELETE
+only deactivates keeps the account, inactive: the report says so.
 
 The bearer token is read from the environment variable SCIM_TOKEN, or from
 the file given with -token-file (which wins over SCIM_TOKEN). It is sent
@@ -77,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	tokenFile := flags.String("token-file", "", "read the bearer token from this file instead of the environment variable "+tokenEnv)
 	timeout := flags.Duration("timeout", appcheck.DefaultTimeout, "how long each request may take")
 	asJSON := flags.Bool("json", false, "write the report as JSON (the -write progress lines then go to standard error)")
-	write := flags.Bool("write", false, "also create, change, read and delete one test account (announced before it starts)")
+	write := flags.Bool("write", false, "also create, change (PATCH and PUT), read and delete one test account (announced before it starts)")
 	flags.Usage = func() { fmt.Fprint(stderr, usage); flags.PrintDefaults() }
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
