@@ -357,9 +357,9 @@ func (c *checker) addListForm() {
 			has = append(has, m.name)
 		}
 	}
-	switch {
-	case lf.key == "":
-	case lf.key == "Resources":
+	switch lf.key {
+	case "":
+	case "Resources":
 		o.resourcesLower = no
 		has = append(has, lf.key)
 	default:

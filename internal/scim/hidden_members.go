@@ -32,7 +32,6 @@ const membersFilterConcurrency = 8
 type memberIndex struct {
 	mu      sync.Mutex
 	built   bool
-	err     error
 	loading chan struct{}
 	byGroup map[string][]string
 }

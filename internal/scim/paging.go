@@ -68,9 +68,15 @@ func (pg pager) collect(ctx context.Context, start int, seen map[string]bool) ([
 	if err != nil || !stalled {
 		return out, total, err
 	}
-	// The app ignored startIndex: try its cursor, from the start.
+	// The app ignored startIndex: try its cursor, from the start. An app
+	// that refuses a cursor, or pages it no further, keeps the listing by
+	// index, as far as it went.
 	byCursor, cursorTotal, cerr := pg.collectByCursor(ctx, before)
-	if cerr != nil || len(byCursor) <= len(out) {
+	if cerr != nil {
+		pg.client.log.Log(ctx, LogDebug, "SCIM listing: the app ignores startIndex and refused a cursor", map[string]any{"error": cerr.Error()})
+		return out, total, nil //nolint:nilerr // the listing by index stands; the cursor was only a try
+	}
+	if len(byCursor) <= len(out) {
 		return out, total, nil
 	}
 	pg.client.cursorPaging.Store(true)

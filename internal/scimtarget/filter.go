@@ -21,15 +21,6 @@ type filterCompiler struct {
 	quirks Quirks
 }
 
-// compileFilter parses and compiles a filter query parameter.
-func compileFilter(rt *resourceType, q Quirks, src string) (matcher, error) {
-	expr, err := parseFilterExpr(src)
-	if err != nil {
-		return nil, err
-	}
-	return compileFilterExpr(rt, q, expr, src)
-}
-
 // parseFilterExpr parses a filter query parameter.
 func parseFilterExpr(src string) (filter.Expression, error) {
 	expr, err := filter.ParseFilter([]byte(fixUnicodeEscapes(strings.TrimSpace(src))))
