@@ -35,6 +35,7 @@ var vendorScenarios = []struct {
 }{
 	{"users", testVendorUsers},
 	{"adopt", testVendorAdopt},
+	{"import", testVendorImport},
 	{"deprovisionModes", testVendorDeprovisionModes},
 	{"groups", testVendorGroups},
 	{"dataSources", testVendorDataSources},
@@ -148,11 +149,9 @@ func testVendorUsers(t *testing.T, vendor string) {
 	})
 }
 
-// testVendorAdopt: an account made by hand, with the mapped name but
-// another title, is adopted (no second account) and brought to the
-// mapping.
-func testVendorAdopt(t *testing.T, vendor string) {
-	target, baseURL := newVendorTarget(t, vendor)
+// handMadeDave is Dave's account as made by hand in an app of vendor: the
+// name the mapping gives, another title.
+func handMadeDave(vendor string) map[string]any {
 	dave := map[string]any{
 		"schemas":     []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
 		"userName":    "dave@example.com",
@@ -165,13 +164,41 @@ func testVendorAdopt(t *testing.T, vendor string) {
 	if vendor == "github_emu" {
 		dave["externalId"] = "dave@example.com"
 	}
-	id, err := target.AddUser(dave)
+	return dave
+}
+
+// davePeople is the configuration of Dave alone in an app of vendor.
+func davePeople(baseURL, vendor string) peopleConfig {
+	return vendorPeople(baseURL, vendor, map[string]map[string]string{
+		"dave": {"email": "dave@example.com", "given_name": "Dave", "family_name": "Park", "title": "Engineer", "department": "R&D"},
+	})
+}
+
+// daveBroughtToMapping checks the app holds Dave's account once, id, with
+// the mapped title.
+func daveBroughtToMapping(target *scimtarget.Target, id string) func(*terraform.State) error {
+	return checkTarget(func() error {
+		if n := len(target.Users()); n != 1 {
+			return fmt.Errorf("the app holds %d accounts, want Dave's alone", n)
+		}
+		u, _ := target.GetUser(id)
+		if u["title"] != "Engineer" {
+			return fmt.Errorf("Dave's account holds title %v, want Engineer", u["title"])
+		}
+		return nil
+	})
+}
+
+// testVendorAdopt: an account made by hand, with the mapped name but
+// another title, is adopted (no second account) and brought to the
+// mapping.
+func testVendorAdopt(t *testing.T, vendor string) {
+	target, baseURL := newVendorTarget(t, vendor)
+	id, err := target.AddUser(handMadeDave(vendor))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := vendorPeople(baseURL, vendor, map[string]map[string]string{
-		"dave": {"email": "dave@example.com", "given_name": "Dave", "family_name": "Park", "title": "Engineer", "department": "R&D"},
-	})
+	cfg := davePeople(baseURL, vendor)
 	cfg.userArgs = func(string) string { return "  adopt_existing = true" }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -180,17 +207,47 @@ func testVendorAdopt(t *testing.T, vendor string) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("scim_provisioned_user.dave", tfjsonpath.New("id"), knownvalue.StringExact(id)),
 			},
-			Check: checkTarget(func() error {
-				if n := len(target.Users()); n != 1 {
-					return fmt.Errorf("the app holds %d accounts, want the adopted one", n)
-				}
-				u, _ := target.GetUser(id)
-				if u["title"] != "Engineer" {
-					return fmt.Errorf("the adopted account holds title %v, want Engineer", u["title"])
-				}
-				return nil
-			}),
+			Check: daveBroughtToMapping(target, id),
 		}},
+	})
+}
+
+// testVendorImport: the same hand-made account imported by its location,
+// then brought to the mapping by the next apply.
+func testVendorImport(t *testing.T, vendor string) {
+	target, baseURL := newVendorTarget(t, vendor)
+	id, err := target.AddUser(handMadeDave(vendor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := davePeople(baseURL, vendor)
+	empty := cfg
+	empty.people = map[string]map[string]string{}
+	addr := "scim_provisioned_user.dave"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: empty.String()},
+			{
+				Config: cfg.String(), ResourceName: addr, ImportState: true, ImportStatePersist: true,
+				ImportStateId: baseURL + "/Users/" + id,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					for _, s := range states {
+						if s.ID == id && s.Attributes["user_name"] == "dave@example.com" {
+							return nil
+						}
+					}
+					return fmt.Errorf("the import holds no account %s named dave@example.com: %v", id, states)
+				},
+			},
+			{
+				Config: cfg.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: daveBroughtToMapping(target, id),
+			},
+		},
 	})
 }
 
