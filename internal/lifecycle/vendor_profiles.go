@@ -257,11 +257,18 @@ var vendors = map[string]Vendor{
 		// invalidValue "User name '...' is invalid: 'not unique'", not 409.
 		ConflictDetail: "not unique",
 		Client: scim.VendorBehaviour{
-			// Same page, per 30 seconds: PATCH /Users/{id} 100, DELETE
-			// /Users/{id} 20, PATCH /Groups/{id} 5 above 500 bytes.
+			// Same page, per 30 seconds: GET and POST /Users 200, PUT and
+			// PATCH /Users/{id} 100, DELETE /Users/{id} 20, GET /Groups 5,
+			// GET /Groups/{id} 20, PATCH /Groups/{id} 5 above 500 bytes
+			// (the client does not weigh bodies: it keeps to the lower).
 			RateLimits: []scim.RateLimit{
+				perMinute(http.MethodGet, "/Users", 400, 200),
+				perMinute(http.MethodPost, "/Users", 400, 200),
+				perMinute(http.MethodPut, "/Users/", 200, 100),
 				perMinute(http.MethodPatch, "/Users/", 200, 100),
 				perMinute(http.MethodDelete, "/Users/", 40, 20),
+				perMinute(http.MethodGet, "/Groups$", 10, 5),
+				perMinute(http.MethodGet, "/Groups/", 40, 20),
 				perMinute(http.MethodPatch, "/Groups/", 10, 5),
 			},
 		},

@@ -14,7 +14,8 @@ import (
 // requests (Slack: user POST, PATCH and DELETE 180 a minute each, burst
 // 20), which the client keeps to on its own instead of learning it from
 // 429 answers. Method "" matches every method; Path is a prefix of the
-// request's path below the base URL ("/Users"), "" matching every path.
+// request's path below the base URL ("/Users"), "" matching every path, or
+// with a final "$" the whole path ("/Groups$": the listing, not a group).
 //
 // Method WriteMethods matches POST, PUT, PATCH and DELETE.
 type RateLimit struct {
@@ -36,6 +37,9 @@ func (l RateLimit) matches(method, path string) bool {
 		}
 	case l.Method != "" && !strings.EqualFold(l.Method, method):
 		return false
+	}
+	if exact, ok := strings.CutSuffix(l.Path, "$"); ok {
+		return strings.TrimRight(path, "/") == exact
 	}
 	return strings.HasPrefix(path, l.Path)
 }

@@ -42,3 +42,23 @@ func TestVendorRateLimits(t *testing.T) {
 		t.Errorf("%d requests reached the app, want 7 (the held create never sent)", n)
 	}
 }
+
+func TestRateLimitMatches(t *testing.T) {
+	for _, tc := range []struct {
+		l            RateLimit
+		method, path string
+		want         bool
+	}{
+		{RateLimit{Method: http.MethodGet, Path: "/Groups$"}, http.MethodGet, "/Groups", true},
+		{RateLimit{Method: http.MethodGet, Path: "/Groups$"}, http.MethodGet, "/Groups/g1", false},
+		{RateLimit{Method: http.MethodGet, Path: "/Groups/"}, http.MethodGet, "/Groups/g1", true},
+		{RateLimit{Method: WriteMethods}, http.MethodDelete, "/Users/u1", true},
+		{RateLimit{Method: WriteMethods}, http.MethodGet, "/Users/u1", false},
+		{RateLimit{Path: "/Users"}, http.MethodPost, "/Users", true},
+		{RateLimit{Method: http.MethodPost, Path: "/Users"}, http.MethodPatch, "/Users/u1", false},
+	} {
+		if got := tc.l.matches(tc.method, tc.path); got != tc.want {
+			t.Errorf("%+v matches %s %s = %v, want %v", tc.l, tc.method, tc.path, got, tc.want)
+		}
+	}
+}
