@@ -3,7 +3,9 @@ package lifecycle
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/openscim/terraform-provider-scim/internal/mapping"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
@@ -250,4 +252,46 @@ func (a *Accounts) patchInParts(ctx context.Context, id string, ops []scim.Patch
 		}
 		ops, ifMatch = ops[n:], ""
 	}
+}
+
+// SetPassword gives the account a new password: a PATCH of password, or,
+// where the app has no PATCH, the account read and PUT back with it.
+func (a *Accounts) SetPassword(ctx context.Context, id, password string) error {
+	doing := fmt.Sprintf("Setting the password of the account %s", a.app.UserLocation(id))
+	users := a.app.Client.Users()
+	var err error
+	switch {
+	case a.app.Settings.UsePatch:
+		_, err = users.Patch(ctx, id, []scim.PatchOp{{Op: scim.PatchReplace, Path: "password", Value: password}},
+			scim.WriteOptions{Attributes: []string{"id"}})
+	case a.app.Settings.CanPut:
+		var current scim.Resource
+		if current, err = users.Get(ctx, id, scim.ReadOptions{}); err == nil {
+			current["password"] = password
+			_, err = users.Replace(ctx, id, current, scim.WriteOptions{})
+		}
+	default:
+		err = fmt.Errorf("the app supports neither PATCH nor PUT, so the password cannot be changed")
+	}
+	if err != nil {
+		return &AppError{Doing: doing, Err: err}
+	}
+	return nil
+}
+
+// PasswordRefused says why the app cannot take a password (its User schema
+// has no writable password, or its vendor does not keep one), "" when it
+// can.
+func (a *Accounts) PasswordRefused() string {
+	if v := a.app.Settings.Vendor; v != nil && slices.ContainsFunc(v.Unsupported, func(u string) bool { return strings.EqualFold(u, "password") }) {
+		return v.Title + " does not keep a password"
+	}
+	attr, _, err := a.app.Settings.Discovery.LookupUserAttribute(scim.Path{Attribute: "password"})
+	switch {
+	case err != nil || attr == nil:
+		return "the app's User schema (/Schemas) has no password attribute"
+	case strings.EqualFold(attr.Mutability, "readOnly"):
+		return "the app's User schema makes password read-only"
+	}
+	return ""
 }

@@ -20,6 +20,9 @@ type AccountCreate struct {
 	// of creating one.
 	Adopt   bool
 	AdoptBy string
+	// Password, when set, is sent as the new account's password (never
+	// logged: the client redacts it).
+	Password string
 }
 
 // LinkReason says why an existing account was linked instead of created.
@@ -82,6 +85,9 @@ func (a *Accounts) Create(ctx context.Context, req AccountCreate) (CreateOutcome
 		return CreateOutcome{}, &BuildError{Doing: doing, Err: err}
 	}
 	doc = a.app.Settings.Vendor.Shape(doc)
+	if req.Password != "" {
+		doc["password"] = req.Password
+	}
 	users := a.app.Client.Users()
 	started := time.Now()
 	created, err := users.Create(ctx, doc)

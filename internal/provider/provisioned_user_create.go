@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,12 +29,17 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	password := writeOnlyPassword(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	defer keepOnInterrupt(ctx, &resp.State, &resp.Diagnostics, "account")
 	out, err := accounts.Create(ctx, lifecycle.AccountCreate{
-		Values:  values,
-		Active:  plan.Active.ValueBool(),
-		Adopt:   plan.AdoptExisting.ValueBool(),
-		AdoptBy: plan.AdoptBy.ValueString(),
+		Values:   values,
+		Active:   plan.Active.ValueBool(),
+		Adopt:    plan.AdoptExisting.ValueBool(),
+		AdoptBy:  plan.AdoptBy.ValueString(),
+		Password: password,
 	})
 	switch {
 	case err != nil:
@@ -41,7 +48,21 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 		r.saveCreated(ctx, accounts, &plan, values, out.Created, resp)
 	default:
 		r.link(ctx, accounts, &plan, values, out, resp)
+		if password != "" && !resp.Diagnostics.HasError() {
+			// A linked account did not get the password with a POST.
+			if err := accounts.SetPassword(ctx, out.Existing.ID(), password); err != nil {
+				resp.Diagnostics.Append(r.clients.accountDiagnostic(accounts.App(), err, refusedUpdate))
+			}
+		}
 	}
+}
+
+// writeOnlyPassword is password_wo from the configuration (write-only
+// values are only there), "" when unset.
+func writeOnlyPassword(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
+	var pw types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &pw)...)
+	return pw.ValueString()
 }
 
 // link makes an existing account this resource's: saved at once, so a

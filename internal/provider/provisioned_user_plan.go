@@ -56,6 +56,23 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		plan.setValues(values)
+		var pw types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &pw)...)
+		if !pw.IsNull() {
+			if why := accounts.PasswordRefused(); why != "" {
+				resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "The App Takes No Password",
+					fmt.Sprintf("password_wo is set, but %s (%s): remove password_wo and password_wo_version.", why, accounts.App().BaseURL))
+				return
+			}
+			if state != nil && !plan.PasswordVersion.Equal(state.PasswordVersion) &&
+				!accounts.App().Settings.Discovery.ServiceProviderConfig.ChangePassword.Supported {
+				resp.Diagnostics.AddAttributeError(path.Root("password_wo_version"), "The App Does Not Change Passwords",
+					fmt.Sprintf("A new password_wo_version asks for the password to be sent again, but the app at %s does not change "+
+						"passwords (its /ServiceProviderConfig says changePassword.supported = false): a password is set only when "+
+						"the account is created. Keep password_wo_version as it was.", accounts.App().BaseURL))
+				return
+			}
+		}
 		if state != nil && !state.AttributeMapping.IsNull() {
 			prior, _ := stringMap(ctx, state.Attributes)
 			if d := refusedChanges(accounts.App(), accounts.App().Settings.Vendor.RefusedChanges(prior, values)); d != nil {

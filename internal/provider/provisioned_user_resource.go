@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -54,6 +57,8 @@ type provisionedUserModel struct {
 	UserName         types.String   `tfsdk:"user_name"`
 	Attributes       types.Map      `tfsdk:"attributes"`
 	Version          types.String   `tfsdk:"version"`
+	PasswordWO       types.String   `tfsdk:"password_wo"`
+	PasswordVersion  types.Int64    `tfsdk:"password_wo_version"`
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -117,6 +122,20 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 			"adopt_by": adoptByAttribute(lifecycle.AccountLookupAttributes,
 				fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields. Default `userName`.",
 					codeList(lifecycle.AccountLookupAttributes))),
+			"password_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: "A password to give the account (SCIM's `password`, RFC 7643 §4.1.1, which apps never return), " +
+					"for apps that need one. Write-only (Terraform 1.11 and later): it is never in the plan, the state or the provider's " +
+					"logs, so pass it from an ephemeral source (an `ephemeral = true` variable, an ephemeral resource). It is sent when " +
+					"the account is created (or linked) and again only when `password_wo_version` changes. A plan fails where the app's " +
+					"User schema has no `password`.",
+			},
+			"password_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Change it (any new number) to send `password_wo` again: Terraform cannot compare a write-only " +
+					"value with what it sent before, so this is how a new password is asked for.",
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
+			},
 			"user_name": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The account's `userName`, as the mapping yields it.",

@@ -56,7 +56,17 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 	// Local settings (deprovision, adoption, compatibility, the app's new
 	// address) come from the plan; what the app holds from the update.
 	plan.Version = types.StringValue(change.Version)
-	r.applyChange(ctx, accounts, &plan, change, &resp.State, &resp.Diagnostics)
+	if !r.applyChange(ctx, accounts, &plan, change, &resp.State, &resp.Diagnostics) {
+		return
+	}
+	if !plan.PasswordVersion.Equal(state.PasswordVersion) {
+		// A new password_wo_version asks for password_wo to be sent again.
+		if pw := writeOnlyPassword(ctx, req.Config, &resp.Diagnostics); pw != "" {
+			if err := accounts.SetPassword(ctx, id, pw); err != nil {
+				resp.Diagnostics.Append(r.clients.accountDiagnostic(accounts.App(), err, refusedUpdate))
+			}
+		}
+	}
 }
 
 // applyChange applies change to the account and records in m, and in
