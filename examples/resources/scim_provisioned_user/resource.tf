@@ -41,10 +41,12 @@ resource "scim_provisioned_user" "slack" {
   # "delete" would delete it; "abandon" would leave it as it is and forget it.
   deprovision = "deactivate"
 
-  # The workspace already has accounts made by hand: link the one account with
-  # the same userName instead of failing on the conflict. Several matches are
-  # an error; nothing is ever created twice.
-  adopt_existing = true
+  # adopt_existing is left false (the default): an active account someone
+  # made by hand is an error that names it, never taken over silently. Set
+  # adopt_existing = true once, while bringing such accounts under management:
+  # the plan then names each account it will link and every value it will
+  # overwrite. (A rehire, an inactive account with the same userName, is
+  # linked either way.)
 }
 
 output "slack_accounts" {
