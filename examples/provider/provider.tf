@@ -51,17 +51,23 @@ provider "scim" {
 # In CI the same list can come from the environment instead:
 #   export SCIM_CREDENTIALS='[{"url": "https://api.slack.com/scim/v2", "bearer_token": "xoxp-..."}]'
 
+# Credentials as ephemeral variables (Terraform 1.10 and later, OpenTofu
+# 1.11 and later): Terraform stores them in no saved plan and no state. On
+# an older CLI, leave out `ephemeral`.
 variable "slack_scim_token" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 variable "hr_client_secret" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 variable "wiki_password" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
