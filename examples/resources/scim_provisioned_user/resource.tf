@@ -41,6 +41,12 @@ resource "scim_provisioned_user" "slack" {
   # "delete" would delete it; "abandon" would leave it as it is and forget it.
   deprovision = "deactivate"
 
+  # Time limits, retries included. An attribute, not a block: `timeouts = {`.
+  timeouts = {
+    create = "10m"
+    delete = "5m"
+  }
+
   # adopt_existing is left false (the default): an active account someone
   # made by hand is an error that names it, never taken over silently. Set
   # adopt_existing = true once, while bringing such accounts under management:
