@@ -9,6 +9,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"os"
 	"strings"
 	"time"
@@ -344,6 +345,12 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.ResourceData = clients
 	resp.DataSourceData = clients
 	resp.ListResourceData = clients
+	resp.ActionData = clients
+}
+
+// Actions are invoked with `terraform apply -invoke` (Terraform 1.14).
+func (p *scimProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewDeprovisionAction}
 }
 
 func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {

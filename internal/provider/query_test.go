@@ -184,12 +184,16 @@ func TestAccQuery_bringAppUnderManagement(t *testing.T) {
 		t.Errorf("generated.tf holds the bearer token:\n%s", generated)
 	}
 	// The README's next step: the literals become references.
-	if !strings.Contains(generated, fmt.Sprintf("attribute_mapping = %q", encoded)) {
+	// (As the README's sed does it, whatever the alignment terraform fmt
+	// gives the generated blocks.)
+	literal := func(attr, value string) *regexp.Regexp {
+		return regexp.MustCompile(`(` + attr + ` *= )` + regexp.QuoteMeta(fmt.Sprintf("%q", value)))
+	}
+	if !literal("attribute_mapping", encoded).MatchString(generated) {
 		t.Errorf("generated.tf does not carry the mapping %s", encoded)
 	}
-	generated = strings.ReplaceAll(generated, fmt.Sprintf("%q", encoded), "scim_attribute_mapping.app.encoded")
-	generated = strings.ReplaceAll(generated, fmt.Sprintf("connected_app_id  = %q", baseURL), "connected_app_id  = scim_connected_app.app.id")
-	generated = strings.ReplaceAll(generated, fmt.Sprintf("connected_app_id = %q", baseURL), "connected_app_id = scim_connected_app.app.id")
+	generated = literal("attribute_mapping", encoded).ReplaceAllString(generated, "${1}scim_attribute_mapping.app.encoded")
+	generated = literal("connected_app_id", baseURL).ReplaceAllString(generated, "${1}scim_connected_app.app.id")
 	if n := strings.Count(generated, "= scim_connected_app.app.id"); n != 3 {
 		t.Fatalf("%d resources name the app by reference after the edit, want 3:\n%s", n, generated)
 	}
