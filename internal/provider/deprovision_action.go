@@ -23,10 +23,11 @@ import (
 // manages (the orphans the scim_users data source lists), on request:
 // `terraform apply -invoke=action.scim_deprovision_accounts.NAME`
 // (Terraform 1.14 actions). Everything named is checked before anything is
-// touched: an account that cannot be found, or that the configuration
-// manages (managed_ids), stops the action, and so does the deprovisioning
-// guard, counted as a plan counts it. Accounts already as asked are
-// skipped, so a second invocation sends nothing.
+// touched: a userName that matches no account (or several), or an account
+// the configuration manages (managed_ids), stops the action, and so does
+// the deprovisioning guard, counted as a plan counts it. Accounts already
+// as asked, and ids the app no longer has, are skipped, so a second
+// invocation sends nothing.
 
 var (
 	_ action.Action              = (*deprovisionAction)(nil)
@@ -58,9 +59,10 @@ func (a *deprovisionAction) Schema(_ context.Context, _ action.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Deactivates (or deletes) accounts of an app that no resource manages, such as the orphans the " +
 			"`scim_users` data source lists with `exclude_ids`, when invoked with `terraform apply -invoke=action.scim_deprovision_accounts.NAME` " +
-			"(Terraform 1.14 and later). Every account named is checked before anything is touched: one that cannot be found, or that " +
-			"`managed_ids` lists, stops the action with an error, and so does the provider's `deprovision_guard`, as for a plan. Accounts " +
-			"already deactivated (or gone, for `delete`) are skipped, so invoking it again sends nothing. It reports what it did per account.",
+			"(Terraform 1.14 and later). Every account named is checked before anything is touched: a `userName` that matches no account " +
+			"(or several), or an account that `managed_ids` lists, stops the action with an error, and so does the provider's " +
+			"`deprovision_guard`, as for a plan. Accounts already deactivated, and ids the app no longer has, are skipped and said so, " +
+			"so invoking it again sends nothing. It reports what it did per account.",
 		Attributes: map[string]schema.Attribute{
 			"connected_app_id": schema.StringAttribute{
 				Required:            true,
