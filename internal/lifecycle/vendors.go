@@ -197,6 +197,14 @@ func (v Vendor) CheckAccount(values map[string]string) []error {
 	return errs
 }
 
+// pathWithin reports whether the attribute path k is attr itself or lies
+// within it ("emails[type eq \"work\"].value" within "emails"), in any
+// letter case.
+func pathWithin(k, attr string) bool {
+	return strings.EqualFold(k, attr) ||
+		(len(k) > len(attr) && strings.EqualFold(k[:len(attr)], attr) && (k[len(attr)] == '[' || k[len(attr)] == '.'))
+}
+
 // hasValueFold reports a non-empty value at the path p, in any letter
 // case, or, for a multi-valued attribute ("emails"), in any element of it.
 func hasValueFold(values map[string]string, p string) bool {
@@ -204,7 +212,7 @@ func hasValueFold(values map[string]string, p string) bool {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
-		if strings.EqualFold(k, p) || (len(k) > len(p) && strings.EqualFold(k[:len(p)], p) && (k[len(p)] == '[' || k[len(p)] == '.')) {
+		if pathWithin(k, p) {
 			return true
 		}
 	}
@@ -338,9 +346,7 @@ func (v *Vendor) RefusedChanges(actual, desired map[string]string) []string {
 	}
 	var out []string
 	for _, k := range sortedKeys(actual, desired) {
-		kept := slices.ContainsFunc(v.KeptOnUpdate, func(a string) bool {
-			return strings.EqualFold(k, a) || (len(k) > len(a) && strings.EqualFold(k[:len(a)], a) && (k[len(a)] == '[' || k[len(a)] == '.'))
-		})
+		kept := slices.ContainsFunc(v.KeptOnUpdate, func(a string) bool { return pathWithin(k, a) })
 		if kept && actual[k] != desired[k] {
 			out = append(out, fmt.Sprintf("%s: %q -> %q", k, actual[k], desired[k]))
 		}

@@ -498,9 +498,8 @@ func stringList(in []string) types.List {
 // vendorValue is the computed `vendor`: the profile that applies to the
 // app at id (appVendor), null when none does.
 func vendorValue(ctx context.Context, id string, compat types.Object) types.String {
-	_, configured, _ := overridesOf(ctx, compat)
-	if v := appVendor(id, configured); v != "" {
-		return types.StringValue(v)
+	if v := vendorOf(ctx, id, compat); v != nil {
+		return types.StringValue(v.Name)
 	}
 	return types.StringNull()
 }

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,28 +37,6 @@ func notIn(where string, b []byte) error {
 		}
 	}
 	return nil
-}
-
-type noPasswordInPlan struct{}
-
-func (noPasswordInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	b, err := json.Marshal(req.Plan)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	resp.Error = notIn("plan", b)
-}
-
-type noPasswordInState struct{}
-
-func (noPasswordInState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	b, err := json.Marshal(req.State)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	resp.Error = notIn("state", b)
 }
 
 // password_wo reaches the app on create, is not sent again while
@@ -106,7 +82,7 @@ variable "password" {
 	}
 	passwordWrites := func() int { return target.Count("PATCH", "/Users/*") }
 	patches := 0
-	checks := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noPasswordInPlan{}}, PostApplyPostRefresh: []plancheck.PlanCheck{noPasswordInPlan{}}}
+	checks := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noSecretsInPlan{find: notIn}}, PostApplyPostRefresh: []plancheck.PlanCheck{noSecretsInPlan{find: notIn}}}
 
 	noPassword, noPasswordURL := newTestTarget(t)
 	must(t, noPassword.RemoveSchemaAttribute("urn:ietf:params:scim:schemas:core:2.0:User", "password"))
@@ -119,13 +95,13 @@ variable "password" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(1), ConfigVariables: with(leakPassword1), ConfigPlanChecks: checks,
-				ConfigStateChecks: []statecheck.StateCheck{noPasswordInState{}},
+				ConfigStateChecks: []statecheck.StateCheck{noSecretsInState{find: notIn}},
 				Check:             resource.ComposeAggregateTestCheckFunc(password(leakPassword1), func(*terraform.State) error { patches = passwordWrites(); return nil }),
 			},
 			// Another password, the same version: nothing is sent.
 			{
 				Config: cfg(1), ConfigVariables: with(leakPassword2), ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), noPasswordInPlan{}},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), noSecretsInPlan{find: notIn}},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(password(leakPassword1), func(*terraform.State) error {
 					if n := passwordWrites(); n != patches {
@@ -137,7 +113,7 @@ variable "password" {
 			// A new version sends the password again.
 			{
 				Config: cfg(2), ConfigVariables: with(leakPassword2), ConfigPlanChecks: checks,
-				ConfigStateChecks: []statecheck.StateCheck{noPasswordInState{}},
+				ConfigStateChecks: []statecheck.StateCheck{noSecretsInState{find: notIn}},
 				Check:             password(leakPassword2),
 			},
 			// An app that does not change passwords refuses a new version

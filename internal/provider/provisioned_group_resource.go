@@ -194,10 +194,9 @@ func (r *provisionedGroupResource) ModifyPlan(ctx context.Context, req resource.
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(r.checkVendorDelete(ctx, req)...)
+	resp.Diagnostics.Append(r.checkVendor(ctx, req)...)
 	if req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(r.previewAdoption(ctx, req)...)
-		resp.Diagnostics.Append(r.checkVendorCreate(ctx, req)...)
 		return
 	}
 	var planned, prior types.List
@@ -218,32 +217,14 @@ func (r *provisionedGroupResource) ModifyPlan(ctx context.Context, req resource.
 	}
 }
 
-// checkVendorDelete fails the plan of a group with deprovision = "delete"
-// in an app that does not delete groups (its vendor profile says so), so
-// that a destroy does not fail there later.
-func (r *provisionedGroupResource) checkVendorDelete(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
-	var plan provisionedGroupModel
-	diags := req.Plan.Get(ctx, &plan)
-	if diags.HasError() || plan.ConnectedAppID.IsUnknown() || plan.Compatibility.IsUnknown() || plan.Deprovision.ValueString() != lifecycle.Delete {
-		return diags
-	}
-	base, err := normalizeBaseURL(plan.ConnectedAppID.ValueString())
-	if err != nil {
-		return diags
-	}
-	if v := vendorOf(ctx, base, plan.Compatibility); v != nil && v.GroupDeleteRefused != "" {
-		diags.AddAttributeError(path.Root("deprovision"), v.Title+" Does Not Delete Groups",
-			fmt.Sprintf("The group %q has deprovision = \"delete\", but %s. Set deprovision = \"abandon\": destroying the "+
-				"resource then leaves the group in the app and forgets it.", plan.DisplayName.ValueString(), v.GroupDeleteRefused))
-	}
-	return diags
-}
-
-// checkVendorCreate checks a planned group create against the app's vendor
-// profile: an app that does not create groups fails the plan unless the
-// group is adopted; one that never tells a group's members gets a warning
-// that a change of members made in the app will not be seen.
-func (r *provisionedGroupResource) checkVendorCreate(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
+// checkVendor checks a planned group against the app's vendor profile: a
+// group with deprovision = "delete" in an app that does not delete groups
+// fails the plan (so that no destroy fails there later); on create, an app
+// that does not create groups fails it unless the group is adopted, one
+// that requires an externalId fails it without external_id, and one that
+// never tells a group's members gets a warning that a change of members
+// made in the app will not be seen.
+func (r *provisionedGroupResource) checkVendor(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
 	var plan provisionedGroupModel
 	diags := req.Plan.Get(ctx, &plan)
 	if diags.HasError() || plan.ConnectedAppID.IsUnknown() || plan.Compatibility.IsUnknown() {
@@ -254,20 +235,28 @@ func (r *provisionedGroupResource) checkVendorCreate(ctx context.Context, req re
 		return diags
 	}
 	v := vendorOf(ctx, base, plan.Compatibility)
-	if v != nil && v.GroupCreateRefused != "" && !plan.AdoptExisting.IsUnknown() && !plan.AdoptExisting.ValueBool() {
+	if v == nil {
+		return diags
+	}
+	if v.GroupDeleteRefused != "" && plan.Deprovision.ValueString() == lifecycle.Delete {
+		diags.AddAttributeError(path.Root("deprovision"), v.Title+" Does Not Delete Groups",
+			fmt.Sprintf("The group %q has deprovision = \"delete\", but %s. Set deprovision = \"abandon\": destroying the "+
+				"resource then leaves the group in the app and forgets it.", plan.DisplayName.ValueString(), v.GroupDeleteRefused))
+	}
+	if !req.State.Raw.IsNull() {
+		return diags
+	}
+	switch {
+	case v.GroupCreateRefused != "" && !plan.AdoptExisting.IsUnknown() && !plan.AdoptExisting.ValueBool():
 		diags.AddError(v.Title+" Does Not Create Groups",
 			fmt.Sprintf("The group %q cannot be created at %s: %s. Create it in %s and set adopt_existing = true (it is linked "+
 				"by %s), or import it with `terraform import <address> %s/Groups/<id>`.",
 				plan.DisplayName.ValueString(), base, v.GroupCreateRefused, v.Title, adoptByOrDefault(plan.AdoptBy), base))
-		return diags
-	}
-	if v != nil && v.GroupExternalIDRequired && plan.ExternalID.IsNull() {
+	case v.GroupExternalIDRequired && plan.ExternalID.IsNull():
 		diags.AddAttributeError(path.Root("external_id"), v.Title+" Requires a Group's externalId",
 			fmt.Sprintf("%s refuses a group without an externalId: set external_id on the group %q (any identifier the group "+
 				"keeps, such as the name of the group it comes from).", v.Title, plan.DisplayName.ValueString()))
-		return diags
-	}
-	if v != nil && v.GroupMembersUnreadable && !plan.Members.IsNull() {
+	case v.GroupMembersUnreadable && !plan.Members.IsNull():
 		diags.AddAttributeWarning(path.Root("members"), v.Title+" Does Not Tell a Group's Members",
 			fmt.Sprintf("%s never returns a group's members, so Terraform records the members it sends and cannot see a member "+
 				"added or removed in the app: such a change is not drift in a plan. The configured members are sent on create "+

@@ -152,6 +152,10 @@ func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource
 	return diags
 }
 
+// folded ends a warning Terraform folds, one per app and mode, with the
+// count of the others.
+const folded = "Terraform shows this warning once for all of them and counts the others below as similar warnings."
+
 // destroyMeaning says what a planned destroy does to the account in the
 // app, which the plan shows only as every attribute going to null. The
 // summary is the same for every account of one app and mode, so Terraform
@@ -160,7 +164,6 @@ func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource
 // one warning per app and mode, with the count. The detail is worded for
 // that folded warning.
 func destroyMeaning(baseURL, mode, userName string) diag.Diagnostic {
-	const folded = "Terraform shows this warning once for all of them and counts the others below as similar warnings."
 	switch mode {
 	case lifecycle.Delete:
 		return diag.NewWarningDiagnostic("Accounts at "+baseURL+" Will Be Deleted",
@@ -192,7 +195,6 @@ func vendorOf(ctx context.Context, base string, compat types.Object) *lifecycle.
 // app whose DELETE is not a plain deletion: it deactivates, or it cannot
 // be undone where the app has a deactivation that can.
 func vendorDeleteMeaning(base string, v *lifecycle.Vendor, userName string) diag.Diagnostic {
-	const folded = "Terraform shows this warning once for all of them and counts the others below as similar warnings."
 	if v.DeleteMeans == lifecycle.DeleteDeactivates {
 		return diag.NewWarningDiagnostic("Accounts at "+base+" Will Be Deactivated, Not Deleted",
 			fmt.Sprintf("Each account of this app that the plan destroys with deprovision = \"delete\" is sent a DELETE, which %s "+

@@ -497,34 +497,40 @@ func (p *patcher) cleanup(ref attrRef) {
 	}
 }
 
+// eqConjuncts calls f with each comparison of a filter made only of "eq"
+// comparisons (with a value) joined by "and"; false for any other filter,
+// or when f refuses a comparison.
+func eqConjuncts(e filter.Expression, f func(*filter.AttributeExpression) bool) bool {
+	switch x := e.(type) {
+	case *filter.LogicalExpression:
+		return strings.EqualFold(string(x.Operator), string(filter.AND)) && eqConjuncts(x.Left, f) && eqConjuncts(x.Right, f)
+	case *filter.AttributeExpression:
+		return strings.EqualFold(string(x.Operator), string(filter.EQ)) && x.CompareValue != nil && f(x)
+	}
+	return false
+}
+
 // eqConstraints extracts {subAttr: value} from a filter made only of "eq"
 // comparisons joined by "and"; ok is false for anything else, since such a
 // filter does not describe a single element that could be created.
 func eqConstraints(e filter.Expression, scope *attribute) (map[string]any, bool) {
 	out := map[string]any{}
-	var walk func(filter.Expression) bool
-	walk = func(e filter.Expression) bool {
-		switch x := e.(type) {
-		case *filter.LogicalExpression:
-			return strings.EqualFold(string(x.Operator), string(filter.AND)) && walk(x.Left) && walk(x.Right)
-		case *filter.AttributeExpression:
-			if !strings.EqualFold(string(x.Operator), string(filter.EQ)) || x.AttributePath.SubAttribute != nil || x.CompareValue == nil {
-				return false
-			}
-			sa := scope.sub(x.AttributePath.AttributeName)
-			if sa == nil {
-				return false
-			}
-			v := x.CompareValue
-			if s, ok := v.(string); ok {
-				v = unescapeFilterString(s)
-			}
-			out[sa.Name] = v
-			return true
+	ok := eqConjuncts(e, func(x *filter.AttributeExpression) bool {
+		if x.AttributePath.SubAttribute != nil {
+			return false
 		}
-		return false
-	}
-	if !walk(e) {
+		sa := scope.sub(x.AttributePath.AttributeName)
+		if sa == nil {
+			return false
+		}
+		v := x.CompareValue
+		if s, ok := v.(string); ok {
+			v = unescapeFilterString(s)
+		}
+		out[sa.Name] = v
+		return true
+	})
+	if !ok {
 		return nil, false
 	}
 	return out, true

@@ -118,25 +118,15 @@ func fullPath(ref attrRef) string {
 // as its shape ("id and members.value"); ok is false for anything else.
 func filterShape(rt *resourceType, e filter.Expression) (string, bool) {
 	var paths []string
-	var walk func(filter.Expression) bool
-	walk = func(e filter.Expression) bool {
-		switch x := e.(type) {
-		case *filter.LogicalExpression:
-			return strings.EqualFold(string(x.Operator), string(filter.AND)) && walk(x.Left) && walk(x.Right)
-		case *filter.AttributeExpression:
-			if !strings.EqualFold(string(x.Operator), string(filter.EQ)) || x.CompareValue == nil {
-				return false
-			}
-			ref, ok := resolveAttrPath(rt, x.AttributePath)
-			if !ok || ref.attr == nil {
-				return false
-			}
-			paths = append(paths, fullPath(ref))
-			return true
+	ok := eqConjuncts(e, func(x *filter.AttributeExpression) bool {
+		ref, ok := resolveAttrPath(rt, x.AttributePath)
+		if !ok || ref.attr == nil {
+			return false
 		}
-		return false
-	}
-	if !walk(e) {
+		paths = append(paths, fullPath(ref))
+		return true
+	})
+	if !ok {
 		return "", false
 	}
 	return strings.Join(paths, " and "), true
