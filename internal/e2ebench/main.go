@@ -14,6 +14,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -75,6 +76,9 @@ type sample struct {
 	accounts int
 	// cpu is the user and system CPU time of the provider processes.
 	cpu time.Duration
+	// totalCPU is the user and system CPU time of the terraform command
+	// and every process it waited for (its providers among them).
+	totalCPU time.Duration
 }
 
 func run(n, rounds int, tf, rps string, limit int) error {
@@ -87,39 +91,49 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	}
 	defer func() { _ = os.RemoveAll(work) }()
 	bin := filepath.Join(work, "bin")
-	fmt.Printf("building the provider into %s\n", bin)
+	fmt.Printf("building the provider and the no-op provider into %s\n", bin)
 	buildArgs := []string{"build", "-o", filepath.Join(bin, "terraform-provider-scim")}
 	if profileDir != "" {
 		buildArgs = append(buildArgs, "-tags", "scimprofile")
 	}
-	build := exec.Command("go", append(buildArgs, ".")...)
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
+	for _, args := range [][]string{append(buildArgs, "."), {"build", "-o", filepath.Join(bin, "terraform-provider-noop"), "./internal/e2ebench/noopprovider"}} {
+		build := exec.Command("go", args...)
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+		}
 	}
 	rc := filepath.Join(work, "terraformrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides { \"openscim/scim\" = %q }\n  direct {}\n}\n", bin)), 0o644); err != nil {
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"openscim/scim\" = %q\n    \"openscim/noop\" = %q\n  }\n  direct {}\n}\n", bin, bin)), 0o644); err != nil {
 		return err
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=", "TF_LOG_PATH=")
 
-	var floorApply, floorRefresh, scimApply, scimRefresh []sample
+	// The three subjects of each round, in the order they run: Terraform's
+	// own floor, the no-op framework provider, this provider.
+	const floor, noop, scim = 0, 1, 2
+	var applies, refreshes [3][]sample
 	for r := 1; r <= rounds; r++ {
 		fmt.Printf("round %d/%d (N=%d)\n", r, rounds, n)
 		applyN := n
 		if seedFrom > 0 && seedFrom < n {
 			applyN = seedFrom
 		}
-		floorDir := filepath.Join(work, fmt.Sprintf("floor-%d", r))
-		if err := writeFloor(floorDir, applyN); err != nil {
-			return err
-		}
 		target, baseURL, stop, err := startTarget(0)
 		if err != nil {
 			return err
 		}
-		scimDir := filepath.Join(work, fmt.Sprintf("scim-%d", r))
-		if err := writeSCIM(scimDir, baseURL, applyN, rps); err != nil {
+		dirs := [3]string{filepath.Join(work, fmt.Sprintf("floor-%d", r)), filepath.Join(work, fmt.Sprintf("noop-%d", r)), filepath.Join(work, fmt.Sprintf("scim-%d", r))}
+		write := func(count int) error {
+			if err := writeFloor(dirs[floor], count); err != nil {
+				return err
+			}
+			if err := writeNoop(dirs[noop], count); err != nil {
+				return err
+			}
+			return writeSCIM(dirs[scim], baseURL, count, rps)
+		}
+		if err := write(applyN); err != nil {
 			stop()
 			return err
 		}
@@ -128,61 +142,59 @@ func run(n, rounds int, tf, rps string, limit int) error {
 				return nil
 			}
 			fmt.Printf("  growing state and app from %d to %d accounts\n", applyN, n)
-			if err := writeFloor(floorDir, n); err != nil {
+			if err := write(n); err != nil {
 				return err
 			}
-			if err := writeSCIM(scimDir, baseURL, n, rps); err != nil {
+			if err := growState(dirs[floor], "terraform_data", applyN, n, nil); err != nil {
 				return err
 			}
-			if err := growState(floorDir, "terraform_data", applyN, n, nil); err != nil {
+			if err := growState(dirs[noop], "noop_record", applyN, n, nil); err != nil {
 				return err
 			}
-			return growState(scimDir, "scim_provisioned_user", applyN, n, copyAccount(target))
+			return growState(dirs[scim], "scim_provisioned_user", applyN, n, copyAccount(target))
 		}
-		// Interleaved: floor, provider, floor, provider.
-		steps := []struct {
-			dir  string
-			args []string
-			into *[]sample
-			t    *scimtarget.Target
-		}{
-			{floorDir, []string{"apply", "-auto-approve", "-input=false", "-no-color"}, &floorApply, nil},
-			{scimDir, []string{"apply", "-auto-approve", "-input=false", "-no-color"}, &scimApply, target},
-			{floorDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &floorRefresh, nil},
-			{scimDir, []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, &scimRefresh, target},
-		}
-		for i, s := range steps {
-			if i == 2 {
+		// Interleaved: each subject's apply, then each one's refresh.
+		for phase, args := range [][]string{
+			{"apply", "-auto-approve", "-input=false", "-no-color"},
+			{"plan", "-input=false", "-no-color", "-detailed-exitcode"},
+		} {
+			if phase == 1 {
 				if err := grow(); err != nil {
 					stop()
 					return err
 				}
 			}
-			stepEnv := env
-			if s.t != nil {
-				s.t.ResetRequests()
-				if profileDir != "" {
-					d := filepath.Join(profileDir, fmt.Sprintf("round%d-%s", r, s.args[0]))
-					if err := os.MkdirAll(d, 0o755); err != nil {
-						stop()
-						return err
+			for subject, dir := range dirs {
+				stepEnv := env
+				if subject == scim {
+					target.ResetRequests()
+					if profileDir != "" {
+						d := filepath.Join(profileDir, fmt.Sprintf("round%d-%s", r, args[0]))
+						if err := os.MkdirAll(d, 0o755); err != nil {
+							stop()
+							return err
+						}
+						stepEnv = append(append([]string(nil), env...), "SCIM_PROVIDER_PROFILE_DIR="+d)
 					}
-					stepEnv = append(append([]string(nil), env...), "SCIM_PROVIDER_PROFILE_DIR="+d)
+				}
+				smp, err := timed(tf, dir, stepEnv, args)
+				if err != nil {
+					stop()
+					return err
+				}
+				smp.accounts = n
+				if phase == 0 {
+					smp.accounts = applyN
+				}
+				if subject == scim {
+					smp.requests = accountRequests(target)
+				}
+				if phase == 0 {
+					applies[subject] = append(applies[subject], smp)
+				} else {
+					refreshes[subject] = append(refreshes[subject], smp)
 				}
 			}
-			smp, err := timed(tf, s.dir, stepEnv, s.args)
-			if err != nil {
-				stop()
-				return err
-			}
-			smp.accounts = n
-			if i < 2 {
-				smp.accounts = applyN
-			}
-			if s.t != nil {
-				smp.requests = accountRequests(s.t)
-			}
-			*s.into = append(*s.into, smp)
 		}
 		stop()
 	}
@@ -191,19 +203,34 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		// Only the rate-limited scenario, bounded by the ideal time alone.
 		return rateLimited(work, tf, env, n, rps, limit, 0)
 	}
-	fmt.Printf("\nN = %d, %d interleaved rounds, medians (terraform_data is Terraform's floor)\n\n", n, rounds)
-	fmt.Printf("| measure | floor | provider | ratio | app requests per account | provider peak memory | provider CPU |\n|---|---|---|---|---|---|---|\n")
-	row := func(name string, floor, scim []sample) {
-		f, s := median(floor), median(scim)
-		fmt.Printf("| %s | %s | %s | %.2f | %.3f | %s | %s |\n", name, f.wall.Round(10*time.Millisecond), s.wall.Round(10*time.Millisecond),
-			float64(s.wall)/float64(f.wall), float64(s.requests)/float64(max(s.accounts, 1)), mib(s.peakKB), s.cpu.Round(10*time.Millisecond))
+	fmt.Printf("\nN = %d, %d interleaved rounds, medians. Core floor: N terraform_data (no plugin); no-op provider: N noop_record of a\n", n, rounds)
+	fmt.Printf("terraform-plugin-framework provider that stores a map and calls nothing (what any framework provider pays per instance).\n")
+	fmt.Printf("CPU is user + system time; Terraform's is the command's own, its providers' taken out.\n\n")
+	fmt.Printf("| measure | core floor | no-op provider | this provider | ours / core | ours / no-op |\n|---|---|---|---|---|---|\n")
+	table := func(name string, s [3][]sample) {
+		f, o, p := median(s[floor]), median(s[noop]), median(s[scim])
+		ratio := func(a, b time.Duration) string {
+			if b <= 0 {
+				return "n/a"
+			}
+			return fmt.Sprintf("%.2f", float64(a)/float64(b))
+		}
+		d := func(v time.Duration) string { return v.Round(10 * time.Millisecond).String() }
+		fmt.Printf("| %s: wall | %s | %s | %s (%d requests) | %s | %s |\n", name, d(f.wall), d(o.wall), d(p.wall), p.requests, ratio(p.wall, f.wall), ratio(p.wall, o.wall))
+		fmt.Printf("| %s: CPU, Terraform + provider | %s | %s | %s | %s | %s |\n", name, d(f.totalCPU), d(o.totalCPU), d(p.totalCPU), ratio(p.totalCPU, f.totalCPU), ratio(p.totalCPU, o.totalCPU))
+		fmt.Printf("| %s: CPU, Terraform | %s | %s | %s | %s | %s |\n", name, d(f.totalCPU-f.cpu), d(o.totalCPU-o.cpu), d(p.totalCPU-p.cpu), ratio(p.totalCPU-p.cpu, f.totalCPU-f.cpu), ratio(p.totalCPU-p.cpu, o.totalCPU-o.cpu))
+		fmt.Printf("| %s: CPU, provider | — | %s | %s | — | %s |\n", name, d(o.cpu), d(p.cpu), ratio(p.cpu, o.cpu))
+		fmt.Printf("| %s: provider peak memory | — | %s | %s | — | — |\n", name, mib(o.peakKB), mib(p.peakKB))
 	}
-	applyName := "apply (N creates)"
+	applyName := "apply of N creates"
 	if seedFrom > 0 && seedFrom < n {
-		applyName = fmt.Sprintf("apply (%d creates, before growing to N)", seedFrom)
+		applyName = fmt.Sprintf("apply of %d creates (before growing to N)", seedFrom)
 	}
-	row(applyName, floorApply, scimApply)
-	row("refresh (plan, no changes)", floorRefresh, scimRefresh)
+	table(applyName, applies)
+	table("refresh (plan, no changes)", refreshes)
+	fmt.Printf("\napp requests per account: apply %.3f, refresh %.3f\n",
+		float64(median(applies[scim]).requests)/float64(max(median(applies[scim]).accounts, 1)),
+		float64(median(refreshes[scim]).requests)/float64(max(median(refreshes[scim]).accounts, 1)))
 	if vendorRefreshOf != "" {
 		if err := vendorRefresh(work, tf, env, n, rounds, rps, filepath.Join(work, fmt.Sprintf("floor-%d", rounds))); err != nil {
 			return err
@@ -212,7 +239,7 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	if limit <= 0 {
 		return nil
 	}
-	return rateLimited(work, tf, env, n, rps, limit, median(floorApply).wall)
+	return rateLimited(work, tf, env, n, rps, limit, median(applies[floor]).wall)
 }
 
 // vendorRefresh applies N accounts to the local target with the
@@ -344,6 +371,7 @@ func median(s []sample) sample {
 		requests: pick(func(a, b sample) bool { return a.requests < b.requests }).requests,
 		peakKB:   pick(func(a, b sample) bool { return a.peakKB < b.peakKB }).peakKB,
 		cpu:      pick(func(a, b sample) bool { return a.cpu < b.cpu }).cpu,
+		totalCPU: pick(func(a, b sample) bool { return a.totalCPU < b.totalCPU }).totalCPU,
 		accounts: s[0].accounts,
 	}
 }
@@ -406,7 +434,8 @@ func timed(tf, dir string, env, args []string) (sample, error) {
 	for _, t := range cpuTicks {
 		ticks += t
 	}
-	return sample{wall: wall, peakKB: peak, cpu: time.Duration(ticks) * time.Second / clockTicks}, nil
+	total := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return sample{wall: wall, peakKB: peak, cpu: time.Duration(ticks) * time.Second / clockTicks, totalCPU: total}, nil
 }
 
 func tail(s string, lines int) string {
@@ -477,24 +506,88 @@ func startTarget(limit int) (*scimtarget.Target, string, func(), error) {
 	return t, base, func() { _ = srv.Close() }, nil
 }
 
-func writeFloor(dir string, n int) error {
+// writePeople writes the people of each resource as a user keeps them, a
+// JSON file of profiles per team or app (people-<j>.json: p00000 => {email,
+// given_name, family_name, title, department}, every value derived from
+// the key), and returns the locals block that reads them.
+func writePeople(dir string, n int) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	var locals strings.Builder
+	locals.WriteString("locals {\n")
+	for j, blk := range blocks(n) {
+		people := map[string]map[string]string{}
+		for i := blk[0]; i < blk[1]; i++ {
+			key := fmt.Sprintf("p%05d", i)
+			people[key] = map[string]string{
+				"email":       key + "@example.com",
+				"given_name":  "Given " + key,
+				"family_name": "Family",
+				"title":       "Engineer",
+				"department":  "R&D",
+			}
+		}
+		b, err := json.MarshalIndent(people, "", "  ")
+		if err != nil {
+			return "", err
+		}
+		file := fmt.Sprintf("people-%d.json", j)
+		if err := os.WriteFile(filepath.Join(dir, file), b, 0o644); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&locals, "  %s = jsondecode(file(\"${path.module}/%s\"))\n", peopleLocal(j), file)
+	}
+	locals.WriteString("}\n")
+	return locals.String(), nil
+}
+
+// peopleLocal is the local value holding the j-th resource's people.
+func peopleLocal(j int) string { return fmt.Sprintf("people_%d", j) }
+
+// writeFloor writes N terraform_data resources, one per person: Terraform's
+// own floor, no plugin at all.
+func writeFloor(dir string, n int) error {
+	locals, err := writePeople(dir, n)
+	if err != nil {
 		return err
 	}
 	var b strings.Builder
-	for j, blk := range blocks(n) {
+	b.WriteString(locals)
+	for j := range blocks(n) {
 		fmt.Fprintf(&b, `
 resource "terraform_data" %q {
-  for_each = %s
-  input = {
-    email       = "${each.key}@example.com"
-    given_name  = "Given ${each.key}"
-    family_name = "Family"
-    title       = "Engineer"
-    department  = "R&D"
+  for_each = local.%s
+  input    = each.value
+}
+`, blockName(j), peopleLocal(j))
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644)
+}
+
+// writeNoop writes N noop_record resources of the no-op framework provider
+// (internal/e2ebench/noopprovider), one per person.
+func writeNoop(dir string, n int) error {
+	locals, err := writePeople(dir, n)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_providers {
+    noop = { source = "openscim/noop" }
   }
 }
-`, blockName(j), keysExpr(blk[0], blk[1]))
+
+`)
+	b.WriteString(locals)
+	for j := range blocks(n) {
+		fmt.Fprintf(&b, `
+resource "noop_record" %q {
+  for_each = local.%s
+  values   = each.value
+}
+`, blockName(j), peopleLocal(j))
 	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644)
 }
@@ -527,16 +620,6 @@ func blockName(j int) string {
 	return fmt.Sprintf("person_%d", j)
 }
 
-// keysExpr is an HCL expression for the set of keys p<from>, ..., p<to-1>
-// (p00000, p00001, ...): range() yields at most 1,024 values, so the keys
-// are built in blocks.
-func keysExpr(from, to int) string {
-	const block = 1000
-	n := to - from
-	return fmt.Sprintf(`toset(flatten([for a in range(%d) : [for b in range(%d) : format("p%%05d", %d + a * %d + b) if a * %d + b < %d]]))`,
-		(n+block-1)/block, block, from, block, block, n)
-}
-
 func writeSCIM(dir, baseURL string, n int, rps string) error {
 	return writeVendorSCIM(dir, baseURL, n, rps, "")
 }
@@ -545,27 +628,22 @@ func writeSCIM(dir, baseURL string, n int, rps string) error {
 // vendor is ""): the app names it, and the mapping gives the displayName
 // AWS IAM Identity Center requires.
 func writeVendorSCIM(dir, baseURL string, n int, rps, vendor string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	locals, err := writePeople(dir, n)
+	if err != nil {
 		return err
 	}
 	var users strings.Builder
-	for j, blk := range blocks(n) {
+	users.WriteString(locals)
+	for j := range blocks(n) {
 		fmt.Fprintf(&users, `
 resource "scim_provisioned_user" %q {
-  for_each          = %s
+  for_each          = local.%s
   connected_app_id  = scim_connected_app.app.id
   compatibility     = scim_connected_app.app.compatibility
   attribute_mapping = scim_attribute_mapping.app.encoded
-  deprovision       = "abandon"
-  profile = {
-    email       = "${each.key}@example.com"
-    given_name  = "Given ${each.key}"
-    family_name = "Family"
-    title       = "Engineer"
-    department  = "R&D"
-  }
+  profile           = each.value
 }
-`, blockName(j), keysExpr(blk[0], blk[1]))
+`, blockName(j), peopleLocal(j))
 	}
 	pacing := ""
 	if rps != "" {
