@@ -5,8 +5,7 @@ package main
 import (
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"os"
 
 	"github.com/openscim/terraform-provider-scim/internal/pluginserver"
 	"github.com/openscim/terraform-provider-scim/internal/provider"
@@ -26,7 +25,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if err := pluginserver.Serve(provider.RegistryAddress, providerserver.NewProtocol6(provider.New(version)()), debug); err != nil {
+	if err := pluginserver.Serve(provider.RegistryAddress, provider.NewProtocolServer(version, os.Getenv), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

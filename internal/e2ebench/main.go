@@ -43,6 +43,7 @@ func main() {
 	limit := flag.Int("rate-limit", 100, "requests per second the target enforces (429 beyond) in the rate-limit scenario; 0 skips it")
 	seed := flag.Int("seed-from", 0, "apply this many accounts for real, then grow state and app to N by copying the first account, and measure the refresh only (Terraform's own apply of 10,000 resources takes most of an hour)")
 	flag.IntVar(&perResource, "per-resource", 0, "split the N instances into resources of this many each (0: one resource); use 1000 for N=10000")
+	flag.IntVar(&groupMembers, "group-members", 10000, "after the rounds, measure a group of this many members: its refresh and a change of 10 members; 0 skips it")
 	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them); builds the provider with -tags scimprofile")
 	flag.Parse()
 	profileDir = *profile
@@ -63,6 +64,10 @@ var profileDir string
 // vendorRefreshOf, when set, is the personality of the vendor scenario
 // (vendorRefresh).
 var vendorRefreshOf string
+
+// groupMembers, when positive, is the size of the group scenario
+// (groupScale).
+var groupMembers int
 
 // seedFrom, when set, is how many accounts are created for real before the
 // state and the app are grown to N (see seed.go).
@@ -233,6 +238,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		float64(median(refreshes[scim]).requests)/float64(max(median(refreshes[scim]).accounts, 1)))
 	if vendorRefreshOf != "" {
 		if err := vendorRefresh(work, tf, env, n, rounds, rps, filepath.Join(work, fmt.Sprintf("floor-%d", rounds))); err != nil {
+			return err
+		}
+	}
+	if groupMembers > 0 {
+		if err := groupScale(work, tf, env, groupMembers, rounds); err != nil {
 			return err
 		}
 	}

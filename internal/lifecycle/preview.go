@@ -59,7 +59,9 @@ func (a *Accounts) PreviewCreate(ctx context.Context, values map[string]string, 
 	if userName == "" {
 		return nil, 0
 	}
-	found, err := a.app.Client.Users().Find(ctx, "userName", userName, scim.ReadOptions{Attributes: a.ReadAttributes()})
+	// A preview, so the listing a refresh reads may answer it: a plan of
+	// many creates then costs a few pages, not one GET each.
+	found, err := a.app.Client.Users().FindFromListing(ctx, "userName", userName, scim.ReadOptions{Attributes: a.ReadAttributes()})
 	if err != nil || len(found) != 1 {
 		return nil, 0
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/scim"
@@ -97,37 +96,29 @@ func appVendor(appID, configured string) string {
 	return lifecycle.DetectVendor(appID)
 }
 
-var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
-
-// compatibilityModel is the `compatibility` attribute
-// (compatibilitySchemaAttributes).
-type compatibilityModel struct {
-	Vendor              types.String `tfsdk:"vendor"`
-	Patch               types.Bool   `tfsdk:"patch"`
-	Put                 types.Bool   `tfsdk:"put"`
-	FilteredPatchPaths  types.Bool   `tfsdk:"filtered_patch_paths"`
-	ETag                types.Bool   `tfsdk:"etag"`
-	AttributesParameter types.Bool   `tfsdk:"attributes_parameter"`
-	BatchReads          types.Bool   `tfsdk:"batch_reads"`
-}
-
-// overridesOf reads `compatibility`: its switches (unset or unknown
+// overridesOf reads `compatibility` (compatibilitySchemaAttributes): its switches (unset or unknown
 // fields leave the choice to the vendor profile, then to discovery) and
 // its vendor ("" when unset).
 func overridesOf(ctx context.Context, compat types.Object) (lifecycle.Overrides, string, diag.Diagnostics) {
 	if compat.IsNull() || compat.IsUnknown() {
 		return lifecycle.Overrides{}, "", nil
 	}
-	var c compatibilityModel
-	diags := compat.As(ctx, &c, objectAsOptions)
+	// Read field by field: every account's every call reads it, and the
+	// framework's As goes through reflection.
+	attrs := compat.Attributes()
+	b := func(name string) *bool {
+		v, _ := attrs[name].(types.Bool)
+		return boolPointer(v)
+	}
+	vendor, _ := attrs["vendor"].(types.String)
 	return lifecycle.Overrides{
-		Patch:               boolPointer(c.Patch),
-		Put:                 boolPointer(c.Put),
-		FilteredPatchPaths:  boolPointer(c.FilteredPatchPaths),
-		ETag:                boolPointer(c.ETag),
-		AttributesParameter: boolPointer(c.AttributesParameter),
-		BatchReads:          boolPointer(c.BatchReads),
-	}, c.Vendor.ValueString(), diags
+		Patch:               b("patch"),
+		Put:                 b("put"),
+		FilteredPatchPaths:  b("filtered_patch_paths"),
+		ETag:                b("etag"),
+		AttributesParameter: b("attributes_parameter"),
+		BatchReads:          b("batch_reads"),
+	}, vendor.ValueString(), nil
 }
 
 // goneFromApp is a read that found the resource deleted in the app: it

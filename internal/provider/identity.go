@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Resource identity (Terraform 1.12 and later) of accounts and groups: the
@@ -60,20 +61,25 @@ func syncIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.Resou
 		}
 		state = &prior[0]
 	}
-	var appID, id types.String
-	var read diag.Diagnostics
-	read.Append(state.GetAttribute(ctx, path.Root("connected_app_id"), &appID)...)
-	read.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
-	if read.HasError() || id.IsNull() || id.IsUnknown() || appID.IsUnknown() {
-		diags.Append(read...)
+	// Read and written raw: this runs after every read of every account,
+	// and the framework's path walks cost more than the rest of it.
+	appID, appKnown := rawString(state.Raw, "connected_app_id")
+	id, idKnown := rawString(state.Raw, "id")
+	if !idKnown || !appKnown {
 		return
 	}
-	base, err := normalizeBaseURL(appID.ValueString())
+	base, err := normalizeBaseURL(appID)
 	if err != nil {
 		return
 	}
-	diags.Append(identity.Set(ctx, locationIdentityModel{BaseURL: types.StringValue(base), ID: id})...)
+	identity.Raw = tftypes.NewValue(locationIdentityType, map[string]tftypes.Value{
+		"base_url": tftypes.NewValue(tftypes.String, base),
+		"id":       tftypes.NewValue(tftypes.String, id),
+	})
 }
+
+// locationIdentityType is the raw type of locationIdentitySchema.
+var locationIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"base_url": tftypes.String, "id": tftypes.String}}
 
 // importTarget returns the base URL and id an import names: by identity
 // (an `import` block with `identity`) or by location (`terraform import`,

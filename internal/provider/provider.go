@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -51,6 +52,9 @@ type scimProvider struct {
 	// getenv reads the environment the provider takes settings from
 	// (EnvCredentials).
 	getenv func(string) string
+	// configured is what Configure gave the resources, for the protocol
+	// server's fast paths (fastpath.go); nil until then.
+	configured atomic.Pointer[clientFactory]
 }
 
 // New returns a constructor for the provider, as providerserver expects,
@@ -342,6 +346,7 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 
 	clients := newClientFactory(mergeCredentials(creds, envCreds), settings, p.version)
+	p.configured.Store(clients)
 	resp.ResourceData = clients
 	resp.DataSourceData = clients
 	resp.ListResourceData = clients

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -62,7 +61,7 @@ func (e providerEnv) getenv(name string) string { return e[name] }
 func providerFactories(env providerEnv, warnings *warningRecorder) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"scim": func() (tfprotov6.ProviderServer, error) {
-			server := providerserver.NewProtocol6(NewWithEnv("test", env.getenv)())()
+			server := NewProtocolServer("test", env.getenv)()
 			if warnings != nil {
 				server = warnings.wrap(server)
 			}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"strings"
 
@@ -18,7 +17,7 @@ import (
 func (r *provisionedUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan provisionedUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getUser(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -60,9 +59,8 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 // writeOnlyPassword is password_wo from the configuration (write-only
 // values are only there), "" when unset.
 func writeOnlyPassword(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
-	var pw types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &pw)...)
-	return pw.ValueString()
+	pw, _ := rawString(config.Raw, "password_wo")
+	return pw
 }
 
 // link makes an existing account this resource's: saved at once, so a
@@ -79,7 +77,7 @@ func (r *provisionedUserResource) link(ctx context.Context, accounts *lifecycle.
 	plan.Attributes = mapValue(actual)
 	plan.Active = types.BoolValue(wasActive)
 	plan.Version = types.StringValue(existing.Version())
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setUser(ctx, &resp.State.Raw, plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -104,7 +102,7 @@ func (r *provisionedUserResource) saveCreated(ctx context.Context, accounts *lif
 	plan.Location = types.StringValue(app.UserLocation(created.ID()))
 	plan.setValues(values)
 	plan.Version = types.StringValue(created.Version())
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setUser(ctx, &resp.State.Raw, plan)...)
 	if differ := accounts.Differences(values, accounts.ReadBack(created, values, true)); len(differ) > 0 {
 		resp.Diagnostics.AddWarning("SCIM App Changed Values on Create",
 			fmt.Sprintf("The app at %s created the account %s but holds other values than were sent:\n  %s\n"+

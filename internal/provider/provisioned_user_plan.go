@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/openscim/terraform-provider-scim/internal/lifecycle"
 	"github.com/openscim/terraform-provider-scim/internal/mapping"
@@ -29,11 +30,11 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	var plan provisionedUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getUser(ctx, req.Plan.Raw, &plan)...)
 	var state *provisionedUserModel
 	if !req.State.Raw.IsNull() {
 		state = &provisionedUserModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getUser(ctx, req.State.Raw, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -56,9 +57,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		plan.setValues(values)
-		var pw types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &pw)...)
-		if !pw.IsNull() {
+		if !rawAttribute(req.Config.Raw, "password_wo", tftypes.String).IsNull() {
 			if why := accounts.PasswordRefused(); why != "" {
 				resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "The App Takes No Password",
 					fmt.Sprintf("password_wo is set, but %s (%s): remove password_wo and password_wo_version.", why, accounts.App().BaseURL))
@@ -108,7 +107,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 			plan.Version = state.Version
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setUser(ctx, &resp.Plan.Raw, &plan)...)
 	if state != nil && rulesKnown && profileKnown && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(keepEquivalentInputs(ctx, req, resp, plan, *state, rules)...)
 	}
@@ -121,7 +120,7 @@ func (r *provisionedUserResource) ModifyPlan(ctx context.Context, req resource.M
 // against the app's deprovisioning guard (deprovision_guard.go).
 func (r *provisionedUserResource) guardDestroy(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
 	var state provisionedUserModel
-	diags := req.State.Get(ctx, &state)
+	diags := getUser(ctx, req.State.Raw, &state)
 	mode := state.Deprovision.ValueString()
 	if diags.HasError() {
 		return diags
@@ -349,9 +348,9 @@ func keepEquivalentInputs(ctx context.Context, req resource.ModifyPlanRequest, r
 	unchanged := plan
 	unchanged.AttributeMapping = state.AttributeMapping
 	unchanged.Profile = state.Profile
-	diags.Append(resp.Plan.Set(ctx, &unchanged)...)
+	diags.Append(setUser(ctx, &resp.Plan.Raw, &unchanged)...)
 	if !resp.Plan.Raw.Equal(req.State.Raw) {
-		diags.Append(resp.Plan.Set(ctx, &plan)...)
+		diags.Append(setUser(ctx, &resp.Plan.Raw, &plan)...)
 	}
 	return diags
 }

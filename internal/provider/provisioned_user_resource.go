@@ -165,7 +165,7 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 
 func (r *provisionedUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m provisionedUserModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getUser(ctx, req.Config.Raw, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -190,7 +190,7 @@ func (r *provisionedUserResource) accounts(ctx context.Context, m *provisionedUs
 func (r *provisionedUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics, req.State)
 	var state provisionedUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getUser(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -225,7 +225,7 @@ func (r *provisionedUserResource) Read(ctx context.Context, req resource.ReadReq
 		prior, _ := stringMap(ctx, state.Attributes)
 		state.setValues(accounts.Observed(res, prior))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setUser(ctx, &resp.State.Raw, &state)...)
 }
 
 // setValues records the managed values of the account, and its userName

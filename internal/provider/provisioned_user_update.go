@@ -16,8 +16,8 @@ import (
 func (r *provisionedUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer syncIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state provisionedUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getUser(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getUser(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -84,7 +84,7 @@ func (r *provisionedUserResource) applyChange(ctx context.Context, accounts *lif
 	m.setValues(res.Values)
 	m.Active = types.BoolValue(res.Active)
 	m.Version = types.StringValue(res.Version)
-	diags.Append(state.Set(ctx, m)...)
+	diags.Append(setUser(ctx, &state.Raw, m)...)
 	doing := fmt.Sprintf("Updating the account %s", accounts.App().UserLocation(change.ID))
 	also := ""
 	if len(res.Meanwhile) > 0 {
@@ -109,7 +109,7 @@ func (r *provisionedUserResource) applyChange(ctx context.Context, accounts *lif
 
 func (r *provisionedUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state provisionedUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getUser(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

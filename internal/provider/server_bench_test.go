@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -29,14 +28,20 @@ type benchServer struct {
 	userType tftypes.Type
 	baseURL  string
 	encoded  string
+	compat   map[string]any
+	extra    map[string]any // more configuration
 }
 
-func newBenchServer(b *testing.B) *benchServer {
+func newBenchServer(b testing.TB) *benchServer {
+	_, srv := scimtarget.NewTestServer(b, scimtarget.Options{BearerTokens: []string{testToken}})
+	return newServerFor(b, scimtarget.BaseURL(srv), NewProtocolServer("bench", func(string) string { return "" })(), nil)
+}
+
+// newServerFor configures server for the app at baseURL; compat, when set,
+// is the accounts' compatibility.
+func newServerFor(b testing.TB, baseURL string, server tfprotov6.ProviderServer, compat map[string]any) *benchServer {
 	b.Helper()
 	ctx := context.Background()
-	_, srv := scimtarget.NewTestServer(b, scimtarget.Options{BearerTokens: []string{testToken}})
-	baseURL := scimtarget.BaseURL(srv)
-	server := providerserver.NewProtocol6(NewWithEnv("bench", func(string) string { return "" })())()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
@@ -56,23 +61,30 @@ func newBenchServer(b *testing.B) *benchServer {
 		{Target: "title", Source: "title"},
 		{Target: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", Source: "department"},
 	}
-	return &benchServer{server: server, userType: schemas.ResourceSchemas["scim_provisioned_user"].ValueType(), baseURL: baseURL, encoded: mapping.Encode(rules)}
+	if compat == nil {
+		compat = map[string]any{}
+	}
+	return &benchServer{server: server, userType: schemas.ResourceSchemas["scim_provisioned_user"].ValueType(), baseURL: baseURL, encoded: mapping.Encode(rules), compat: compat}
 }
 
 // config is the account's configuration as the e2ebench's user writes it.
-func (s *benchServer) config(b *testing.B, key string) tftypes.Value {
-	return mustValue(b, s.userType, map[string]any{
+func (s *benchServer) config(b testing.TB, key string) tftypes.Value {
+	cfg := map[string]any{
 		"connected_app_id":  s.baseURL,
-		"compatibility":     map[string]any{},
+		"compatibility":     s.compat,
 		"attribute_mapping": s.encoded,
 		"profile": map[string]any{
 			"email": key + "@example.com", "given_name": "Given " + key, "family_name": "Family", "title": "Engineer", "department": "R&D",
 		},
-	})
+	}
+	for k, v := range s.extra {
+		cfg[k] = v
+	}
+	return mustValue(b, s.userType, cfg)
 }
 
 // create plans and applies one account, and returns its state.
-func (s *benchServer) create(b *testing.B, key string) *tfprotov6.DynamicValue {
+func (s *benchServer) create(b testing.TB, key string) *tfprotov6.DynamicValue {
 	ctx := context.Background()
 	cfg := dynamic(b, s.userType, s.config(b, key))
 	prior := dynamic(b, s.userType, tftypes.NewValue(s.userType, nil))
@@ -92,7 +104,7 @@ func (s *benchServer) create(b *testing.B, key string) *tfprotov6.DynamicValue {
 }
 
 // refresh is what a plan with no changes costs one account.
-func (s *benchServer) refresh(b *testing.B, stateJSON []byte, cfg *tfprotov6.DynamicValue) {
+func (s *benchServer) refresh(b testing.TB, stateJSON []byte, cfg *tfprotov6.DynamicValue) {
 	ctx := context.Background()
 	up, err := s.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
 		TypeName: "scim_provisioned_user", RawState: &tfprotov6.RawState{JSON: stateJSON},
@@ -143,7 +155,7 @@ func BenchmarkProviderServerCreate(b *testing.B) {
 	}
 }
 
-func mustValue(b *testing.B, typ tftypes.Type, v map[string]any) tftypes.Value {
+func mustValue(b testing.TB, typ tftypes.Type, v map[string]any) tftypes.Value {
 	b.Helper()
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -156,7 +168,7 @@ func mustValue(b *testing.B, typ tftypes.Type, v map[string]any) tftypes.Value {
 	return val
 }
 
-func dynamic(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+func dynamic(b testing.TB, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
 	b.Helper()
 	d, err := tfprotov6.NewDynamicValue(typ, v)
 	if err != nil {
@@ -166,7 +178,7 @@ func dynamic(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.Dynamic
 }
 
 // stateJSON is v as Terraform keeps it in its state file.
-func stateJSON(b *testing.B, v tftypes.Value) []byte {
+func stateJSON(b testing.TB, v tftypes.Value) []byte {
 	b.Helper()
 	var conv func(tftypes.Value) any
 	conv = func(v tftypes.Value) any {

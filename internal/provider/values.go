@@ -18,13 +18,15 @@ func stringMap(ctx context.Context, m types.Map) (map[string]string, bool) {
 	if m.IsNull() || m.IsUnknown() {
 		return nil, false
 	}
-	for _, v := range m.Elements() {
-		if v.IsUnknown() {
+	elems := m.Elements()
+	out := make(map[string]string, len(elems))
+	for k, v := range elems {
+		s, ok := v.(types.String)
+		if !ok || s.IsUnknown() {
 			return nil, false
 		}
+		out[k] = s.ValueString()
 	}
-	out := map[string]string{}
-	m.ElementsAs(ctx, &out, false)
 	return out, true
 }
 

@@ -40,6 +40,10 @@ type batches struct {
 	// written are the resources (endpoint path and id) this Client wrote
 	// since their listing was read.
 	written map[string]bool
+	// posted are the userNames (endpoint path and lower-cased userName)
+	// this Client sent a create for: a listing read before cannot tell
+	// whether they exist.
+	posted map[string]bool
 }
 
 // listing is an endpoint's resources as listed with one set of attributes.
@@ -62,6 +66,9 @@ type listing struct {
 	misses int
 	// pageLen is the page size the app actually served.
 	pageLen int
+	// byUserName indexes a complete listing by lower-cased userName; built
+	// on the first FindFromListing after the listing completes.
+	byUserName map[string][]Resource
 }
 
 // DisableBatchReads makes GetFromListing read every resource by itself, for an app
@@ -101,6 +108,45 @@ func (col *Collection) GetFromListing(ctx context.Context, id string, opts ReadO
 			return res, nil
 		case readAlone:
 			return col.Get(ctx, id, opts)
+		case waitFor:
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}
+}
+
+// FindFromListing is Find by userName for a plan's preview (will a create
+// link an account that exists?), answered from the same listing a refresh
+// reads when that is cheaper, rented before bought as GetFromListing is: a
+// plan of N creates costs a few pages instead of N filtered GETs. Only a
+// preview may use it; an apply's lookups always ask the app. A userName
+// this Client sent a create for, or a match this Client wrote since the
+// listing, is looked up in the app; so is any other attribute. userName is
+// compared case-insensitively (RFC 7643 §4.1.1: caseExact false).
+func (col *Collection) FindFromListing(ctx context.Context, attr, value string, opts ReadOptions) ([]Resource, error) {
+	c, e := col.client, col.e
+	if !strings.EqualFold(attr, "userName") || value == "" || c.batches.wasPosted(e, value) {
+		return col.Find(ctx, attr, value, opts)
+	}
+	l := c.batches.listingFor(e, opts.Attributes)
+	if l == nil {
+		return col.Find(ctx, attr, value, opts)
+	}
+	for {
+		found, state, wait := l.find(ctx, col, value)
+		switch state {
+		case listed:
+			for _, r := range found {
+				if c.batches.wasWritten(e, r.ID()) {
+					return col.Find(ctx, attr, value, opts)
+				}
+			}
+			return found, nil
+		case readAlone:
+			return col.Find(ctx, attr, value, opts)
 		case waitFor:
 			select {
 			case <-wait:
@@ -157,6 +203,25 @@ func (b *batches) invalidate(e endpoint, id string) {
 	b.written[e.item(id)] = true
 }
 
+// post records a create this Client is sending.
+func (b *batches) post(e endpoint, userName string) {
+	if userName == "" {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.posted == nil {
+		b.posted = map[string]bool{}
+	}
+	b.posted[e.path+" "+strings.ToLower(userName)] = true
+}
+
+func (b *batches) wasPosted(e endpoint, userName string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.posted[e.path+" "+strings.ToLower(userName)]
+}
+
 func (b *batches) wasWritten(e endpoint, id string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -185,6 +250,41 @@ func (l *listing) lookup(ctx context.Context, col *Collection, id string) (Resou
 	}
 	if l.next == 0 {
 		return nil, readAlone, nil
+	}
+	l.misses++
+	if l.misses <= l.remaining {
+		return nil, readAlone, nil
+	}
+	return nil, waitFor, l.fetch(ctx, col, false)
+}
+
+// find answers a lookup by userName from a complete listing, starting a
+// fetch when one is due; a lookup while the listing is partial counts as a
+// miss, as in lookup.
+func (l *listing) find(ctx context.Context, col *Collection, userName string) ([]Resource, lookupState, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.loading != nil {
+		return nil, waitFor, l.loading
+	}
+	if !l.started {
+		l.started = true
+		return nil, waitFor, l.fetch(ctx, col, true)
+	}
+	if l.err != nil {
+		return nil, readAlone, nil
+	}
+	if l.next == 0 {
+		if l.byUserName == nil {
+			l.byUserName = make(map[string][]Resource, len(l.byID))
+			for _, r := range l.byID {
+				if un, ok := r["userName"].(string); ok {
+					k := strings.ToLower(un)
+					l.byUserName[k] = append(l.byUserName[k], r)
+				}
+			}
+		}
+		return l.byUserName[strings.ToLower(userName)], listed, nil
 	}
 	l.misses++
 	if l.misses <= l.remaining {

@@ -204,3 +204,66 @@ func TestGetFromListingRestOfListingFails(t *testing.T) {
 		t.Errorf("%d single GETs: want the accounts outside the first page only", singles)
 	}
 }
+
+// A plan's previews of many creates are answered from the listing: a few
+// pages, not one filtered GET each; what it finds is what Find finds, the
+// userName compared case-insensitively.
+func TestFindFromListingServesPreviews(t *testing.T) {
+	tg, c, _ := batchTarget(t, 1000)
+	ctx := context.Background()
+	for i := range 1000 {
+		// Half of them exist (in another case), half do not.
+		name := fmt.Sprintf("USER%04d@example.com", i)
+		if i%2 == 1 {
+			name = fmt.Sprintf("new%04d@example.com", i)
+		}
+		got, err := c.Users().FindFromListing(ctx, "userName", name, ReadOptions{Attributes: batchAttrs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if len(got) != 1 || got[0]["userName"] != fmt.Sprintf("user%04d@example.com", i) {
+				t.Fatalf("FindFromListing(%s) = %v, want the one account", name, got)
+			}
+		} else if len(got) != 0 {
+			t.Fatalf("FindFromListing(%s) = %v, want none", name, got)
+		}
+	}
+	if n := userRequests(tg); n > 1000/50+12 {
+		t.Errorf("1000 previews sent %d requests, want at most %d", n, 1000/50+12)
+	}
+}
+
+// A preview never trusts the listing where this client changed the app: a
+// userName it sent a create for, an account it wrote, and any attribute
+// but userName are asked of the app.
+func TestFindFromListingAsksTheAppAfterItsOwnWrites(t *testing.T) {
+	tg, c, ids := batchTarget(t, 20)
+	ctx := context.Background()
+	opts := ReadOptions{Attributes: batchAttrs}
+	if _, err := c.Users().FindFromListing(ctx, "userName", "user0000@example.com", opts); err != nil {
+		t.Fatal(err)
+	}
+	listed := userRequests(tg)
+
+	created, err := c.Users().Create(ctx, Resource{"schemas": []any{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": "Fresh@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Users().FindFromListing(ctx, "userName", "fresh@example.com", opts)
+	if err != nil || len(got) != 1 || got[0].ID() != created.ID() {
+		t.Fatalf("FindFromListing of a userName this client created = %v, %v; want the created account", got, err)
+	}
+	if _, err := c.Users().Patch(ctx, ids[3], []PatchOp{{Op: "replace", Path: "userName", Value: "renamed@example.com"}}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Users().FindFromListing(ctx, "userName", "user0003@example.com", opts); err != nil || len(got) != 0 {
+		t.Fatalf("FindFromListing of a userName this client renamed away = %v, %v; want none", got, err)
+	}
+	if _, err := c.Users().FindFromListing(ctx, "externalId", "x", opts); err != nil {
+		t.Fatal(err)
+	}
+	if n := tg.Count(http.MethodGet, "/Users") - listed; n != 3 {
+		t.Errorf("%d lookups asked the app, want 3 (the created userName, the written account, externalId)", n)
+	}
+}

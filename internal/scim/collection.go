@@ -171,6 +171,9 @@ func idFromLocation(loc string) string {
 // up (users by userName, groups by displayName). A connection failure after
 // the POST was sent is an *ambiguousError and is never retried.
 func (col *Collection) Create(ctx context.Context, in Resource) (Resource, error) {
+	if un, ok := in["userName"].(string); ok {
+		col.client.batches.post(col.e, un)
+	}
 	res, err := col.create(ctx, in)
 	if err != nil {
 		return nil, err
