@@ -4,50 +4,61 @@ import (
 	"bytes"
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// The protocol server's fast paths: the calls a refresh makes for every
-// account, answered by this provider's own code without the framework's
-// generic machinery around it.
+// The protocol server's fast paths: the calls a command makes for every
+// account and group, answered by this provider's own code without the
+// framework's generic machinery around it.
 //
-// A plan with no changes costs each account a ReadResource and a
-// PlanResourceChange. Around the resource's own Read and ModifyPlan, the
-// framework (v1.19) walks the whole schema several times per call: for each
-// of the account's 27 attributes and nested attributes it looks up the
-// config, plan and state values from the root and sets the planned value
-// back, rebuilding the whole object each time, and it converts the
-// resource's values to and from every attribute's types. For an account,
-// that was about 8 times what the same calls cost a resource of two
-// attributes (BenchmarkProviderServerRefresh against BenchmarkNoopRefresh).
-// None of it changes anything when nothing changes, which is what almost
-// every account of a refresh is.
+// A plan with no changes costs each account an UpgradeResourceState, a
+// ReadResource and a PlanResourceChange. Around the resource's own Read and
+// ModifyPlan, the framework (v1.19) walks the whole value several times per
+// call: for each of the account's 27 attributes and nested attributes it
+// looks up the config, plan and state values from the root and sets the
+// planned value back, rebuilding the whole object each time, and for each
+// element of a list (a group's 10,000 members) it looks the element's path
+// up in the schema again. None of it changes anything when nothing
+// changes, which is what almost every account and group of a refresh is.
+// Through the protocol server, a refresh cost an account 30,000 allocations
+// against 3,900 for a resource of two attributes (BenchmarkNoopRefresh);
+// a group of 10,000 members, 5.2 million.
 //
-// So for scim_provisioned_user:
+// So, for scim_provisioned_user and scim_provisioned_group:
 //
+//   - UpgradeResourceState of the current schema version decodes the saved
+//     state as the framework's pass-through does.
 //   - ReadResource decodes the state, runs the resource's Read (the same
 //     code the framework would call) and encodes what it returns, with the
 //     identity the Read sets and the private state as it came. An imported
 //     account (no mapping in state yet) goes to the framework.
-//   - PlanResourceChange answers only a plan that changes nothing: prior
-//     and proposed states equal, a configuration fully known and without a
-//     write-only password, every default the schema declares already what
-//     the state holds, and the resource's ModifyPlan (the same code)
-//     returning the prior state unchanged with no diagnostic. Anything else,
-//     a create, an update, a destroy, a warning, goes to the framework,
-//     which runs ModifyPlan again from the start; ModifyPlan sends nothing
-//     to the app for an account already in state, so nothing is sent twice.
+//   - PlanResourceChange answers a plan that changes nothing: prior and
+//     proposed states equal, a configuration fully known and without a
+//     write-only value, every default the schema declares already what the
+//     state holds, and the resource's ModifyPlan (the same code) returning
+//     the prior state unchanged with no diagnostic. Anything else, an
+//     update, a destroy, a warning, goes to the framework, which runs
+//     ModifyPlan again from the start; ModifyPlan sends nothing to the app
+//     for what is already in state, so nothing is sent twice.
+//   - An account's create is planned (defaults, unknown computed values,
+//     then ModifyPlan; any diagnostic, such as a rehire's warning, goes to
+//     the framework) and applied (the resource's Create) the same way.
 //
-// TestFastPathAnswersAsTheFramework runs both on the same calls and
-// compares the answers; every acceptance test runs through the fast path.
+// TestFastPathAnswersAsTheFramework, TestFastPathCreatesAsTheFramework and
+// TestFastPathGroupsAsTheFramework run both servers on the same calls and
+// compare the answers; TestAccFastPathsServeARealCommand shows a real
+// command takes the fast paths, and every acceptance test goes through
+// them.
 
 // NewProtocolServer is the provider's protocol server: the framework's, with
 // the fast paths in front.
@@ -75,46 +86,102 @@ type frameworkServer interface {
 type fastServer struct {
 	frameworkServer
 	provider *scimProvider
+	// answered counts the calls the fast paths answered, by RPC, for the
+	// tests that show a real command takes them.
+	answered struct{ upgrade, read, plan, createPlan, create atomic.Int64 }
 }
 
-const userTypeName = "scim_provisioned_user"
+const (
+	userTypeName  = "scim_provisioned_user"
+	groupTypeName = "scim_provisioned_group"
+)
+
+// fastKind is what the fast paths know of one resource type.
+type fastKind struct {
+	schema   schema.Schema
+	typ      tftypes.Object
+	identity resource.IdentitySchemaResponse
+	idType   tftypes.Object
+	// defaults are the values the schema's defaults give attributes the
+	// configuration leaves unset.
+	defaults map[string]tftypes.Value
+	// newResource is a configured resource, as the framework makes one for
+	// each call.
+	newResource func(*clientFactory) fastResource
+	// skipRead, when set, leaves a state's read to the framework.
+	skipRead func(state tftypes.Value) bool
+}
+
+// fastResource is what the fast paths call of a resource.
+type fastResource interface {
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithIdentity
+}
+
+// fastKinds are the resource types with fast paths: one account, one group.
+var fastKinds = sync.OnceValue(func() map[string]*fastKind {
+	return map[string]*fastKind{
+		userTypeName: newFastKind(&provisionedUserResource{}, func(c *clientFactory) fastResource {
+			return &provisionedUserResource{appResource: appResource{clients: c}}
+		}, func(state tftypes.Value) bool {
+			// Imported: the framework's path records the mapping.
+			return rawAttribute(state, "attribute_mapping", tftypes.String).IsNull()
+		}),
+		groupTypeName: newFastKind(&provisionedGroupResource{}, func(c *clientFactory) fastResource {
+			return &provisionedGroupResource{appResource: appResource{clients: c}}
+		}, nil),
+	}
+})
+
+func newFastKind(r fastResource, newResource func(*clientFactory) fastResource, skipRead func(tftypes.Value) bool) *fastKind {
+	ctx := context.Background()
+	k := &fastKind{newResource: newResource, skipRead: skipRead, defaults: map[string]tftypes.Value{}}
+	var resp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &resp)
+	k.schema = resp.Schema
+	k.typ, _ = resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &k.identity)
+	k.idType, _ = k.identity.IdentitySchema.Type().TerraformType(ctx).(tftypes.Object)
+	for name, a := range resp.Schema.Attributes {
+		switch x := a.(type) {
+		case schema.BoolAttribute:
+			if x.Default != nil {
+				var d defaults.BoolResponse
+				x.Default.DefaultBool(ctx, defaults.BoolRequest{}, &d)
+				k.defaults[name] = tftypes.NewValue(tftypes.Bool, d.PlanValue.ValueBool())
+			}
+		case schema.StringAttribute:
+			if x.Default != nil {
+				var d defaults.StringResponse
+				x.Default.DefaultString(ctx, defaults.StringRequest{}, &d)
+				k.defaults[name] = tftypes.NewValue(tftypes.String, d.PlanValue.ValueString())
+			}
+		}
+	}
+	return k
+}
 
 // userSchema is scim_provisioned_user's schema and its raw type.
-var userSchema = sync.OnceValues(func() (schema.Schema, tftypes.Object) {
-	var resp resource.SchemaResponse
-	(&provisionedUserResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	t, _ := resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
-	return resp.Schema, t
-})
-
-// userIdentitySchema is the account identity's schema.
-var userIdentitySchema = sync.OnceValue(func() resource.IdentitySchemaResponse {
-	var resp resource.IdentitySchemaResponse
-	(&provisionedUserResource{}).IdentitySchema(context.Background(), resource.IdentitySchemaRequest{}, &resp)
-	return resp
-})
-
-// userDefaults are the values the schema's defaults give attributes left
-// unset (TestFastPathKnowsTheSchema keeps this true to the schema).
-var userDefaults = map[string]tftypes.Value{
-	"active":         tftypes.NewValue(tftypes.Bool, true),
-	"deprovision":    tftypes.NewValue(tftypes.String, "deactivate"),
-	"adopt_existing": tftypes.NewValue(tftypes.Bool, false),
-	"adopt_by":       tftypes.NewValue(tftypes.String, "userName"),
+func userSchema() (schema.Schema, tftypes.Object) {
+	k := fastKinds()[userTypeName]
+	return k.schema, k.typ
 }
 
-// userResource is a configured scim_provisioned_user, as the framework
-// makes one for each call; nil before the provider is configured.
-func (s *fastServer) userResource() *provisionedUserResource {
+// kind is the fast paths' knowledge of typeName and a configured resource
+// of it; nil when the type has no fast paths or the provider is not yet
+// configured.
+func (s *fastServer) kind(typeName string) (*fastKind, fastResource) {
+	k := fastKinds()[typeName]
 	clients := s.provider.configured.Load()
-	if clients == nil {
-		return nil
+	if k == nil || clients == nil {
+		return nil, nil
 	}
-	return &provisionedUserResource{appResource: appResource{clients: clients}}
+	return k, k.newResource(clients)
 }
 
 func (s *fastServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if resp, ok := s.fastUpgrade(req); ok {
+		s.answered.upgrade.Add(1)
 		return resp, nil
 	}
 	return s.frameworkServer.UpgradeResourceState(ctx, req)
@@ -122,6 +189,7 @@ func (s *fastServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.Up
 
 func (s *fastServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	if resp, ok := s.fastRead(ctx, req); ok {
+		s.answered.read.Add(1)
 		return resp, nil
 	}
 	return s.frameworkServer.ReadResource(ctx, req)
@@ -129,24 +197,37 @@ func (s *fastServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 
 func (s *fastServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if resp, ok := s.fastPlan(ctx, req); ok {
+		if rawNull(req.TypeName, req.PriorState) {
+			s.answered.createPlan.Add(1)
+		} else {
+			s.answered.plan.Add(1)
+		}
 		return resp, nil
 	}
 	return s.frameworkServer.PlanResourceChange(ctx, req)
 }
 
-// fastUpgrade reads an account's state saved by this schema version, as
-// the framework's pass-through does (attributes the schema no longer has
-// are dropped), without its walk for blocks the schema does not have.
+func (s *fastServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if resp, ok := s.fastCreate(ctx, req); ok {
+		s.answered.create.Add(1)
+		return resp, nil
+	}
+	return s.frameworkServer.ApplyResourceChange(ctx, req)
+}
+
+// fastUpgrade reads a state saved by this schema version, as the
+// framework's pass-through does (attributes the schema no longer has are
+// dropped), without its walk for blocks the schema does not have.
 func (s *fastServer) fastUpgrade(req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, bool) {
-	sch, typ := userSchema()
-	if req.TypeName != userTypeName || req.RawState == nil || req.RawState.JSON == nil || req.Version != sch.Version || len(sch.Blocks) > 0 {
+	k := fastKinds()[req.TypeName]
+	if k == nil || req.RawState == nil || req.RawState.JSON == nil || req.Version != k.schema.Version || len(k.schema.Blocks) > 0 {
 		return nil, false
 	}
-	v, err := req.RawState.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+	v, err := req.RawState.UnmarshalWithOpts(k.typ, tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
 	if err != nil {
 		return nil, false // the framework says what is wrong
 	}
-	upgraded, err := tfprotov6.NewDynamicValue(typ, v)
+	upgraded, err := tfprotov6.NewDynamicValue(k.typ, v)
 	if err != nil {
 		return nil, false
 	}
@@ -154,92 +235,96 @@ func (s *fastServer) fastUpgrade(req *tfprotov6.UpgradeResourceStateRequest) (*t
 }
 
 func (s *fastServer) fastRead(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, bool) {
-	if req.TypeName != userTypeName || req.CurrentState == nil || req.ProviderMeta != nil {
+	// Provider meta is left out: this provider declares no provider_meta
+	// schema, so Terraform sends none, and its resources read none.
+	if req.CurrentState == nil {
 		return nil, false
 	}
-	r := s.userResource()
-	if r == nil {
+	k, r := s.kind(req.TypeName)
+	if k == nil {
 		return nil, false
 	}
-	sch, typ := userSchema()
-	current, err := req.CurrentState.Unmarshal(typ)
-	if err != nil || current.IsNull() || !current.IsFullyKnown() {
+	current, err := req.CurrentState.Unmarshal(k.typ)
+	if err != nil || current.IsNull() || !current.IsFullyKnown() || (k.skipRead != nil && k.skipRead(current)) {
 		return nil, false
 	}
-	if mapping := rawAttribute(current, "attribute_mapping", tftypes.String); mapping.IsNull() {
-		return nil, false // imported: the framework's path
-	}
-	idSchema := userIdentitySchema().IdentitySchema
-	idType, _ := idSchema.Type().TerraformType(ctx).(tftypes.Object)
-	identity := &tfsdk.ResourceIdentity{Schema: idSchema, Raw: tftypes.NewValue(idType, nil)}
+	idSchema := k.identity.IdentitySchema
+	identity := &tfsdk.ResourceIdentity{Schema: idSchema, Raw: tftypes.NewValue(k.idType, nil)}
 	if req.CurrentIdentity != nil && req.CurrentIdentity.IdentityData != nil {
-		v, err := req.CurrentIdentity.IdentityData.Unmarshal(idType)
+		v, err := req.CurrentIdentity.IdentityData.Unmarshal(k.idType)
 		if err != nil {
 			return nil, false
 		}
 		identity.Raw = v
 	}
-	state := tfsdk.State{Schema: sch, Raw: current}
+	state := tfsdk.State{Schema: k.schema, Raw: current}
 	readResp := resource.ReadResponse{State: state, Identity: identity}
 	r.Read(ctx, resource.ReadRequest{State: state, Identity: &tfsdk.ResourceIdentity{Schema: idSchema, Raw: identity.Raw.Copy()}}, &readResp)
 
-	resp := &tfprotov6.ReadResourceResponse{Diagnostics: protoDiagnostics(readResp.Diagnostics), Private: req.Private, NewState: req.CurrentState}
-	if readResp.Diagnostics.HasError() {
-		return resp, true
+	// The read has run: what it returns is answered here, errors included,
+	// as the framework answers them (the state and identity it left).
+	diags := readResp.Diagnostics
+	if !diags.HasError() && !readResp.State.Raw.IsNull() && (readResp.Identity == nil || readResp.Identity.Raw.IsFullyNull()) {
+		diags.AddError("Missing Resource Identity After Read", "The provider returned no identity after reading the resource. This is a bug in the provider.")
 	}
-	newState, err := tfprotov6.NewDynamicValue(typ, nullWriteOnly(readResp.State.Raw))
-	if err != nil {
-		return nil, false
+	resp := &tfprotov6.ReadResourceResponse{Private: req.Private, NewState: req.CurrentState}
+	if newState, err := tfprotov6.NewDynamicValue(k.typ, k.nullWriteOnly(readResp.State.Raw)); err == nil {
+		resp.NewState = &newState
+	} else {
+		diags.AddError("Provider Error: Cannot Encode the Resource's State", err.Error())
 	}
-	resp.NewState = &newState
-	if readResp.Identity != nil && !readResp.Identity.Raw.IsNull() {
-		id, err := tfprotov6.NewDynamicValue(idType, readResp.Identity.Raw)
-		if err != nil {
-			return nil, false
+	if readResp.Identity != nil {
+		if id, err := tfprotov6.NewDynamicValue(k.idType, readResp.Identity.Raw); err == nil {
+			resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &id}
 		}
-		resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &id}
 	}
+	resp.Diagnostics = protoDiagnostics(diags)
 	return resp, true
 }
 
 func (s *fastServer) fastPlan(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, bool) {
-	if req.TypeName != userTypeName || req.PriorState == nil || req.ProposedNewState == nil || req.Config == nil || req.ProviderMeta != nil {
+	if req.PriorState == nil || req.ProposedNewState == nil || req.Config == nil {
 		return nil, false
 	}
-	r := s.userResource()
-	if r == nil {
+	k, r := s.kind(req.TypeName)
+	if k == nil {
 		return nil, false
 	}
-	sch, typ := userSchema()
-	prior, err := req.PriorState.Unmarshal(typ)
-	if err != nil || prior.IsNull() || !prior.IsFullyKnown() {
+	prior, err := req.PriorState.Unmarshal(k.typ)
+	if err != nil || !prior.IsFullyKnown() {
 		return nil, false
+	}
+	if prior.IsNull() {
+		if req.TypeName != userTypeName {
+			return nil, false
+		}
+		return s.fastCreatePlan(ctx, k, r, req)
 	}
 	// Terraform encodes equal values alike, so equal bytes are the cheap
 	// answer; anything else is compared as values.
 	if !bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack) || req.ProposedNewState.MsgPack == nil {
-		proposed, err := req.ProposedNewState.Unmarshal(typ)
+		proposed, err := req.ProposedNewState.Unmarshal(k.typ)
 		if err != nil || !proposed.Equal(prior) {
 			return nil, false
 		}
 	}
-	config, err := req.Config.Unmarshal(typ)
-	if err != nil || !config.IsFullyKnown() || !rawAttribute(config, "password_wo", tftypes.String).IsNull() {
+	config, err := req.Config.Unmarshal(k.typ)
+	if err != nil || !config.IsFullyKnown() || k.writeOnlySet(config) {
 		return nil, false
 	}
-	if rawAttribute(prior, "attribute_mapping", tftypes.String).IsNull() {
-		return nil, false // imported: the first plan records the mapping
+	if k.skipRead != nil && k.skipRead(prior) {
+		return nil, false // imported: the first plan records what the configuration manages
 	}
-	for name, def := range userDefaults {
+	for name, def := range k.defaults {
 		if rawAttribute(config, name, def.Type()).IsNull() && !rawAttribute(prior, name, def.Type()).Equal(def) {
 			return nil, false // the default changes it
 		}
 	}
-	plan := tfsdk.Plan{Schema: sch, Raw: prior}
+	plan := tfsdk.Plan{Schema: k.schema, Raw: prior}
 	planResp := resource.ModifyPlanResponse{Plan: plan}
 	r.ModifyPlan(ctx, resource.ModifyPlanRequest{
-		Config: tfsdk.Config{Schema: sch, Raw: config},
-		State:  tfsdk.State{Schema: sch, Raw: prior},
+		Config: tfsdk.Config{Schema: k.schema, Raw: config},
+		State:  tfsdk.State{Schema: k.schema, Raw: prior},
 		Plan:   plan,
 	}, &planResp)
 	if len(planResp.Diagnostics) > 0 || len(planResp.RequiresReplace) > 0 || planResp.Deferred != nil || !planResp.Plan.Raw.Equal(prior) {
@@ -248,8 +333,7 @@ func (s *fastServer) fastPlan(ctx context.Context, req *tfprotov6.PlanResourceCh
 	identity := req.PriorIdentity
 	if identity == nil {
 		// As the framework answers a CLI that sends none: a null identity.
-		idType, _ := userIdentitySchema().IdentitySchema.Type().TerraformType(ctx).(tftypes.Object)
-		null, err := tfprotov6.NewDynamicValue(idType, tftypes.NewValue(idType, nil))
+		null, err := tfprotov6.NewDynamicValue(k.idType, tftypes.NewValue(k.idType, nil))
 		if err != nil {
 			return nil, false
 		}
@@ -262,18 +346,177 @@ func (s *fastServer) fastPlan(ctx context.Context, req *tfprotov6.PlanResourceCh
 	}, true
 }
 
-// nullWriteOnly is an account's state with its write-only attribute null,
-// as the framework leaves every state.
-func nullWriteOnly(v tftypes.Value) tftypes.Value {
+// fastCreatePlan plans a create as the framework does: the configuration,
+// with the schema's defaults where it sets nothing, write-only values
+// null, and every computed attribute the configuration leaves unset
+// unknown; then the resource's ModifyPlan. A configuration with an unknown
+// value, and a plan with any diagnostic (a warning that the create will
+// link an account, an error), go to the framework.
+func (s *fastServer) fastCreatePlan(ctx context.Context, k *fastKind, r fastResource, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, bool) {
+	config, err := req.Config.Unmarshal(k.typ)
+	if err != nil || config.IsNull() || !config.IsFullyKnown() {
+		return nil, false
+	}
+	proposed, err := req.ProposedNewState.Unmarshal(k.typ)
+	if err != nil || proposed.IsNull() {
+		return nil, false
+	}
+	var fields, configFields map[string]tftypes.Value
+	if proposed.As(&fields) != nil || config.As(&configFields) != nil {
+		return nil, false
+	}
+	for name, a := range k.schema.Attributes {
+		t := k.typ.AttributeTypes[name]
+		def, hasDefault := k.defaults[name]
+		switch {
+		case a.IsWriteOnly():
+			fields[name] = tftypes.NewValue(t, nil)
+		case !configFields[name].IsNull():
+		case hasDefault:
+			fields[name] = def
+		case a.IsComputed() && fields[name].IsNull():
+			fields[name] = tftypes.NewValue(t, tftypes.UnknownValue)
+		}
+	}
+	planned := tftypes.NewValue(k.typ, fields)
+	nullIdentity := tftypes.NewValue(k.idType, nil)
+	if req.PriorIdentity != nil && req.PriorIdentity.IdentityData != nil {
+		v, err := req.PriorIdentity.IdentityData.Unmarshal(k.idType)
+		if err != nil || !v.IsNull() {
+			return nil, false
+		}
+	}
+	idSchema := k.identity.IdentitySchema
+	plan := tfsdk.Plan{Schema: k.schema, Raw: planned}
+	planResp := resource.ModifyPlanResponse{Plan: plan, Identity: &tfsdk.ResourceIdentity{Schema: idSchema, Raw: nullIdentity}}
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{
+		Config:   tfsdk.Config{Schema: k.schema, Raw: config},
+		State:    tfsdk.State{Schema: k.schema, Raw: tftypes.NewValue(k.typ, nil)},
+		Plan:     plan,
+		Identity: &tfsdk.ResourceIdentity{Schema: idSchema, Raw: nullIdentity},
+	}, &planResp)
+	if len(planResp.Diagnostics) > 0 || len(planResp.RequiresReplace) > 0 || planResp.Deferred != nil || !planResp.Identity.Raw.IsNull() {
+		return nil, false
+	}
+	plannedState, err := tfprotov6.NewDynamicValue(k.typ, k.nullWriteOnly(planResp.Plan.Raw))
+	if err != nil {
+		return nil, false
+	}
+	identity, err := tfprotov6.NewDynamicValue(k.idType, nullIdentity)
+	if err != nil {
+		return nil, false
+	}
+	return &tfprotov6.PlanResourceChangeResponse{
+		PlannedState:    &plannedState,
+		PlannedPrivate:  req.PriorPrivate,
+		PlannedIdentity: &tfprotov6.ResourceIdentityData{IdentityData: &identity},
+	}, true
+}
+
+// fastCreate applies an account's create as the framework does: the
+// resource's own Create, from a null state and identity, and the state and
+// identity it sets. Anything but an account's create goes to the framework.
+func (s *fastServer) fastCreate(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, bool) {
+	if req.TypeName != userTypeName || req.PriorState == nil || req.PlannedState == nil || req.Config == nil || len(req.PlannedPrivate) > 0 {
+		return nil, false
+	}
+	k, r := s.kind(req.TypeName)
+	if k == nil {
+		return nil, false
+	}
+	prior, err := req.PriorState.Unmarshal(k.typ)
+	if err != nil || !prior.IsNull() {
+		return nil, false
+	}
+	planned, err := req.PlannedState.Unmarshal(k.typ)
+	if err != nil || planned.IsNull() {
+		return nil, false
+	}
+	config, err := req.Config.Unmarshal(k.typ)
+	if err != nil || config.IsNull() {
+		return nil, false
+	}
+	idSchema := k.identity.IdentitySchema
+	identity := tftypes.NewValue(k.idType, nil)
+	if req.PlannedIdentity != nil && req.PlannedIdentity.IdentityData != nil {
+		if identity, err = req.PlannedIdentity.IdentityData.Unmarshal(k.idType); err != nil {
+			return nil, false
+		}
+	}
+	createResp := resource.CreateResponse{
+		State:    tfsdk.State{Schema: k.schema, Raw: tftypes.NewValue(k.typ, nil)},
+		Identity: &tfsdk.ResourceIdentity{Schema: idSchema, Raw: identity.Copy()},
+	}
+	r.Create(ctx, resource.CreateRequest{
+		Config:   tfsdk.Config{Schema: k.schema, Raw: config},
+		Plan:     tfsdk.Plan{Schema: k.schema, Raw: planned},
+		Identity: &tfsdk.ResourceIdentity{Schema: idSchema, Raw: identity.Copy()},
+	}, &createResp)
+	// The create has run: whatever happens now is answered here, never
+	// by a second create in the framework.
+	diags := createResp.Diagnostics
+	if !diags.HasError() && createResp.State.Raw.IsNull() {
+		diags.AddError("Missing Resource State After Create", "The provider returned no state after creating the account without an error. "+
+			"The account may exist in the app without Terraform tracking it: import it. This is a bug in the provider.")
+	}
+	if !diags.HasError() && (createResp.Identity == nil || createResp.Identity.Raw.IsFullyNull()) {
+		diags.AddError("Missing Resource Identity After Create", "The provider returned no identity after creating the account. This is a bug in the provider.")
+	}
+	resp := &tfprotov6.ApplyResourceChangeResponse{}
+	newState, err := tfprotov6.NewDynamicValue(k.typ, k.nullWriteOnly(createResp.State.Raw))
+	if err != nil {
+		diags.AddError("Provider Error: Cannot Encode the Account's State", err.Error())
+	} else {
+		resp.NewState = &newState
+	}
+	if createResp.Identity != nil {
+		if id, err := tfprotov6.NewDynamicValue(k.idType, createResp.Identity.Raw); err == nil {
+			resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &id}
+		}
+	}
+	resp.Diagnostics = protoDiagnostics(diags)
+	return resp, true
+}
+
+// writeOnlySet reports whether the configuration sets a write-only
+// attribute.
+func (k *fastKind) writeOnlySet(config tftypes.Value) bool {
+	for name, a := range k.schema.Attributes {
+		if a.IsWriteOnly() && !rawAttribute(config, name, k.typ.AttributeTypes[name]).IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+// nullWriteOnly is a state with its write-only attributes null, as the
+// framework leaves every state.
+func (k *fastKind) nullWriteOnly(v tftypes.Value) tftypes.Value {
 	var fields map[string]tftypes.Value
 	if v.IsNull() || v.As(&fields) != nil {
 		return v
 	}
-	if pw, ok := fields["password_wo"]; ok && !pw.IsNull() {
-		fields["password_wo"] = tftypes.NewValue(tftypes.String, nil)
-		return tftypes.NewValue(v.Type(), fields)
+	changed := false
+	for name, a := range k.schema.Attributes {
+		if a.IsWriteOnly() && !fields[name].IsNull() {
+			fields[name] = tftypes.NewValue(k.typ.AttributeTypes[name], nil)
+			changed = true
+		}
 	}
-	return v
+	if !changed {
+		return v
+	}
+	return tftypes.NewValue(v.Type(), fields)
+}
+
+// rawNull reports whether a value of the resource type is null.
+func rawNull(typeName string, v *tfprotov6.DynamicValue) bool {
+	k := fastKinds()[typeName]
+	if k == nil {
+		return false
+	}
+	u, err := v.Unmarshal(k.typ)
+	return err == nil && u.IsNull()
 }
 
 // protoDiagnostics is diags as the protocol carries them.

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/openscim/terraform-provider-scim/internal/pluginserver"
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
@@ -283,59 +286,335 @@ func TestFastPathLeavesWarningsToTheFramework(t *testing.T) {
 	}
 }
 
-// TestFastPathKnowsTheSchema: the fast plan applies the schema's defaults
-// itself and assumes its only plan modifier changes nothing when nothing
-// changes; a schema change that breaks either fails here.
+// TestFastPathKnowsTheSchema: the fast plans apply the schemas' defaults
+// themselves (read from the schemas) and assume the one plan modifier they
+// use, UseStateForUnknown, changes nothing when the prior state is known or
+// null; a schema that gains another kind of default or plan modifier fails
+// here.
 func TestFastPathKnowsTheSchema(t *testing.T) {
-	sch, _ := userSchema()
-	found := map[string]tftypes.Value{}
-	for name, a := range sch.Attributes {
-		switch x := a.(type) {
-		case schema.BoolAttribute:
-			if x.Default != nil {
-				var resp defaults.BoolResponse
-				x.Default.DefaultBool(context.Background(), defaults.BoolRequest{}, &resp)
-				found[name] = tftypes.NewValue(tftypes.Bool, resp.PlanValue.ValueBool())
-			}
-			if len(x.PlanModifiers) > 0 {
-				t.Errorf("%s has plan modifiers the fast plan does not know", name)
-			}
-		case schema.StringAttribute:
-			if x.Default != nil {
-				var resp defaults.StringResponse
-				x.Default.DefaultString(context.Background(), defaults.StringRequest{}, &resp)
-				found[name] = tftypes.NewValue(tftypes.String, resp.PlanValue.ValueString())
-			}
-			for _, m := range x.PlanModifiers {
-				if m.Description(context.Background()) != stringplanmodifier.UseStateForUnknown().Description(context.Background()) || name != "id" {
-					t.Errorf("%s has a plan modifier the fast plan does not know: %s", name, m.Description(context.Background()))
+	ctx := context.Background()
+	useState := stringplanmodifier.UseStateForUnknown().Description(ctx)
+	for typeName, k := range fastKinds() {
+		for name, a := range k.schema.Attributes {
+			switch x := a.(type) {
+			case schema.BoolAttribute:
+				if len(x.PlanModifiers) > 0 {
+					t.Errorf("%s.%s has plan modifiers the fast plan does not know", typeName, name)
 				}
+			case schema.StringAttribute:
+				for _, m := range x.PlanModifiers {
+					if m.Description(ctx) != useState {
+						t.Errorf("%s.%s has a plan modifier the fast plan does not know: %s", typeName, name, m.Description(ctx))
+					}
+				}
+			case schema.MapAttribute:
+				if x.Default != nil || len(x.PlanModifiers) > 0 {
+					t.Errorf("%s.%s has a default or plan modifiers the fast plan does not know", typeName, name)
+				}
+			case schema.ListAttribute:
+				if x.Default != nil || len(x.PlanModifiers) > 0 {
+					t.Errorf("%s.%s has a default or plan modifiers the fast plan does not know", typeName, name)
+				}
+			case schema.Int64Attribute:
+				if x.Default != nil || len(x.PlanModifiers) > 0 {
+					t.Errorf("%s.%s has a default or plan modifiers the fast plan does not know", typeName, name)
+				}
+			case schema.SingleNestedAttribute:
+				if x.Default != nil || len(x.PlanModifiers) > 0 {
+					t.Errorf("%s.%s has a default or plan modifiers the fast plan does not know", typeName, name)
+				}
+			default:
+				t.Errorf("%s.%s is a %T, which the fast plan does not know", typeName, name, a)
 			}
-		case schema.MapAttribute:
-			if x.Default != nil || len(x.PlanModifiers) > 0 {
-				t.Errorf("%s has a default or plan modifiers the fast plan does not know", name)
-			}
-		case schema.Int64Attribute:
-			if x.Default != nil || len(x.PlanModifiers) > 0 {
-				t.Errorf("%s has a default or plan modifiers the fast plan does not know", name)
-			}
-		case schema.SingleNestedAttribute:
-			if x.Default != nil || len(x.PlanModifiers) > 0 {
-				t.Errorf("%s has a default or plan modifiers the fast plan does not know", name)
-			}
-		default:
-			t.Errorf("%s is a %T, which the fast plan does not know", name, a)
+		}
+		if len(k.schema.Blocks) > 0 {
+			t.Errorf("%s has blocks, which the fast paths do not handle", typeName)
 		}
 	}
-	if len(found) != len(userDefaults) {
-		t.Errorf("the schema's defaults %v, the fast plan's %v", found, userDefaults)
+	want := map[string]tftypes.Value{
+		"active":         tftypes.NewValue(tftypes.Bool, true),
+		"deprovision":    tftypes.NewValue(tftypes.String, "deactivate"),
+		"adopt_existing": tftypes.NewValue(tftypes.Bool, false),
+		"adopt_by":       tftypes.NewValue(tftypes.String, "userName"),
 	}
-	for name, v := range found {
-		if !userDefaults[name].Equal(v) {
-			t.Errorf("default of %s: the schema's %s, the fast plan's %s", name, v, userDefaults[name])
+	got := fastKinds()[userTypeName].defaults
+	if len(got) != len(want) {
+		t.Errorf("an account's defaults: %v, want %v", got, want)
+	}
+	for name, v := range want {
+		if !got[name].Equal(v) {
+			t.Errorf("an account's default %s: %s, want %s", name, got[name], v)
 		}
 	}
-	if len(sch.Blocks) > 0 {
-		t.Error("the schema has blocks, which the fast paths do not handle")
+}
+
+// createRequests are a create's plan and apply requests for key.
+func (p *fastPair) createPlanRequest(t *testing.T, key string) *tfprotov6.PlanResourceChangeRequest {
+	_, typ := userSchema()
+	cfg := p.viaFW.config(t, key)
+	return &tfprotov6.PlanResourceChangeRequest{
+		TypeName: userTypeName, PriorState: dynamic(t, typ, tftypes.NewValue(typ, nil)),
+		ProposedNewState: dynamic(t, typ, cfg), Config: dynamic(t, typ, cfg),
+	}
+}
+
+// withoutIDs is an account's state with what differs between two creates
+// of the same account (its id and what derives from it) left out.
+func withoutIDs(t *testing.T, v *tfprotov6.DynamicValue) tftypes.Value {
+	t.Helper()
+	_, typ := userSchema()
+	val, err := v.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]tftypes.Value
+	if err := val.As(&fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"id", "location", "version"} {
+		fields[name] = tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(typ, fields)
+}
+
+// TestFastPathCreatesAsTheFramework: a create's plan and apply through the
+// fast paths answer as the framework's do, and a plan that warns is the
+// framework's.
+func TestFastPathCreatesAsTheFramework(t *testing.T) {
+	ctx := context.Background()
+	p := newFastPair(t, nil)
+
+	// The plan of a create, on both servers.
+	req := p.createPlanRequest(t, "newcomer")
+	fwPlan, err := p.viaFW.server.PlanResourceChange(ctx, req)
+	if err != nil || hasErrors(fwPlan.Diagnostics) {
+		t.Fatal(err, fwPlan.Diagnostics)
+	}
+	fpPlan, answered := p.fast.fastPlan(ctx, p.createPlanRequest(t, "newcomer"))
+	if !answered {
+		t.Fatal("the fast path left a create's plan to the framework")
+	}
+	sameValue(t, "PlanResourceChange (create)", fwPlan.PlannedState, fpPlan.PlannedState)
+	sameDiagnostics(t, "PlanResourceChange (create)", fwPlan.Diagnostics, fpPlan.Diagnostics)
+	sameIdentity(t, "PlanResourceChange (create)", fwPlan.PlannedIdentity, fpPlan.PlannedIdentity)
+	if !bytes.Equal(fwPlan.PlannedPrivate, fpPlan.PlannedPrivate) {
+		t.Errorf("private: the framework's %q, the fast path's %q", fwPlan.PlannedPrivate, fpPlan.PlannedPrivate)
+	}
+
+	// The apply: the framework's first; the account is then deleted in
+	// the app and made again through the fast path.
+	apply := func(plan *tfprotov6.PlanResourceChangeResponse) *tfprotov6.ApplyResourceChangeRequest {
+		return &tfprotov6.ApplyResourceChangeRequest{TypeName: userTypeName, PriorState: req.PriorState, PlannedState: plan.PlannedState,
+			Config: req.Config, PlannedPrivate: plan.PlannedPrivate, PlannedIdentity: plan.PlannedIdentity}
+	}
+	fwApplied, err := p.viaFW.server.ApplyResourceChange(ctx, apply(fwPlan))
+	if err != nil || hasErrors(fwApplied.Diagnostics) {
+		t.Fatal(err, fwApplied.Diagnostics)
+	}
+	_, typ := userSchema()
+	v, _ := fwApplied.NewState.Unmarshal(typ)
+	id, _ := rawString(v, "id")
+	if err := p.target.DeleteUser(id); err != nil {
+		t.Fatal(err)
+	}
+	fpApplied, answered := p.fast.fastCreate(ctx, apply(fpPlan))
+	if !answered {
+		t.Fatal("the fast path left a create to the framework")
+	}
+	if !withoutIDs(t, fwApplied.NewState).Equal(withoutIDs(t, fpApplied.NewState)) {
+		t.Errorf("ApplyResourceChange: the framework's state\n%s\nthe fast path's\n%s", withoutIDs(t, fwApplied.NewState), withoutIDs(t, fpApplied.NewState))
+	}
+	sameDiagnostics(t, "ApplyResourceChange", fwApplied.Diagnostics, fpApplied.Diagnostics)
+	if (fwApplied.NewIdentity == nil) != (fpApplied.NewIdentity == nil) || fpApplied.NewIdentity == nil {
+		t.Fatalf("identity: the framework's %v, the fast path's %v", fwApplied.NewIdentity, fpApplied.NewIdentity)
+	}
+	if !bytes.Equal(fwApplied.Private, fpApplied.Private) {
+		t.Errorf("private: the framework's %q, the fast path's %q", fwApplied.Private, fpApplied.Private)
+	}
+
+	// A create that will link the deactivated account (a rehire) warns at
+	// plan: the framework's answer.
+	v, _ = fpApplied.NewState.Unmarshal(typ)
+	id, _ = rawString(v, "id")
+	if err := p.target.DeactivateUser(id); err != nil {
+		t.Fatal(err)
+	}
+	fwRehire, err := p.viaFW.server.PlanResourceChange(ctx, p.createPlanRequest(t, "newcomer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fwRehire.Diagnostics) == 0 {
+		t.Fatal("no rehire warning from the framework: the scenario does not test what it says")
+	}
+	if _, answered := p.fast.fastPlan(ctx, p.createPlanRequest(t, "newcomer")); answered {
+		t.Error("the fast path answered the plan of a create that will link an inactive account")
+	}
+	fpRehire, _ := p.fast.PlanResourceChange(ctx, p.createPlanRequest(t, "newcomer"))
+	sameValue(t, "PlanResourceChange (rehire)", fwRehire.PlannedState, fpRehire.PlannedState)
+	sameDiagnostics(t, "PlanResourceChange (rehire)", fwRehire.Diagnostics, fpRehire.Diagnostics)
+}
+
+// TestAccFastPathsServeARealCommand: under the Terraform CLI, the creates
+// of an apply and the refresh of a plan with no changes are answered by the
+// fast paths (their counters), and the result is what every other
+// acceptance test checks through them.
+func TestAccFastPathsServeARealCommand(t *testing.T) {
+	_, baseURL := newTestTarget(t)
+	var (
+		mu      sync.Mutex
+		servers []*fastServer
+	)
+	factories := map[string]func() (tfprotov6.ProviderServer, error){
+		"scim": func() (tfprotov6.ProviderServer, error) {
+			s, ok := NewProtocolServer("test", providerEnv(nil).getenv)().(*fastServer)
+			if !ok {
+				return nil, fmt.Errorf("no fast paths")
+			}
+			mu.Lock()
+			servers = append(servers, s)
+			mu.Unlock()
+			return pluginserver.Wrap(s), nil
+		},
+	}
+	var before [5]int64
+	counts := func() [5]int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		var c [5]int64
+		for _, s := range servers {
+			c[0] += s.answered.upgrade.Load()
+			c[1] += s.answered.read.Load()
+			c[2] += s.answered.plan.Load()
+			c[3] += s.answered.createPlan.Load()
+			c[4] += s.answered.create.Load()
+		}
+		return c
+	}
+	config := peopleConfig{baseURL: baseURL, people: threePeople()}.String()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					c := counts()
+					if c[4] != 3 || c[3] < 3 {
+						return fmt.Errorf("the fast paths answered %d creates and %d plans of creates, want 3 and at least 3", c[4], c[3])
+					}
+					before = c
+					return nil
+				},
+			},
+			{
+				Config:   config,
+				PlanOnly: true,
+				PreConfig: func() {
+					before = counts()
+				},
+			},
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					c := counts()
+					for i, name := range []string{"state upgrades", "reads", "plans with no changes"} {
+						if c[i]-before[i] < 3 {
+							return fmt.Errorf("the fast paths answered %d %s of the three accounts' refresh, want at least 3 (all: %v, before %v)", c[i]-before[i], name, c, before)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestFastPathGroupsAsTheFramework: a group's refresh through the fast
+// paths answers as the framework's does; a member changed in the app is the
+// framework's plan.
+func TestFastPathGroupsAsTheFramework(t *testing.T) {
+	ctx := context.Background()
+	p := newFastPair(t, nil)
+	k := fastKinds()[groupTypeName]
+	members := []any{}
+	for i := range 50 {
+		id, err := p.target.AddUser(map[string]any{"userName": fmt.Sprintf("member%02d@example.com", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, id)
+	}
+	cfgValue := mustValue(t, k.typ, map[string]any{"connected_app_id": p.viaFW.baseURL, "display_name": "Everyone", "members": members})
+	cfg := dynamic(t, k.typ, cfgValue)
+	null := dynamic(t, k.typ, tftypes.NewValue(k.typ, nil))
+	plan, err := p.viaFW.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: groupTypeName, PriorState: null, ProposedNewState: cfg, Config: cfg})
+	if err != nil || hasErrors(plan.Diagnostics) {
+		t.Fatal(err, plan.Diagnostics)
+	}
+	applied, err := p.viaFW.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: groupTypeName, PriorState: null, PlannedState: plan.PlannedState, Config: cfg, PlannedIdentity: plan.PlannedIdentity})
+	if err != nil || hasErrors(applied.Diagnostics) {
+		t.Fatal(err, applied.Diagnostics)
+	}
+	refresh := func(wantPlanAnswered bool) {
+		t.Helper()
+		read, err := p.viaFW.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: groupTypeName, CurrentState: applied.NewState})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fpRead, answered := p.fast.fastRead(ctx, &tfprotov6.ReadResourceRequest{TypeName: groupTypeName, CurrentState: applied.NewState})
+		if !answered {
+			t.Fatal("the fast path left a group's read to the framework")
+		}
+		sameKindValue(t, k, "ReadResource (group)", read.NewState, fpRead.NewState)
+		sameDiagnostics(t, "ReadResource (group)", read.Diagnostics, fpRead.Diagnostics)
+		sameIdentity(t, "ReadResource (group)", read.NewIdentity, fpRead.NewIdentity)
+		// Terraform proposes the configured members over the state.
+		prior, err := read.NewState.Unmarshal(k.typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fields map[string]tftypes.Value
+		_ = prior.As(&fields)
+		fields["members"] = rawAttribute(cfgValue, "members", k.typ.AttributeTypes["members"])
+		proposed := dynamic(t, k.typ, tftypes.NewValue(k.typ, fields))
+		req := func() *tfprotov6.PlanResourceChangeRequest {
+			return &tfprotov6.PlanResourceChangeRequest{TypeName: groupTypeName, PriorState: read.NewState, ProposedNewState: proposed, Config: cfg, PriorIdentity: read.NewIdentity}
+		}
+		fw, err := p.viaFW.server.PlanResourceChange(ctx, req())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp, answered := p.fast.fastPlan(ctx, req())
+		if answered != wantPlanAnswered {
+			t.Errorf("the fast path answered the group's plan: %v, want %v", answered, wantPlanAnswered)
+		}
+		if !answered {
+			fp, _ = p.fast.PlanResourceChange(ctx, req())
+		}
+		sameKindValue(t, k, "PlanResourceChange (group)", fw.PlannedState, fp.PlannedState)
+		sameDiagnostics(t, "PlanResourceChange (group)", fw.Diagnostics, fp.Diagnostics)
+		sameIdentity(t, "PlanResourceChange (group)", fw.PlannedIdentity, fp.PlannedIdentity)
+	}
+	refresh(true)
+	// A member removed in the app: the plan puts it back.
+	v, _ := applied.NewState.Unmarshal(k.typ)
+	id, _ := rawString(v, "id")
+	if err := p.target.RemoveGroupMember(id, members[7].(string)); err != nil {
+		t.Fatal(err)
+	}
+	refresh(false)
+}
+
+func sameKindValue(t *testing.T, k *fastKind, call string, a, b *tfprotov6.DynamicValue) {
+	t.Helper()
+	va, err := a.Unmarshal(k.typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, err := b.Unmarshal(k.typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !va.Equal(vb) {
+		t.Errorf("%s: the framework gave\n%s\nthe fast path\n%s", call, va, vb)
 	}
 }

@@ -233,3 +233,61 @@ func hasErrors(ds []*tfprotov6.Diagnostic) bool {
 	}
 	return false
 }
+
+// BenchmarkProviderServerGroupRefresh is what a plan with no changes costs
+// a group of 10,000 members through the protocol server.
+func BenchmarkProviderServerGroupRefresh(b *testing.B) {
+	ctx := context.Background()
+	target, srv := scimtarget.NewTestServer(b, scimtarget.Options{BearerTokens: []string{testToken}})
+	s := newServerFor(b, scimtarget.BaseURL(srv), NewProtocolServer("bench", func(string) string { return "" })(), nil)
+	schemas, err := s.server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	typ := schemas.ResourceSchemas["scim_provisioned_group"].ValueType()
+	members := make([]any, 10000)
+	for i := range members {
+		id, err := target.AddUser(map[string]any{"userName": fmt.Sprintf("member%05d@example.com", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		members[i] = id
+	}
+	cfg := dynamic(b, typ, mustValue(b, typ, map[string]any{"connected_app_id": s.baseURL, "display_name": "Everyone", "members": members}))
+	prior := dynamic(b, typ, tftypes.NewValue(typ, nil))
+	plan, err := s.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: "scim_provisioned_group", PriorState: prior, ProposedNewState: cfg, Config: cfg})
+	if err != nil || hasErrors(plan.Diagnostics) {
+		b.Fatal(err, plan.Diagnostics)
+	}
+	applied, err := s.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: "scim_provisioned_group", PriorState: prior, PlannedState: plan.PlannedState, Config: cfg})
+	if err != nil || hasErrors(applied.Diagnostics) {
+		b.Fatal(err, applied.Diagnostics)
+	}
+	v, err := applied.NewState.Unmarshal(typ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := stateJSON(b, v)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		up, err := s.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: "scim_provisioned_group", RawState: &tfprotov6.RawState{JSON: raw}})
+		if err != nil || hasErrors(up.Diagnostics) {
+			b.Fatal(err, up.Diagnostics)
+		}
+		read, err := s.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "scim_provisioned_group", CurrentState: up.UpgradedState})
+		if err != nil || hasErrors(read.Diagnostics) {
+			b.Fatal(err, read.Diagnostics)
+		}
+		req := &tfprotov6.PlanResourceChangeRequest{TypeName: "scim_provisioned_group", PriorState: read.NewState, ProposedNewState: read.NewState, Config: cfg}
+		if i == 0 {
+			if _, answered := s.server.(*fastServer).fastPlan(ctx, req); !answered {
+				b.Fatal("the fast path left the group's plan to the framework")
+			}
+		}
+		p, err := s.server.PlanResourceChange(ctx, req)
+		if err != nil || hasErrors(p.Diagnostics) {
+			b.Fatal(err, p.Diagnostics)
+		}
+	}
+}

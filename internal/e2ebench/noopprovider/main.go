@@ -11,9 +11,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -59,14 +64,37 @@ func (record) Metadata(_ context.Context, req resource.MetadataRequest, resp *re
 	resp.TypeName = req.ProviderTypeName + "_record"
 }
 
+// For experiments on what Terraform's own cost per instance grows with
+// (make bench does not set them): NOOP_EXTRA_ATTRIBUTES=n adds n optional
+// string attributes, left null; NOOP_PAD_BYTES=n a computed string of n
+// bytes.
+var (
+	extraAttributes, _ = strconv.Atoi(os.Getenv("NOOP_EXTRA_ATTRIBUTES"))
+	padBytes, _        = strconv.Atoi(os.Getenv("NOOP_PAD_BYTES"))
+)
+
 func (record) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
 		"id":     schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		"values": schema.MapAttribute{ElementType: types.StringType, Required: true},
 	}}
+	for i := range extraAttributes {
+		resp.Schema.Attributes[fmt.Sprintf("extra_%d", i)] = schema.StringAttribute{Optional: true}
+	}
+	if padBytes > 0 {
+		resp.Schema.Attributes["pad"] = schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
 }
 
 func (record) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if extraAttributes > 0 || padBytes > 0 {
+		resp.State.Raw = req.Plan.Raw
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), "noop")...)
+		if padBytes > 0 {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pad"), strings.Repeat("x", padBytes))...)
+		}
+		return
+	}
 	var m recordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	m.ID = types.StringValue("noop")
@@ -74,6 +102,10 @@ func (record) Create(ctx context.Context, req resource.CreateRequest, resp *reso
 }
 
 func (record) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if extraAttributes > 0 || padBytes > 0 {
+		resp.State.Raw = req.State.Raw
+		return
+	}
 	var m recordModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
