@@ -180,39 +180,43 @@ func (s *fastServer) kind(typeName string) (*fastKind, fastResource) {
 }
 
 func (s *fastServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if resp, ok := s.fastUpgrade(req); ok {
-		s.answered.upgrade.Add(1)
-		return resp, nil
-	}
-	return s.frameworkServer.UpgradeResourceState(ctx, req)
+	resp, ok := s.fastUpgrade(req)
+	return answer(&s.answered.upgrade, resp, ok, func() (*tfprotov6.UpgradeResourceStateResponse, error) {
+		return s.frameworkServer.UpgradeResourceState(ctx, req)
+	})
 }
 
 func (s *fastServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	if resp, ok := s.fastRead(ctx, req); ok {
-		s.answered.read.Add(1)
-		return resp, nil
-	}
-	return s.frameworkServer.ReadResource(ctx, req)
+	resp, ok := s.fastRead(ctx, req)
+	return answer(&s.answered.read, resp, ok, func() (*tfprotov6.ReadResourceResponse, error) {
+		return s.frameworkServer.ReadResource(ctx, req)
+	})
 }
 
 func (s *fastServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	if resp, ok := s.fastPlan(ctx, req); ok {
-		if rawNull(req.TypeName, req.PriorState) {
-			s.answered.createPlan.Add(1)
-		} else {
-			s.answered.plan.Add(1)
-		}
-		return resp, nil
-	}
-	return s.frameworkServer.PlanResourceChange(ctx, req)
+	resp, ok := s.fastPlan(ctx, req) // counts what it answers, a create's plan or a plan of no change
+	return answer(nil, resp, ok, func() (*tfprotov6.PlanResourceChangeResponse, error) {
+		return s.frameworkServer.PlanResourceChange(ctx, req)
+	})
 }
 
 func (s *fastServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	if resp, ok := s.fastCreate(ctx, req); ok {
-		s.answered.create.Add(1)
-		return resp, nil
+	resp, ok := s.fastCreate(ctx, req)
+	return answer(&s.answered.create, resp, ok, func() (*tfprotov6.ApplyResourceChangeResponse, error) {
+		return s.frameworkServer.ApplyResourceChange(ctx, req)
+	})
+}
+
+// answer is the fast path's response when it answered (counted), the
+// framework's otherwise.
+func answer[Resp any](counter *atomic.Int64, resp Resp, ok bool, framework func() (Resp, error)) (Resp, error) {
+	if !ok {
+		return framework()
 	}
-	return s.frameworkServer.ApplyResourceChange(ctx, req)
+	if counter != nil {
+		counter.Add(1)
+	}
+	return resp, nil
 }
 
 // fastUpgrade reads a state saved by this schema version, as the
@@ -339,6 +343,7 @@ func (s *fastServer) fastPlan(ctx context.Context, req *tfprotov6.PlanResourceCh
 		}
 		identity = &tfprotov6.ResourceIdentityData{IdentityData: &null}
 	}
+	s.answered.plan.Add(1)
 	return &tfprotov6.PlanResourceChangeResponse{
 		PlannedState:    req.PriorState,
 		PlannedPrivate:  req.PriorPrivate,
@@ -406,6 +411,7 @@ func (s *fastServer) fastCreatePlan(ctx context.Context, k *fastKind, r fastReso
 	if err != nil {
 		return nil, false
 	}
+	s.answered.createPlan.Add(1)
 	return &tfprotov6.PlanResourceChangeResponse{
 		PlannedState:    &plannedState,
 		PlannedPrivate:  req.PriorPrivate,
@@ -507,16 +513,6 @@ func (k *fastKind) nullWriteOnly(v tftypes.Value) tftypes.Value {
 		return v
 	}
 	return tftypes.NewValue(v.Type(), fields)
-}
-
-// rawNull reports whether a value of the resource type is null.
-func rawNull(typeName string, v *tfprotov6.DynamicValue) bool {
-	k := fastKinds()[typeName]
-	if k == nil {
-		return false
-	}
-	u, err := v.Unmarshal(k.typ)
-	return err == nil && u.IsNull()
 }
 
 // protoDiagnostics is diags as the protocol carries them.

@@ -232,12 +232,8 @@ func (b *batches) wasWritten(e endpoint, id string) bool {
 func (l *listing) lookup(ctx context.Context, col *Collection, id string) (Resource, lookupState, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.loading != nil {
-		return nil, waitFor, l.loading
-	}
-	if !l.started {
-		l.started = true
-		return nil, waitFor, l.fetch(ctx, col, true)
+	if wait, ok := l.due(ctx, col); ok {
+		return nil, waitFor, wait
 	}
 	if res, ok := l.byID[id]; ok {
 		return res, listed, nil
@@ -251,11 +247,8 @@ func (l *listing) lookup(ctx context.Context, col *Collection, id string) (Resou
 	if l.next == 0 {
 		return nil, readAlone, nil
 	}
-	l.misses++
-	if l.misses <= l.remaining {
-		return nil, readAlone, nil
-	}
-	return nil, waitFor, l.fetch(ctx, col, false)
+	state, wait := l.miss(ctx, col)
+	return nil, state, wait
 }
 
 // find answers a lookup by userName from a complete listing, starting a
@@ -264,12 +257,8 @@ func (l *listing) lookup(ctx context.Context, col *Collection, id string) (Resou
 func (l *listing) find(ctx context.Context, col *Collection, userName string) ([]Resource, lookupState, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.loading != nil {
-		return nil, waitFor, l.loading
-	}
-	if !l.started {
-		l.started = true
-		return nil, waitFor, l.fetch(ctx, col, true)
+	if wait, ok := l.due(ctx, col); ok {
+		return nil, waitFor, wait
 	}
 	if l.err != nil {
 		return nil, readAlone, nil
@@ -286,11 +275,32 @@ func (l *listing) find(ctx context.Context, col *Collection, userName string) ([
 		}
 		return l.byUserName[strings.ToLower(userName)], listed, nil
 	}
+	state, wait := l.miss(ctx, col)
+	return nil, state, wait
+}
+
+// due, with l.mu held, starts the first fetch or finds one in flight: the
+// channel to wait on, and true, when the caller must wait.
+func (l *listing) due(ctx context.Context, col *Collection) (<-chan struct{}, bool) {
+	if l.loading != nil {
+		return l.loading, true
+	}
+	if !l.started {
+		l.started = true
+		return l.fetch(ctx, col, true), true
+	}
+	return nil, false
+}
+
+// miss, with l.mu held, counts a lookup the partial listing cannot answer:
+// read alone until the misses have cost as much as the rest of the
+// listing, which is then fetched.
+func (l *listing) miss(ctx context.Context, col *Collection) (lookupState, <-chan struct{}) {
 	l.misses++
 	if l.misses <= l.remaining {
-		return nil, readAlone, nil
+		return readAlone, nil
 	}
-	return nil, waitFor, l.fetch(ctx, col, false)
+	return waitFor, l.fetch(ctx, col, false)
 }
 
 // fetch starts reading the first page (first) or the rest of the listing
