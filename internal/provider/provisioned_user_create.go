@@ -28,7 +28,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	password := writeOnlyPassword(ctx, req.Config, &resp.Diagnostics)
+	password := writeOnlyPassword(req.Config)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -58,7 +58,7 @@ func (r *provisionedUserResource) Create(ctx context.Context, req resource.Creat
 
 // writeOnlyPassword is password_wo from the configuration (write-only
 // values are only there), "" when unset.
-func writeOnlyPassword(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
+func writeOnlyPassword(config tfsdk.Config) string {
 	pw, _ := rawString(config.Raw, "password_wo")
 	return pw
 }

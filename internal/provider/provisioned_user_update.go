@@ -61,7 +61,7 @@ func (r *provisionedUserResource) Update(ctx context.Context, req resource.Updat
 	}
 	if !plan.PasswordVersion.Equal(state.PasswordVersion) {
 		// A new password_wo_version asks for password_wo to be sent again.
-		if pw := writeOnlyPassword(ctx, req.Config, &resp.Diagnostics); pw != "" {
+		if pw := writeOnlyPassword(req.Config); pw != "" {
 			if err := accounts.SetPassword(ctx, id, pw); err != nil {
 				resp.Diagnostics.Append(r.clients.accountDiagnostic(accounts.App(), err, refusedUpdate))
 			}

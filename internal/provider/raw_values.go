@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -113,11 +112,10 @@ func rawString(raw tftypes.Value, name string) (string, bool) {
 }
 
 // userCodec converts scim_provisioned_user's values; the framework makes a
-// resource anew for every call, so the codec is kept here.
+// resource anew for every call, so the codec is kept here, built from the
+// schema the fast paths keep (fastpath.go).
 var userCodec = sync.OnceValue(func() rawCodec {
-	var resp resource.SchemaResponse
-	(&provisionedUserResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	return newRawCodec(context.Background(), resp.Schema)
+	return newRawCodec(context.Background(), fastKinds()[userTypeName].schema)
 })
 
 // userFromRaw is the account's model from a raw state, plan or config.
