@@ -3,11 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
@@ -21,15 +19,11 @@ import (
 // of 10,000 is about the group, not about 10,000 account resources), their
 // ids in members.json as a user's data would hold them.
 func groupScale(work, tf string, env []string, m, rounds int) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	t, base, stop, err := startTarget(scimtarget.Options{})
 	if err != nil {
 		return err
 	}
-	base := "http://" + ln.Addr().String() + scimtarget.BasePath
-	t := scimtarget.New(scimtarget.Options{BearerTokens: []string{token}, BaseURL: base})
-	srv := &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer func() { _ = srv.Close() }()
+	defer stop()
 
 	ids := make([]string, m+5)
 	for i := range ids {
@@ -53,23 +47,15 @@ func groupScale(work, tf string, env []string, m, rounds int) error {
 		}
 	}
 	plan := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
-	groupRequests := func() int {
-		n := 0
-		for _, r := range t.Requests() {
-			if strings.HasPrefix(r.Path, "/Groups") || strings.HasPrefix(r.Path, "/Users") {
-				n++
-			}
-		}
-		return n
-	}
 	var refresh, refreshNone, changePlan, changeApply, changeNone []sample
+	patches := 0 // the most PATCH requests an apply of the change sent
 	for r := 0; r < max(rounds, 1); r++ {
 		t.ResetRequests()
 		s, err := timed(tf, with, env, plan)
 		if err != nil {
 			return err
 		}
-		s.requests = groupRequests()
+		s.requests = appRequests(t, "/Users", "/Groups")
 		refresh = append(refresh, s)
 		if s, err = timed(tf, without, env, plan); err != nil {
 			return err
@@ -85,10 +71,10 @@ func groupScale(work, tf string, env []string, m, rounds int) error {
 			return err
 		}
 		t.ResetRequests()
-		if s, err = timedPlanWithChanges(tf, with, env); err != nil {
+		if s, err = timed(tf, with, env, []string{"plan", "-input=false", "-no-color"}); err != nil { // shows the change
 			return err
 		}
-		s.requests = groupRequests()
+		s.requests = appRequests(t, "/Users", "/Groups")
 		changePlan = append(changePlan, s)
 		if s, err = timed(tf, without, env, plan); err != nil {
 			return err
@@ -98,14 +84,8 @@ func groupScale(work, tf string, env []string, m, rounds int) error {
 		if s, err = timed(tf, with, env, []string{"apply", "-auto-approve", "-input=false", "-no-color"}); err != nil {
 			return err
 		}
-		s.requests = groupRequests()
-		var sent int
-		for _, req := range t.Requests() {
-			if req.Method == http.MethodPatch {
-				sent++
-			}
-		}
-		s.accounts = sent
+		s.requests = appRequests(t, "/Users", "/Groups")
+		patches = max(patches, t.Count(http.MethodPatch, "/Groups/*"))
 		changeApply = append(changeApply, s)
 	}
 	d := func(v time.Duration) string { return v.Round(10 * time.Millisecond).String() }
@@ -115,13 +95,8 @@ func groupScale(work, tf string, env []string, m, rounds int) error {
 	cp, cn := median(changePlan), median(changeNone)
 	fmt.Printf("| plan of a change of 10 members | %s | %s | %d | %s | %s |\n", d(cp.wall), d(cn.wall), cp.requests, d(cp.cpu), mib(cp.peakKB))
 	ca := median(changeApply)
-	fmt.Printf("| apply of that change (plan included) | %s | — | %d (%d PATCH) | %s | %s |\n", d(ca.wall), ca.requests, ca.accounts, d(ca.cpu), mib(ca.peakKB))
+	fmt.Printf("| apply of that change (plan included) | %s | — | %d (%d PATCH) | %s | %s |\n", d(ca.wall), ca.requests, patches, d(ca.cpu), mib(ca.peakKB))
 	return nil
-}
-
-// timedPlanWithChanges is timed for a plan that must show changes.
-func timedPlanWithChanges(tf, dir string, env []string) (sample, error) {
-	return timed(tf, dir, env, []string{"plan", "-input=false", "-no-color"})
 }
 
 func writeMembers(dir string, ids []string) error {

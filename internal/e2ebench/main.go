@@ -124,7 +124,7 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		if seedFrom > 0 && seedFrom < n {
 			applyN = seedFrom
 		}
-		target, baseURL, stop, err := startTarget(0)
+		target, baseURL, stop, err := startTarget(scimtarget.Options{})
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func run(n, rounds int, tf, rps string, limit int) error {
 					smp.accounts = applyN
 				}
 				if subject == scim {
-					smp.requests = accountRequests(target)
+					smp.requests = appRequests(target, "/Users")
 				}
 				if phase == 0 {
 					applies[subject] = append(applies[subject], smp)
@@ -263,15 +263,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 // the rest of the listing, which is then read; the 5 are the first page, the
 // credentials check and a margin.
 func vendorRefresh(work, tf string, env []string, n, rounds int, rps, floorDir string) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	t, base, stop, err := startTarget(scimtarget.Options{Personality: vendorRefreshOf})
 	if err != nil {
 		return err
 	}
-	base := "http://" + ln.Addr().String() + scimtarget.BasePath
-	t := scimtarget.New(scimtarget.Options{BearerTokens: []string{token}, BaseURL: base, Personality: vendorRefreshOf})
-	srv := &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer func() { _ = srv.Close() }()
+	defer stop()
 	dir := filepath.Join(work, "vendor-"+vendorRefreshOf)
 	if err := writeVendorSCIM(dir, base, n, rps, vendorRefreshOf); err != nil {
 		return err
@@ -293,11 +289,7 @@ func vendorRefresh(work, tf string, env []string, n, rounds int, rps, floorDir s
 		if err != nil {
 			return err
 		}
-		for _, req := range t.Requests() {
-			if strings.HasPrefix(req.Path, "/Users") || strings.HasPrefix(req.Path, "/Groups") {
-				p.requests++
-			}
-		}
+		p.requests = appRequests(t, "/Users", "/Groups")
 		p.accounts = n
 		prov = append(prov, p)
 	}
@@ -314,7 +306,7 @@ func vendorRefresh(work, tf string, env []string, n, rounds int, rps, floorDir s
 // apply and the ideal N/limit seconds, and whether every account was
 // created exactly once.
 func rateLimited(work, tf string, env []string, n int, rps string, limit int, floor time.Duration) error {
-	target, baseURL, stop, err := startTarget(limit)
+	target, baseURL, stop, err := startTarget(scimtarget.Options{RateLimit: limit})
 	if err != nil {
 		return err
 	}
@@ -390,13 +382,16 @@ func median(s []sample) sample {
 	}
 }
 
-// accountRequests counts the requests about accounts (/Users...), leaving
-// out discovery.
-func accountRequests(t *scimtarget.Target) int {
+// appRequests counts the requests under the given paths (/Users, /Groups),
+// leaving out discovery.
+func appRequests(t *scimtarget.Target, paths ...string) int {
 	n := 0
 	for _, r := range t.Requests() {
-		if strings.HasPrefix(r.Path, "/Users") {
-			n++
+		for _, p := range paths {
+			if strings.HasPrefix(r.Path, p) {
+				n++
+				break
+			}
 		}
 	}
 	return n
@@ -508,13 +503,16 @@ func providerStats() (peakKB int64, ticks map[string]int64) {
 	return peakKB, ticks
 }
 
-func startTarget(limit int) (*scimtarget.Target, string, func(), error) {
+// startTarget serves a local target with opts (its token and base URL set
+// here) on 127.0.0.1, and returns it, its base URL and what stops it.
+func startTarget(opts scimtarget.Options) (*scimtarget.Target, string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", nil, err
 	}
 	base := "http://" + ln.Addr().String() + scimtarget.BasePath
-	t := scimtarget.New(scimtarget.Options{BearerTokens: []string{token}, BaseURL: base, RateLimit: limit})
+	opts.BearerTokens, opts.BaseURL = []string{token}, base
+	t := scimtarget.New(opts)
 	srv := &http.Server{Handler: t.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return t, base, func() { _ = srv.Close() }, nil
@@ -559,51 +557,46 @@ func writePeople(dir string, n int) (string, error) {
 // peopleLocal is the local value holding the j-th resource's people.
 func peopleLocal(j int) string { return fmt.Sprintf("people_%d", j) }
 
-// writeFloor writes N terraform_data resources, one per person: Terraform's
-// own floor, no plugin at all.
-func writeFloor(dir string, n int) error {
+// personResources writes the people (writePeople) and returns the
+// configuration of one resource of type typ per person, split as blocks
+// says, each with for_each over its people and the given arguments.
+func personResources(dir string, n int, typ, args string) (string, error) {
 	locals, err := writePeople(dir, n)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var b strings.Builder
 	b.WriteString(locals)
 	for j := range blocks(n) {
-		fmt.Fprintf(&b, `
-resource "terraform_data" %q {
-  for_each = local.%s
-  input    = each.value
-}
-`, blockName(j), peopleLocal(j))
+		fmt.Fprintf(&b, "\nresource %q %q {\n  for_each = local.%s\n%s}\n", typ, blockName(j), peopleLocal(j), args)
 	}
-	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644)
+	return b.String(), nil
+}
+
+// writeFloor writes N terraform_data resources, one per person: Terraform's
+// own floor, no plugin at all.
+func writeFloor(dir string, n int) error {
+	body, err := personResources(dir, n, "terraform_data", "  input = each.value\n")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(body), 0o644)
 }
 
 // writeNoop writes N noop_record resources of the no-op framework provider
 // (internal/e2ebench/noopprovider), one per person.
 func writeNoop(dir string, n int) error {
-	locals, err := writePeople(dir, n)
+	body, err := personResources(dir, n, "noop_record", "  values = each.value\n")
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	b.WriteString(`terraform {
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`terraform {
   required_providers {
     noop = { source = "openscim/noop" }
   }
 }
 
-`)
-	b.WriteString(locals)
-	for j := range blocks(n) {
-		fmt.Fprintf(&b, `
-resource "noop_record" %q {
-  for_each = local.%s
-  values   = each.value
-}
-`, blockName(j), peopleLocal(j))
-	}
-	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644)
+`+body), 0o644)
 }
 
 // perResource, when positive, splits the N instances into resources of
@@ -642,22 +635,13 @@ func writeSCIM(dir, baseURL string, n int, rps string) error {
 // vendor is ""): the app names it, and the mapping gives the displayName
 // AWS IAM Identity Center requires.
 func writeVendorSCIM(dir, baseURL string, n int, rps, vendor string) error {
-	locals, err := writePeople(dir, n)
-	if err != nil {
-		return err
-	}
-	var users strings.Builder
-	users.WriteString(locals)
-	for j := range blocks(n) {
-		fmt.Fprintf(&users, `
-resource "scim_provisioned_user" %q {
-  for_each          = local.%s
-  connected_app_id  = scim_connected_app.app.id
+	users, err := personResources(dir, n, "scim_provisioned_user", `  connected_app_id  = scim_connected_app.app.id
   compatibility     = scim_connected_app.app.compatibility
   attribute_mapping = scim_attribute_mapping.app.encoded
   profile           = each.value
-}
-`, blockName(j), peopleLocal(j))
+`)
+	if err != nil {
+		return err
 	}
 	pacing := ""
 	if rps != "" {
@@ -696,5 +680,5 @@ resource "scim_attribute_mapping" "app" {
   ]
 }
 
-%[3]s`, baseURL, token, users.String(), pacing, vendorApp, vendorRules)), 0o644)
+%[3]s`, baseURL, token, users, pacing, vendorApp, vendorRules)), 0o644)
 }

@@ -253,14 +253,11 @@ func (s *fastServer) fastRead(ctx context.Context, req *tfprotov6.ReadResourceRe
 		return nil, false
 	}
 	idSchema := k.identity.IdentitySchema
-	identity := &tfsdk.ResourceIdentity{Schema: idSchema, Raw: tftypes.NewValue(k.idType, nil)}
-	if req.CurrentIdentity != nil && req.CurrentIdentity.IdentityData != nil {
-		v, err := req.CurrentIdentity.IdentityData.Unmarshal(k.idType)
-		if err != nil {
-			return nil, false
-		}
-		identity.Raw = v
+	currentIdentity, ok := k.decodeIdentity(req.CurrentIdentity)
+	if !ok {
+		return nil, false
 	}
+	identity := &tfsdk.ResourceIdentity{Schema: idSchema, Raw: currentIdentity}
 	state := tfsdk.State{Schema: k.schema, Raw: current}
 	readResp := resource.ReadResponse{State: state, Identity: identity}
 	r.Read(ctx, resource.ReadRequest{State: state, Identity: &tfsdk.ResourceIdentity{Schema: idSchema, Raw: identity.Raw.Copy()}}, &readResp)
@@ -278,9 +275,7 @@ func (s *fastServer) fastRead(ctx context.Context, req *tfprotov6.ReadResourceRe
 		diags.AddError("Provider Error: Cannot Encode the Resource's State", err.Error())
 	}
 	if readResp.Identity != nil {
-		if id, err := tfprotov6.NewDynamicValue(k.idType, readResp.Identity.Raw); err == nil {
-			resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &id}
-		}
+		resp.NewIdentity = k.encodeIdentity(readResp.Identity.Raw)
 	}
 	resp.Diagnostics = protoDiagnostics(diags)
 	return resp, true
@@ -337,11 +332,9 @@ func (s *fastServer) fastPlan(ctx context.Context, req *tfprotov6.PlanResourceCh
 	identity := req.PriorIdentity
 	if identity == nil {
 		// As the framework answers a CLI that sends none: a null identity.
-		null, err := tfprotov6.NewDynamicValue(k.idType, tftypes.NewValue(k.idType, nil))
-		if err != nil {
+		if identity = k.encodeIdentity(tftypes.NewValue(k.idType, nil)); identity == nil {
 			return nil, false
 		}
-		identity = &tfprotov6.ResourceIdentityData{IdentityData: &null}
 	}
 	s.answered.plan.Add(1)
 	return &tfprotov6.PlanResourceChangeResponse{
@@ -385,11 +378,8 @@ func (s *fastServer) fastCreatePlan(ctx context.Context, k *fastKind, r fastReso
 	}
 	planned := tftypes.NewValue(k.typ, fields)
 	nullIdentity := tftypes.NewValue(k.idType, nil)
-	if req.PriorIdentity != nil && req.PriorIdentity.IdentityData != nil {
-		v, err := req.PriorIdentity.IdentityData.Unmarshal(k.idType)
-		if err != nil || !v.IsNull() {
-			return nil, false
-		}
+	if prior, ok := k.decodeIdentity(req.PriorIdentity); !ok || !prior.IsNull() {
+		return nil, false
 	}
 	idSchema := k.identity.IdentitySchema
 	plan := tfsdk.Plan{Schema: k.schema, Raw: planned}
@@ -407,15 +397,15 @@ func (s *fastServer) fastCreatePlan(ctx context.Context, k *fastKind, r fastReso
 	if err != nil {
 		return nil, false
 	}
-	identity, err := tfprotov6.NewDynamicValue(k.idType, nullIdentity)
-	if err != nil {
+	identity := k.encodeIdentity(nullIdentity)
+	if identity == nil {
 		return nil, false
 	}
 	s.answered.createPlan.Add(1)
 	return &tfprotov6.PlanResourceChangeResponse{
 		PlannedState:    &plannedState,
 		PlannedPrivate:  req.PriorPrivate,
-		PlannedIdentity: &tfprotov6.ResourceIdentityData{IdentityData: &identity},
+		PlannedIdentity: identity,
 	}, true
 }
 
@@ -443,11 +433,9 @@ func (s *fastServer) fastCreate(ctx context.Context, req *tfprotov6.ApplyResourc
 		return nil, false
 	}
 	idSchema := k.identity.IdentitySchema
-	identity := tftypes.NewValue(k.idType, nil)
-	if req.PlannedIdentity != nil && req.PlannedIdentity.IdentityData != nil {
-		if identity, err = req.PlannedIdentity.IdentityData.Unmarshal(k.idType); err != nil {
-			return nil, false
-		}
+	identity, ok := k.decodeIdentity(req.PlannedIdentity)
+	if !ok {
+		return nil, false
 	}
 	createResp := resource.CreateResponse{
 		State:    tfsdk.State{Schema: k.schema, Raw: tftypes.NewValue(k.typ, nil)},
@@ -476,12 +464,30 @@ func (s *fastServer) fastCreate(ctx context.Context, req *tfprotov6.ApplyResourc
 		resp.NewState = &newState
 	}
 	if createResp.Identity != nil {
-		if id, err := tfprotov6.NewDynamicValue(k.idType, createResp.Identity.Raw); err == nil {
-			resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &id}
-		}
+		resp.NewIdentity = k.encodeIdentity(createResp.Identity.Raw)
 	}
 	resp.Diagnostics = protoDiagnostics(diags)
 	return resp, true
+}
+
+// decodeIdentity is the identity a request carries: null when it carries
+// none; false when it cannot be read.
+func (k *fastKind) decodeIdentity(d *tfprotov6.ResourceIdentityData) (tftypes.Value, bool) {
+	if d == nil || d.IdentityData == nil {
+		return tftypes.NewValue(k.idType, nil), true
+	}
+	v, err := d.IdentityData.Unmarshal(k.idType)
+	return v, err == nil
+}
+
+// encodeIdentity is v as the protocol carries an identity; nil when it
+// cannot be encoded.
+func (k *fastKind) encodeIdentity(v tftypes.Value) *tfprotov6.ResourceIdentityData {
+	d, err := tfprotov6.NewDynamicValue(k.idType, v)
+	if err != nil {
+		return nil
+	}
+	return &tfprotov6.ResourceIdentityData{IdentityData: &d}
 }
 
 // writeOnlySet reports whether the configuration sets a write-only
