@@ -7,6 +7,14 @@
 #
 #   tools/get-cli.sh terraform 1.14.3
 #   tools/get-cli.sh tofu 1.6.3
+#   CLI_CPU_PROFILE=1 tools/get-cli.sh terraform 1.11.4
+#
+# With CLI_CPU_PROFILE=1 (terraform only) the binary is built from the
+# module source with a CPU profiler: each command run with TFPROF_DIR set
+# writes DIR/<working dir>-<subcommand>-<pid>.pprof (`go tool pprof BINARY
+# FILE` reads it). make bench TF_CPU_PROFILE=DIR uses it, to see what
+# Terraform itself does per instance (DESIGN.md, "What a command costs per
+# account").
 #
 # Recipes:
 # - terraform 1.5 and tofu 1.6: `go install module@version`.
@@ -25,14 +33,19 @@ cli="${1:?usage: get-cli.sh terraform|tofu VERSION}"
 version="${2:?usage: get-cli.sh terraform|tofu VERSION}"
 version="${version#v}"
 cache="${SCIM_CLI_CACHE:-$HOME/.cache/terraform-provider-scim/cli}"
-dir="$cache/$cli-$version"
+profiled="${CLI_CPU_PROFILE:-}"
+if [ -n "$profiled" ] && [ "$cli" != terraform ]; then
+  echo "get-cli: CLI_CPU_PROFILE is for terraform only" >&2
+  exit 2
+fi
+dir="$cache/$cli-$version${profiled:+-cpuprofile}"
 bin="$dir/$cli"
 if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
 # The CLI on PATH, when it is that very version (no build needed).
-if onpath="$(command -v "$cli" 2>/dev/null)" && "$onpath" version 2>/dev/null | head -1 | grep -qE "^(Terraform|OpenTofu) v$version\$"; then
+if [ -z "$profiled" ] && onpath="$(command -v "$cli" 2>/dev/null)" && "$onpath" version 2>/dev/null | head -1 | grep -qE "^(Terraform|OpenTofu) v$version\$"; then
   echo "$onpath"
   exit 0
 fi
@@ -53,11 +66,47 @@ from_source() { # module path, prints the writable copy's directory
   echo "$work"
 }
 
+add_cpu_profile() { # the copy's directory: the profiler, started in init, stopped before exit
+  grep -q '^	os.Exit(realMain())$' "$1/main.go" || { echo "get-cli: main.go of terraform $version has no os.Exit(realMain()) to wrap" >&2; exit 1; }
+  sed -i 's/^	os.Exit(realMain())$/	code := realMain()\n	stopCPUProfile()\n	os.Exit(code)/' "$1/main.go"
+  cat >"$1/zz_cpuprofile.go" <<'GO'
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+)
+
+// stopCPUProfile ends the profile TFPROF_DIR asked for (added by
+// terraform-provider-scim's tools/get-cli.sh).
+var stopCPUProfile = func() {}
+
+func init() {
+	dir := os.Getenv("TFPROF_DIR")
+	if dir == "" || len(os.Args) < 2 {
+		return
+	}
+	wd, _ := os.Getwd()
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d.pprof", filepath.Base(wd), os.Args[1], os.Getpid())))
+	if err != nil {
+		return
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return
+	}
+	stopCPUProfile = func() { pprof.StopCPUProfile(); _ = f.Close() }
+}
+GO
+}
+
 case "$cli" in
 terraform)
   # go install works where the module's go.mod has no replace directives
   # (1.5 does; 1.9, 1.13 and 1.14 have them, for their nested modules).
-  if [ "$mm" -lt 1014 ] && echo "get-cli: go install github.com/hashicorp/terraform@v$version" >&2 &&
+  if [ -z "$profiled" ] && [ "$mm" -lt 1014 ] && echo "get-cli: go install github.com/hashicorp/terraform@v$version" >&2 &&
     GOBIN="$dir" go install "github.com/hashicorp/terraform@v$version" >&2; then
     :
   else
@@ -72,6 +121,12 @@ terraform)
       sed -i "/backend\/remote-state\/$b\"/d" "$init"
     done
     sed -i -E '/^[[:space:]]*"(azurerm|consul|cos|gcs|kubernetes|oci|oss|pg|s3)":[[:space:]]*func/d' "$init"
+    # A godebug setting this Go no longer knows (1.11's tlskyber) fails
+    # the build; it only concerned TLS key exchange.
+    sed -i '/^godebug tlskyber=/d' "$work/go.mod"
+    if [ -n "$profiled" ]; then
+      add_cpu_profile "$work"
+    fi
     (cd "$work" && go build -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$bin" . >&2)
   fi
   ;;

@@ -1,12 +1,15 @@
 // Command e2ebench measures the provider end to end with the real terraform
 // CLI, as `make bench` runs it: N accounts of one app against the local SCIM
-// target, beside N terraform_data resources (Terraform's own floor) in the
-// same run, interleaved over several rounds so a noisy machine affects both
-// alike. It prints, for apply (N creates) and refresh (a plan with no
-// changes): the median wall time of each, their ratio, the app's requests
-// per account from the target's request log, the provider's peak memory
-// (VmHWM) and its CPU time. It is a benchmark, not a test: it fails only
-// when it cannot run. N above 1,024 works (`-n 10000`).
+// target, beside N terraform_data resources (Terraform's own floor), N
+// records of a no-op framework provider, and N records of that provider
+// padded to this provider's state size per instance, in the same run,
+// interleaved over several rounds so a noisy machine affects all alike. It
+// prints, for apply (N creates) and refresh (a plan with no changes): the
+// median wall time of each, the CPU of Terraform and of each provider, the
+// ratios, the app's requests per account from the target's request log,
+// the providers' peak memory (VmHWM) and the state file's size per
+// instance. It is a benchmark, not a test: it fails only when it cannot
+// run. N above 1,024 works (`-n 10000`).
 //
 //	go run ./internal/e2ebench -n 1000 -rounds 3
 package main
@@ -45,6 +48,8 @@ func main() {
 	flag.IntVar(&perResource, "per-resource", 0, "split the N instances into resources of this many each (0: one resource); use 1000 for N=10000")
 	flag.IntVar(&groupMembers, "group-members", 10000, "after the rounds, measure a group of this many members: its refresh and a change of 10 members; 0 skips it")
 	profile := flag.String("profile", "", "directory for the provider's CPU and heap profiles, one subdirectory per measured command (go tool pprof reads them); builds the provider with -tags scimprofile")
+	flag.BoolVar(&sizedNoop, "sized-noop", true, "also measure the no-op provider with each record padded to this provider's state size per instance (what Terraform charges for the bytes alone)")
+	flag.BoolVar(&keepWork, "keep", false, "keep the working directories (configurations, states, logs) and print where")
 	flag.Parse()
 	profileDir = *profile
 	seedFrom = *seed
@@ -60,6 +65,26 @@ func main() {
 // profiling needs (see SCIM_PROVIDER_PROFILE_DIR in
 // internal/pluginserver/profile_env.go).
 var profileDir string
+
+// sizedNoop adds the fourth subject of each round: the no-op provider with
+// its records padded to this provider's state size per instance.
+var sizedNoop bool
+
+// padLine is what a record's padding costs in the state file beyond its
+// bytes: the line `"pad": "",` at the depth of an instance's attributes.
+const padLine = len(`            "pad": "",`) + 1
+
+// padFor is the padding that gives a no-op record the state size per
+// instance of this provider's account, from the two applies of one round.
+func padFor(ours, noop sample) int {
+	if ours.accounts <= 0 {
+		return 0
+	}
+	return max(int((ours.stateBytes-noop.stateBytes)/int64(ours.accounts))-padLine, 0)
+}
+
+// keepWork keeps the working directories for a look afterwards.
+var keepWork bool
 
 // vendorRefreshOf, when set, is the personality of the vendor scenario
 // (vendorRefresh).
@@ -77,6 +102,8 @@ type sample struct {
 	wall     time.Duration
 	requests int
 	peakKB   int64
+	// stateBytes is the size of the state file after the command.
+	stateBytes int64
 	// accounts is how many accounts the command handled.
 	accounts int
 	// cpu is the user and system CPU time of the provider processes.
@@ -94,7 +121,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = os.RemoveAll(work) }()
+	if keepWork {
+		fmt.Printf("keeping the working directories in %s\n", work)
+	} else {
+		defer func() { _ = os.RemoveAll(work) }()
+	}
 	bin := filepath.Join(work, "bin")
 	fmt.Printf("building the provider and the no-op provider into %s\n", bin)
 	buildArgs := []string{"build", "-o", filepath.Join(bin, "terraform-provider-scim")}
@@ -114,10 +145,12 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=", "TF_LOG_PATH=")
 
-	// The three subjects of each round, in the order they run: Terraform's
-	// own floor, the no-op framework provider, this provider.
-	const floor, noop, scim = 0, 1, 2
-	var applies, refreshes [3][]sample
+	// The subjects of each round, in the order they run: Terraform's own
+	// floor, the no-op framework provider, this provider, and the no-op
+	// provider again with each record padded to this provider's state size
+	// per instance (sizedNoop): what Terraform charges for the bytes alone.
+	const floor, noop, scim, sized = 0, 1, 2, 3
+	var applies, refreshes [4][]sample
 	for r := 1; r <= rounds; r++ {
 		fmt.Printf("round %d/%d (N=%d)\n", r, rounds, n)
 		applyN := n
@@ -128,7 +161,7 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		if err != nil {
 			return err
 		}
-		dirs := [3]string{filepath.Join(work, fmt.Sprintf("floor-%d", r)), filepath.Join(work, fmt.Sprintf("noop-%d", r)), filepath.Join(work, fmt.Sprintf("scim-%d", r))}
+		dirs := [4]string{filepath.Join(work, fmt.Sprintf("floor-%d", r)), filepath.Join(work, fmt.Sprintf("noop-%d", r)), filepath.Join(work, fmt.Sprintf("scim-%d", r)), filepath.Join(work, fmt.Sprintf("sized-%d", r))}
 		write := func(count int) error {
 			if err := writeFloor(dirs[floor], count); err != nil {
 				return err
@@ -136,8 +169,15 @@ func run(n, rounds int, tf, rps string, limit int) error {
 			if err := writeNoop(dirs[noop], count); err != nil {
 				return err
 			}
+			if err := writeNoop(dirs[sized], count); err != nil {
+				return err
+			}
 			return writeSCIM(dirs[scim], baseURL, count, rps)
 		}
+		// The padding of the sized no-op's records, set from this
+		// provider's apply in this round, and kept for the refresh (it is
+		// part of the record's schema).
+		pad := 0
 		if err := write(applyN); err != nil {
 			stop()
 			return err
@@ -156,6 +196,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 			if err := growState(dirs[noop], "noop_record", applyN, n, nil); err != nil {
 				return err
 			}
+			if sizedNoop {
+				if err := growState(dirs[sized], "noop_record", applyN, n, nil); err != nil {
+					return err
+				}
+			}
 			return growState(dirs[scim], "scim_provisioned_user", applyN, n, copyAccount(target))
 		}
 		// Interleaved: each subject's apply, then each one's refresh.
@@ -170,7 +215,16 @@ func run(n, rounds int, tf, rps string, limit int) error {
 				}
 			}
 			for subject, dir := range dirs {
+				if subject == sized && !sizedNoop {
+					continue
+				}
 				stepEnv := env
+				if subject == sized {
+					if phase == 0 {
+						pad = padFor(applies[scim][len(applies[scim])-1], applies[noop][len(applies[noop])-1])
+					}
+					stepEnv = append(append([]string(nil), env...), fmt.Sprintf("NOOP_PAD_BYTES=%d", pad))
+				}
 				if subject == scim {
 					target.ResetRequests()
 					if profileDir != "" {
@@ -194,6 +248,9 @@ func run(n, rounds int, tf, rps string, limit int) error {
 				if subject == scim {
 					smp.requests = appRequests(target, "/Users")
 				}
+				if fi, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil {
+					smp.stateBytes = fi.Size()
+				}
 				if phase == 0 {
 					applies[subject] = append(applies[subject], smp)
 				} else {
@@ -211,9 +268,16 @@ func run(n, rounds int, tf, rps string, limit int) error {
 	fmt.Printf("\nN = %d, %d interleaved rounds, medians. Core floor: N terraform_data (no plugin); no-op provider: N noop_record of a\n", n, rounds)
 	fmt.Printf("terraform-plugin-framework provider that stores a map and calls nothing (what any framework provider pays per instance).\n")
 	fmt.Printf("CPU is user + system time; Terraform's is the command's own, its providers' taken out.\n\n")
-	fmt.Printf("| measure | core floor | no-op provider | this provider | ours / core | ours / no-op |\n|---|---|---|---|---|---|\n")
-	table := func(name string, s [3][]sample) {
+	if sizedNoop {
+		fmt.Printf("Same-size no-op: the no-op provider again, each record padded with a string to this provider's state per instance.\n")
+	}
+	fmt.Printf("\n| measure | core floor | no-op provider | this provider | same-size no-op | ours / core | ours / no-op | ours / same-size no-op |\n|---|---|---|---|---|---|---|---|\n")
+	table := func(name string, s [4][]sample, withBytes bool) {
 		f, o, p := median(s[floor]), median(s[noop]), median(s[scim])
+		z, haveSized := sample{}, len(s[sized]) > 0
+		if haveSized {
+			z = median(s[sized])
+		}
 		ratio := func(a, b time.Duration) string {
 			if b <= 0 {
 				return "n/a"
@@ -221,18 +285,56 @@ func run(n, rounds int, tf, rps string, limit int) error {
 			return fmt.Sprintf("%.2f", float64(a)/float64(b))
 		}
 		d := func(v time.Duration) string { return v.Round(10 * time.Millisecond).String() }
-		fmt.Printf("| %s: wall | %s | %s | %s (%d requests) | %s | %s |\n", name, d(f.wall), d(o.wall), d(p.wall), p.requests, ratio(p.wall, f.wall), ratio(p.wall, o.wall))
-		fmt.Printf("| %s: CPU, Terraform + provider | %s | %s | %s | %s | %s |\n", name, d(f.totalCPU), d(o.totalCPU), d(p.totalCPU), ratio(p.totalCPU, f.totalCPU), ratio(p.totalCPU, o.totalCPU))
-		fmt.Printf("| %s: CPU, Terraform | %s | %s | %s | %s | %s |\n", name, d(f.totalCPU-f.cpu), d(o.totalCPU-o.cpu), d(p.totalCPU-p.cpu), ratio(p.totalCPU-p.cpu, f.totalCPU-f.cpu), ratio(p.totalCPU-p.cpu, o.totalCPU-o.cpu))
-		fmt.Printf("| %s: CPU, provider | — | %s | %s | — | %s |\n", name, d(o.cpu), d(p.cpu), ratio(p.cpu, o.cpu))
-		fmt.Printf("| %s: provider peak memory | — | %s | %s | — | — |\n", name, mib(o.peakKB), mib(p.peakKB))
+		// row prints one measure of the four subjects (the floor's and
+		// the providers' own may be absent: "—") and this provider's
+		// ratios to the others.
+		row := func(measure string, get func(sample) time.Duration, withFloor bool, note string) {
+			fl, flRatio, sz, szRatio := "—", "—", "—", "—"
+			if withFloor {
+				fl, flRatio = d(get(f)), ratio(get(p), get(f))
+			}
+			if haveSized {
+				sz, szRatio = d(get(z)), ratio(get(p), get(z))
+			}
+			fmt.Printf("| %s: %s | %s | %s | %s%s | %s | %s | %s | %s |\n", name, measure, fl, d(get(o)), d(get(p)), note, sz, flRatio, ratio(get(p), get(o)), szRatio)
+		}
+		row("wall", func(v sample) time.Duration { return v.wall }, true, fmt.Sprintf(" (%d requests)", p.requests))
+		row("CPU, Terraform + provider", func(v sample) time.Duration { return v.totalCPU }, true, "")
+		row("CPU, Terraform", func(v sample) time.Duration { return v.totalCPU - v.cpu }, true, "")
+		row("CPU, provider", func(v sample) time.Duration { return v.cpu }, false, "")
+		sz := "—"
+		if haveSized {
+			sz = mib(z.peakKB)
+		}
+		fmt.Printf("| %s: provider peak memory | — | %s | %s | %s | — | — | — |\n", name, mib(o.peakKB), mib(p.peakKB), sz)
+		if !withBytes {
+			return
+		}
+		// Terraform writes the whole state file after each instance it
+		// applies, under its state lock: an apply's cost grows with the
+		// bytes each instance carries (DESIGN.md, "What a command costs
+		// per account").
+		per := func(v sample) string { return fmt.Sprintf("%d B", v.stateBytes/int64(max(v.accounts, 1))) }
+		bytesRatio := func(a, b sample) string {
+			if b.stateBytes <= 0 {
+				return "n/a"
+			}
+			return fmt.Sprintf("%.2f", float64(a.stateBytes)/float64(b.stateBytes))
+		}
+		szBytes, szBytesRatio := "—", "—"
+		if haveSized {
+			szBytes, szBytesRatio = per(z), bytesRatio(p, z)
+		}
+		fmt.Printf("| %s: state file per instance | %s | %s | %s | %s | %s | %s | %s |\n", name, per(f), per(o), per(p), szBytes, bytesRatio(p, f), bytesRatio(p, o), szBytesRatio)
 	}
 	applyName := "apply of N creates"
 	if seedFrom > 0 && seedFrom < n {
 		applyName = fmt.Sprintf("apply of %d creates (before growing to N)", seedFrom)
 	}
-	table(applyName, applies)
-	table("refresh (plan, no changes)", refreshes)
+	table(applyName, applies, true)
+	// A plan does not write the state file (and a grown one is written
+	// without Terraform's indentation), so its size is the apply's.
+	table("refresh (plan, no changes)", refreshes, false)
 	fmt.Printf("\napp requests per account: apply %.3f, refresh %.3f\n",
 		float64(median(applies[scim]).requests)/float64(max(median(applies[scim]).accounts, 1)),
 		float64(median(refreshes[scim]).requests)/float64(max(median(refreshes[scim]).accounts, 1)))
@@ -373,12 +475,13 @@ func median(s []sample) sample {
 		return c[len(c)/2]
 	}
 	return sample{
-		wall:     pick(func(a, b sample) bool { return a.wall < b.wall }).wall,
-		requests: pick(func(a, b sample) bool { return a.requests < b.requests }).requests,
-		peakKB:   pick(func(a, b sample) bool { return a.peakKB < b.peakKB }).peakKB,
-		cpu:      pick(func(a, b sample) bool { return a.cpu < b.cpu }).cpu,
-		totalCPU: pick(func(a, b sample) bool { return a.totalCPU < b.totalCPU }).totalCPU,
-		accounts: s[0].accounts,
+		wall:       pick(func(a, b sample) bool { return a.wall < b.wall }).wall,
+		requests:   pick(func(a, b sample) bool { return a.requests < b.requests }).requests,
+		peakKB:     pick(func(a, b sample) bool { return a.peakKB < b.peakKB }).peakKB,
+		cpu:        pick(func(a, b sample) bool { return a.cpu < b.cpu }).cpu,
+		totalCPU:   pick(func(a, b sample) bool { return a.totalCPU < b.totalCPU }).totalCPU,
+		stateBytes: pick(func(a, b sample) bool { return a.stateBytes < b.stateBytes }).stateBytes,
+		accounts:   s[0].accounts,
 	}
 }
 

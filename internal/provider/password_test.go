@@ -135,6 +135,32 @@ variable "password" {
 		}},
 	})
 
+	// The attribute is write-only, not sensitive (the state of every
+	// account would carry a sensitive path for nothing): from a plain
+	// variable, neither sensitive nor ephemeral, the password still reaches
+	// the app and is in no plan (but for the variable the user put in it)
+	// and no state.
+	plainTarget, plainURL := newTestTarget(t)
+	plain := peopleConfig{baseURL: plainURL, people: map[string]map[string]string{"carol": threePeople()["carol"]},
+		userArgs: func(string) string { return "  password_wo         = var.password\n  password_wo_version = 1" }}
+	plainChecks := []plancheck.PlanCheck{noSecretsInPlan{find: notIn, inputs: with(leakPassword2)}}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   needsWriteOnly,
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            `variable "password" {` + "\n  type = string\n}\n" + plain.String(),
+			ConfigVariables:   with(leakPassword2),
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: plainChecks, PostApplyPostRefresh: plainChecks},
+			ConfigStateChecks: []statecheck.StateCheck{noSecretsInState{find: notIn}},
+			Check: checkTarget(func() error {
+				if u, ok := plainTarget.FindUserByUserName("carol@example.com"); !ok || u["password"] != leakPassword2 {
+					return fmt.Errorf("the app does not hold carol's configured password")
+				}
+				return nil
+			}),
+		}},
+	})
+
 	logData, err := os.ReadFile(logPath)
 	if err != nil {
 		t.Fatalf("reading the trace log: %v", err)

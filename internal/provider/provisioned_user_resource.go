@@ -122,8 +122,14 @@ func (r *provisionedUserResource) Schema(ctx context.Context, _ resource.SchemaR
 			"adopt_by": adoptByAttribute(lifecycle.AccountLookupAttributes,
 				fmt.Sprintf("The attribute existing accounts are looked up by when adopting: %s. Its value is the one the mapping yields. Default `userName`.",
 					codeList(lifecycle.AccountLookupAttributes))),
+			// Write-only and not Sensitive: Terraform keeps a write-only
+			// value out of plan and state and shows it as "(write-only
+			// attribute)", so Sensitive would add nothing but a sensitive
+			// path to every account's state, which Terraform serializes
+			// whole after each resource it applies (DESIGN.md, "What a
+			// command costs per account").
 			"password_wo": schema.StringAttribute{
-				Optional: true, Sensitive: true, WriteOnly: true,
+				Optional: true, WriteOnly: true,
 				MarkdownDescription: "A password to give the account (SCIM's `password`, RFC 7643 §4.1.1, which apps never return), " +
 					"for apps that need one. Write-only (Terraform 1.11 and later): it is never in the plan, the state or the provider's " +
 					"logs, so pass it from an ephemeral source (an `ephemeral = true` variable, an ephemeral resource). It is sent when " +
