@@ -278,12 +278,6 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		if haveSized {
 			z = median(s[sized])
 		}
-		ratio := func(a, b time.Duration) string {
-			if b <= 0 {
-				return "n/a"
-			}
-			return fmt.Sprintf("%.2f", float64(a)/float64(b))
-		}
 		d := func(v time.Duration) string { return v.Round(10 * time.Millisecond).String() }
 		// row prints one measure of the four subjects (the floor's and
 		// the providers' own may be absent: "—") and this provider's
@@ -315,17 +309,11 @@ func run(n, rounds int, tf, rps string, limit int) error {
 		// bytes each instance carries (DESIGN.md, "What a command costs
 		// per account").
 		per := func(v sample) string { return fmt.Sprintf("%d B", v.stateBytes/int64(max(v.accounts, 1))) }
-		bytesRatio := func(a, b sample) string {
-			if b.stateBytes <= 0 {
-				return "n/a"
-			}
-			return fmt.Sprintf("%.2f", float64(a.stateBytes)/float64(b.stateBytes))
-		}
 		szBytes, szBytesRatio := "—", "—"
 		if haveSized {
-			szBytes, szBytesRatio = per(z), bytesRatio(p, z)
+			szBytes, szBytesRatio = per(z), ratio(p.stateBytes, z.stateBytes)
 		}
-		fmt.Printf("| %s: state file per instance | %s | %s | %s | %s | %s | %s | %s |\n", name, per(f), per(o), per(p), szBytes, bytesRatio(p, f), bytesRatio(p, o), szBytesRatio)
+		fmt.Printf("| %s: state file per instance | %s | %s | %s | %s | %s | %s | %s |\n", name, per(f), per(o), per(p), szBytes, ratio(p.stateBytes, f.stateBytes), ratio(p.stateBytes, o.stateBytes), szBytesRatio)
 	}
 	applyName := "apply of N creates"
 	if seedFrom > 0 && seedFrom < n {
@@ -464,6 +452,15 @@ func mib(kb int64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.0f MiB", float64(kb)/1024)
+}
+
+// ratio is a/b with two decimals, "n/a" when b is not positive: of times
+// and of sizes alike.
+func ratio[T ~int64](a, b T) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", float64(a)/float64(b))
 }
 
 // median is the sample with the median wall time, with the median request

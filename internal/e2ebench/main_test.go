@@ -45,3 +45,17 @@ func TestMedianOfEachMeasure(t *testing.T) {
 		t.Errorf("median = %+v, want wall 2s, stateBytes 20, accounts 5", m)
 	}
 }
+
+// A ratio of times or of sizes has two decimals, and none without a
+// positive divisor.
+func TestRatio(t *testing.T) {
+	if got := ratio(3*time.Second, 2*time.Second); got != "1.50" {
+		t.Errorf("ratio of times = %s, want 1.50", got)
+	}
+	if got := ratio(int64(1744), int64(427)); got != "4.08" {
+		t.Errorf("ratio of sizes = %s, want 4.08", got)
+	}
+	if got := ratio(int64(1), int64(0)); got != "n/a" {
+		t.Errorf("ratio to zero = %s, want n/a", got)
+	}
+}
