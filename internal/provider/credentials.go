@@ -365,6 +365,16 @@ func (f *clientFactory) withMasking(ctx context.Context) context.Context {
 type tflogLogger struct{}
 
 func (tflogLogger) Log(ctx context.Context, level scim.LogLevel, msg string, fields map[string]any) {
+	// tflog (v0.11) applies a masking in place, into the map of fields the
+	// context carries, so two goroutines logging under one masked context
+	// write one map at once, and the Go runtime ends the plugin. The SCIM
+	// client logs from several goroutines under its caller's context (a
+	// group's members, the rest of a batched listing): each line is logged
+	// under a copy of the logger's options (MaskAllFieldValuesStrings with
+	// no string adds no mask and copies them). The copy only reads the
+	// shared map, and nothing writes it any more: every log line of the
+	// provider goes through here.
+	ctx = tflog.MaskAllFieldValuesStrings(ctx)
 	switch level {
 	case scim.LogTrace:
 		tflog.Trace(ctx, msg, fields)
