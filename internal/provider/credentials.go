@@ -373,7 +373,8 @@ func (tflogLogger) Log(ctx context.Context, level scim.LogLevel, msg string, fie
 	// under a copy of the logger's options (MaskAllFieldValuesStrings with
 	// no string adds no mask and copies them). The copy only reads the
 	// shared map, and nothing writes it any more: every log line of the
-	// provider goes through here.
+	// provider goes through here. Upstream:
+	// https://github.com/hashicorp/terraform-plugin-log/issues/246 (open).
 	ctx = tflog.MaskAllFieldValuesStrings(ctx)
 	switch level {
 	case scim.LogTrace:
