@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -49,12 +50,19 @@ var acceptanceCLI = sync.OnceValues(func() (cliVersion, error) {
 	if err != nil {
 		return cliVersion{}, err
 	}
-	return cliVersion{path: path, version: parsed}, nil
+	// `version -json` does not say which CLI it is (OpenTofu keeps
+	// Terraform's keys); the text form begins with its name.
+	text, err := exec.Command(path, "version").Output()
+	if err != nil {
+		return cliVersion{}, err
+	}
+	return cliVersion{path: path, version: parsed, openTofu: bytes.HasPrefix(text, []byte("OpenTofu"))}, nil
 })
 
 type cliVersion struct {
-	path    string
-	version *version.Version
+	path     string
+	version  *version.Version
+	openTofu bool
 }
 
 // cliAtLeast returns the path of the acceptance tests' CLI for a test that
@@ -67,7 +75,26 @@ func cliAtLeast(t *testing.T, minimum *version.Version) string {
 		t.Fatalf("finding the terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
 	}
 	if cli.version.Core().LessThan(minimum) {
-		t.Skipf("Terraform CLI version %s is below minimum version %s: skipping test", cli.version, minimum)
+		name := "Terraform"
+		if cli.openTofu {
+			name = "OpenTofu"
+		}
+		t.Skipf("%s CLI version %s is below minimum version %s: skipping test", name, cli.version, minimum)
 	}
 	return cli.path
+}
+
+// cliAtLeastEach is cliAtLeast for a feature Terraform and OpenTofu added
+// in different versions (OpenTofu numbers its own releases: its 1.10 has
+// no ephemeral variables, which came in its 1.11).
+func cliAtLeastEach(t *testing.T, terraform, openTofu *version.Version) string {
+	t.Helper()
+	cli, err := acceptanceCLI()
+	if err != nil {
+		t.Fatalf("finding the terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
+	}
+	if cli.openTofu {
+		return cliAtLeast(t, openTofu)
+	}
+	return cliAtLeast(t, terraform)
 }

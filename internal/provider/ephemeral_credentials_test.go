@@ -15,16 +15,17 @@ import (
 	"github.com/openscim/terraform-provider-scim/internal/scimtarget"
 )
 
-// A token passed as an ephemeral input variable (Terraform 1.10 and later)
-// reaches the provider, and a saved plan holds it nowhere: not in the plan
-// file, not in `terraform show -json` of it. The apply of the saved plan
-// takes the token again, as Terraform asks of ephemeral variables, and
-// works. (An ordinary sensitive variable would be in the plan file: that
-// is Terraform's, and why the README shows credentials this way.)
+// A token passed as an ephemeral input variable (Terraform 1.10 and later,
+// OpenTofu 1.11 and later) reaches the provider, and a saved plan holds it
+// nowhere: not in the plan file, not in `terraform show -json` of it. The
+// apply of the saved plan takes the token again, as Terraform asks of
+// ephemeral variables, and works. (An ordinary sensitive variable would be
+// in the plan file: that is Terraform's, and why the README shows
+// credentials this way.)
 func TestAccEphemeralCredentials_savedPlanHoldsNoSecret(t *testing.T) {
 	t.Parallel()
 	const token = "ephemeral-SECRET-Wd3Pq8Ls"
-	tf := clitest.New(t, cliAtLeast(t, version.Must(version.NewVersion("1.10.0"))))
+	tf := clitest.New(t, cliAtLeastEach(t, version.Must(version.NewVersion("1.10.0")), version.Must(version.NewVersion("1.11.0"))))
 	target, baseURL := newTestTarget(t, func(o *scimtarget.Options) { o.BearerTokens = []string{token} })
 	tf.Write("main.tf", fmt.Sprintf(`
 terraform {
