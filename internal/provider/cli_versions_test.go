@@ -70,10 +70,7 @@ type cliVersion struct {
 // tfversion.SkipBelow(minimum) would when the CLI is older.
 func cliAtLeast(t *testing.T, minimum *version.Version) string {
 	t.Helper()
-	cli, err := acceptanceCLI()
-	if err != nil {
-		t.Fatalf("finding the terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
-	}
+	cli := theCLI(t)
 	if cli.version.Core().LessThan(minimum) {
 		name := "Terraform"
 		if cli.openTofu {
@@ -89,12 +86,18 @@ func cliAtLeast(t *testing.T, minimum *version.Version) string {
 // no ephemeral variables, which came in its 1.11).
 func cliAtLeastEach(t *testing.T, terraform, openTofu *version.Version) string {
 	t.Helper()
+	if theCLI(t).openTofu {
+		return cliAtLeast(t, openTofu)
+	}
+	return cliAtLeast(t, terraform)
+}
+
+// theCLI is the acceptance tests' CLI, failing the test when there is none.
+func theCLI(t *testing.T) cliVersion {
+	t.Helper()
 	cli, err := acceptanceCLI()
 	if err != nil {
 		t.Fatalf("finding the terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
 	}
-	if cli.openTofu {
-		return cliAtLeast(t, openTofu)
-	}
-	return cliAtLeast(t, terraform)
+	return cli
 }
